@@ -1,0 +1,115 @@
+"""How one derivation function is called: by vocabulary names, on copies, with its return checked.
+
+Imports only numpy and the standard library: the sandbox worker uses it too.
+"""
+from __future__ import annotations
+
+import inspect
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Arguments = Mapping[str, "np.ndarray | float | int"]
+Returned = "np.ndarray | dict[str, np.ndarray]"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The vocabulary names a function asks for; `takes_all` for a `**kwargs` function."""
+
+    names: tuple[str, ...] = ()
+    takes_all: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call produced: a value, or an error and the tags that say what went wrong."""
+
+    value: Returned | None = None
+    error: str | None = None
+    tags: frozenset[str] = field(default_factory=frozenset)
+    seconds: float = 0.0
+
+
+def signature_of(function: Callable) -> Signature:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError) as exc:
+        return Signature(problem=f"its signature cannot be read ({exc})")
+    names, takes_all = [], False
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_KEYWORD:
+            takes_all = True
+        elif parameter.kind is parameter.VAR_POSITIONAL:
+            continue
+        elif parameter.kind is parameter.POSITIONAL_ONLY:
+            return Signature(problem=f"parameter {parameter.name!r} is positional-only; quantities are passed by name")
+        elif parameter.default is parameter.empty:
+            names.append(parameter.name)
+    return Signature(tuple(names), takes_all)
+
+
+def call(function: Callable, arguments: Arguments) -> Outcome:
+    """Call with fresh writable copies; flag an argument changed in place, an exception, a bad return."""
+    copies = {name: np.array(value) if isinstance(value, np.ndarray) else value for name, value in arguments.items()}
+    start = time.perf_counter()
+    try:
+        returned = function(**copies)
+    except MemoryError:
+        return Outcome(error="MemoryError: ran out of memory", tags=frozenset({"memory"}), seconds=time.perf_counter() - start)
+    except Exception as exc:  # a submission may raise anything; it is reported, never re-raised
+        return Outcome(error=describe_exception(exc), tags=frozenset({"exception"}), seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    mutated = sorted(name for name, value in arguments.items()
+                     if isinstance(value, np.ndarray) and not _same(copies[name], value))
+    tags = {"mutates_input"} if mutated else set()
+    note = f"modified its argument(s) {', '.join(mutated)} in place" if mutated else None
+    value, problem = normalize(returned)
+    if problem:
+        return Outcome(error=problem, tags=frozenset(tags | {"bad_return"}), seconds=seconds)
+    return Outcome(value=value, error=note, tags=frozenset(tags), seconds=seconds)
+
+
+def normalize(returned: object) -> tuple[Returned | None, str | None]:
+    """A float array, or a dict of them (a forward pass that reports its intermediates)."""
+    if isinstance(returned, Mapping):
+        arrays = {}
+        for key, item in returned.items():
+            array, problem = _as_array(item)
+            if problem or not isinstance(key, str):
+                return None, f"returned a dict whose entry {key!r} is not a numeric array ({problem or 'key is not a str'})"
+            arrays[key] = array
+        return arrays, None
+    return _as_array(returned)
+
+
+def _as_array(value: object) -> tuple[np.ndarray | None, str | None]:
+    if value is None:
+        return None, "returned None; did the function forget `return`?"
+    try:
+        array = np.asarray(value)
+    except Exception as exc:
+        return None, f"returned a {type(value).__name__} that numpy cannot read as an array ({exc})"
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64), None
+    if array.dtype.kind != "f":
+        return None, f"returned an array of dtype {array.dtype}; expected real floats"
+    return array, None
+
+
+def _same(after: np.ndarray, before: np.ndarray) -> bool:
+    return after.shape == before.shape and bool(np.array_equal(after, before, equal_nan=True))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`ZeroDivisionError: division by zero (file.py, line 12, in eq05_dL_dz1B)`: the innermost frame."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        frame = frames[-1]
+        where = f" ({frame.filename.rsplit('/', 1)[-1]}, line {frame.lineno}, in {frame.name})"
+    return f"{type(exc).__name__}: {exc}{where}"

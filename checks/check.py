@@ -1,0 +1,170 @@
+"""Check one derivation of one submission on one case against both oracles."""
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from checks.calling import Outcome
+from checks.cases import Case
+from checks.compare import Comparison, compare
+from checks.oracles import (Evaluated, Witness, as_returned, autograd_truth, evaluate, magnitude, numeric_witness,
+                            project)
+from checks.registry import Derivation
+from checks.submission import Submission
+from checks.tolerances import NUMERIC, closed_form_tolerance
+from checks.vocabulary import CONTEXTS
+
+CLOSED_VS_AUTOGRAD = "closed form vs autograd"
+AUTOGRAD_VS_NUMERIC = "autograd vs numeric"
+CLOSED_VS_NUMERIC = "closed form vs numeric"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    entry: Derivation
+    case: Case
+    status: str
+    """`passed`, `failed` (a wrong array), `error` (no usable array) or `not_attempted`."""
+    tags: frozenset[str] = frozenset()
+    detail: str = ""
+    closed: np.ndarray | None = None
+    truth: np.ndarray | None = None
+    numeric: np.ndarray | None = None
+    """The numeric witness in the returned array's shape, when it took the full Jacobian."""
+    comparisons: tuple[Comparison, ...] = ()
+    outcome: Outcome | None = None
+    probes: int = 0
+    discarded: int = 0
+    evaluations: int = 0
+    seconds: float = 0.0
+    evaluated: Evaluated | None = field(default=None, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def comparison(self, label: str) -> Comparison | None:
+        return next((c for c in self.comparisons if c.label == label), None)
+
+    @property
+    def message(self) -> str:
+        entry = self.entry
+        lines = [f"{entry.id} = {entry.title} ({entry.context} context, section {entry.section}): {self.headline}",
+                 f"Case: {self.case.describe()}"]
+        if self.detail:
+            lines.append(self.detail)
+        failing = next((c for c in self.comparisons if not c.passed), None)
+        if failing is not None:
+            lines.append(f"{failing.label}:")
+            lines.append(failing.describe())
+            if failing.label == CLOSED_VS_AUTOGRAD and failing.worst is not None:
+                lines.append(self.side_by_side(failing.worst))
+        return "\n".join(lines)
+
+    @property
+    def headline(self) -> str:
+        if self.status == "not_attempted":
+            return "not attempted (the submission does not define it)"
+        if self.status == "error":
+            return "no usable result"
+        failing = [c.label for c in self.comparisons if not c.passed]
+        if not failing and self.status == "failed":
+            return "returned a value it must not"
+        if failing == [AUTOGRAD_VS_NUMERIC] or failing[:1] == [AUTOGRAD_VS_NUMERIC] and CLOSED_VS_AUTOGRAD not in failing:
+            return "autograd and numeric differentiation disagree (an oracle problem, not the submission's)"
+        if failing:
+            return f"not close ({', '.join(failing)})"
+        return "passed"
+
+    def side_by_side(self, index: tuple[int, ...]) -> str:
+        numeric = "n/a (directional probes)" if self.numeric is None else f"{self.numeric[index]:.12g}"
+        return (f"Worst index {index}: closed form = {self.closed[index]:.12g}, "
+                f"autograd = {self.truth[index]:.12g}, numeric = {numeric}")
+
+
+def check_case(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
+    start = time.perf_counter()
+    result = _check(entry, case, submission)
+    return _with(result, seconds=time.perf_counter() - start)
+
+
+def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
+    signature = submission.signature(entry.id)
+    if signature is None:
+        return CaseResult(entry, case, "not_attempted", frozenset({"not_attempted"}))
+    if signature.problem:
+        return CaseResult(entry, case, "error", frozenset({"bad_signature"}), f"{entry.id}: {signature.problem}")
+    vocabulary = CONTEXTS[entry.context]
+    unknown = [name for name in signature.names if name not in vocabulary]
+    if unknown:
+        hints = "; ".join(f"{name!r} (closest: {', '.join(difflib.get_close_matches(name, vocabulary, n=3, cutoff=0.4)) or 'none'})"
+                          for name in unknown)
+        return CaseResult(entry, case, "error", frozenset({"unknown_quantity"}),
+                          f"asks for quantities outside the {entry.context} vocabulary: {hints}")
+    evaluated = evaluate(case)
+    names = tuple(vocabulary) if signature.takes_all else signature.names
+    outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names})
+    truth_tensor = autograd_truth(entry, evaluated)
+    truth = truth_tensor.detach().numpy()
+    base = CaseResult(entry, case, "error", outcome.tags, outcome.error or "", truth=truth, outcome=outcome,
+                      evaluated=evaluated)
+    if outcome.value is None:
+        return base
+    closed = outcome.value
+    if isinstance(closed, dict):
+        if entry.kind != "value" or entry.of not in closed:
+            return _with(base, tags=base.tags | {"bad_return"},
+                         detail=f"returned a dict with keys {sorted(closed)}; expected an array"
+                                + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
+        closed = closed[entry.of]
+    base = _with(base, closed=closed, status="failed")
+    if closed.shape != truth.shape:
+        expected = ", ".join(entry.shape)
+        return _with(base, tags=base.tags | {"shape_mismatch"},
+                     detail=f"returned shape {closed.shape}; expected {truth.shape} = ({expected})")
+    if not np.all(np.isfinite(closed)):
+        bad = int(np.count_nonzero(~np.isfinite(closed)))
+        return _with(base, tags=base.tags | {"nonfinite"}, detail=f"returned {bad} NaN or infinite entries")
+    scale = magnitude(entry, evaluated, truth_tensor)
+    comparisons = [compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale,
+                           label=CLOSED_VS_AUTOGRAD)]
+    numeric = None
+    witness = None
+    if entry.wrt is not None:
+        witness = numeric_witness(entry, evaluated)
+        comparisons += _numeric_comparisons(entry, witness, truth_tensor, closed, scale)
+        if witness.full:
+            numeric = as_returned(entry, witness, witness.values, truth_tensor).numpy()
+    status = "passed" if all(c.passed for c in comparisons) and "mutates_input" not in outcome.tags else "failed"
+    return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric,
+                 probes=0 if witness is None else len(witness.discarded),
+                 discarded=0 if witness is None else int(witness.discarded.sum()),
+                 evaluations=0 if witness is None else witness.evaluations)
+
+
+def _numeric_comparisons(entry: Derivation, witness: Witness, truth, closed: np.ndarray, scale: float) -> list[Comparison]:
+    import torch
+
+    closed_tensor = torch.from_numpy(np.asarray(closed, dtype=np.float64))
+    if witness.full:
+        numeric = as_returned(entry, witness, witness.values, truth)
+        error = as_returned(entry, witness, witness.error, truth)
+        truth_side, closed_side, witness_scale = truth, closed_tensor, scale
+    else:
+        numeric, error = witness.values, witness.error
+        truth_side = project(entry, truth, witness.directions)
+        closed_side = project(entry, closed_tensor, witness.directions)
+        l1 = witness.directions.reshape(witness.directions.shape[0], -1).abs().sum(1).max()
+        witness_scale = scale * float(l1)
+    numeric, error = numeric.numpy(), error.numpy()
+    return [compare(truth_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC),
+            compare(closed_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=CLOSED_VS_NUMERIC)]
+
+
+def _with(result: CaseResult, **changes) -> CaseResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)

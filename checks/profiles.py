@@ -1,0 +1,32 @@
+"""Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable.
+
+No profile has a deadline: these machines are shared and noisy, and time is
+measured by the benchmark scripts, never asserted by a test.
+"""
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
+"""Every phase but `explain`, whose list of the checker's own lines says nothing about a derivation."""
+
+PROFILES = {
+    "dev": settings(max_examples=20, deadline=None, phases=_PHASES),
+    "ci": settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=_PHASES,
+                   suppress_health_check=[HealthCheck.too_slow]),
+}
+DEFAULT = "dev"
+
+for _name, _settings in PROFILES.items():
+    settings.register_profile(_name, _settings)
+
+
+def load_from_environment() -> str:
+    """Load the profile named by HYPOTHESIS_PROFILE (default `dev`) and return its name."""
+    name = os.environ.get("HYPOTHESIS_PROFILE", DEFAULT)
+    if name not in PROFILES:
+        raise SystemExit(f"HYPOTHESIS_PROFILE={name!r}, but the profiles are {', '.join(PROFILES)}")
+    settings.load_profile(name)
+    return name

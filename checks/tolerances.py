@@ -1,0 +1,46 @@
+"""Every tolerance, in one table keyed by dtype.
+
+A comparison allows entry `i` to differ by `rtol * |truth_i| + atol * scale`, where
+`scale` is the largest true entry, or the size of the terms the derivation sums
+when that is larger (see `Derivation.magnitude`). So a true zero (eq. (7)) is
+judged against the size of what cancelled, not against zero.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+
+CLOSED_FORM: dict[np.dtype, Tolerance] = {
+    # A closed form and autograd compute the same float64 number by different
+    # sequences of a few hundred roundings, each off by at most 2**-53 ≈ 1.1e-16:
+    # the worst gap seen over the 100,000-example soak is reported by
+    # `python -m checks.soak`. 1e-10 leaves room for that; a BatchNorm without eps
+    # is off by eps / (2 var) ≈ 5e-6 at unit variance, 50,000 times more.
+    np.dtype(np.float64): Tolerance(rtol=1e-10, atol=1e-10),
+    # A float32 result carries 2**-24 ≈ 6e-8 per rounding; judged at its own precision.
+    np.dtype(np.float32): Tolerance(rtol=1e-5, atol=1e-5),
+}
+
+NUMERIC = Tolerance(rtol=1e-7, atol=1e-7)
+"""Numeric differentiation against autograd or a closed form. Ridders' extrapolation
+of float64 central differences lands within about 1e-12 of the derivative on these
+smooth pieces (its own error estimate is printed by the soak); 1e-7 stays 20 times
+tighter than the missing-eps error while never mistaking extrapolation noise for one."""
+
+
+def closed_form_tolerance(dtype: np.dtype) -> Tolerance:
+    """The table's row for a returned array: floats by their own precision, anything else as float64."""
+    dtype = np.dtype(dtype)
+    if dtype in CLOSED_FORM:
+        return CLOSED_FORM[dtype]
+    if dtype.kind == "f" and dtype.itemsize < 4:
+        return Tolerance(rtol=1e-3, atol=1e-3)
+    return CLOSED_FORM[np.dtype(np.float64)]

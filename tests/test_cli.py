@@ -1,0 +1,23 @@
+"""`gradjudge verify`: a table for a subset, a clear error for unknown ids, a non-zero exit on failure."""
+from helpers import with_variant
+
+from checks import cli
+
+
+def test_verify_subset_prints_table_and_exits_zero(capsys):
+    assert cli.main(["verify", "bn_dL_dbeta", "eq07_dL_db1B", "--profile", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "bn_dL_dbeta" in out and "eq07_dL_db1B" in out and "passed" in out
+    assert "softmax_jacobian" not in out
+
+
+def test_unknown_id_is_refused_with_the_closest_ids(capsys):
+    assert cli.main(["verify", "eq5"]) == 2
+    assert "eq05_dL_dz1B" in capsys.readouterr().out
+
+
+def test_verify_exits_nonzero_and_explains_a_failure(capsys, monkeypatch):
+    monkeypatch.setattr("checks.submission.reference", lambda: with_variant("bn_unbiased_variance"))
+    assert cli.main(["verify", "bn_dL_dx", "--profile", "dev"]) == 1
+    out = capsys.readouterr().out
+    assert "failed" in out and "Worst index" in out

@@ -1,0 +1,67 @@
+"""The oracles themselves: Jacobian patterns, numeric precision, kinks, probes, re-entry."""
+import pytest
+import torch
+from helpers import small_case, with_variant
+
+from checks.check import check_case
+from checks.models import MODELS
+from checks.numeric import directional_derivatives
+from checks.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, numeric_witness
+from checks.registry import REGISTRY
+from checks.submission import reference
+
+JACOBIANS = [entry for entry in REGISTRY if entry.kind == "jacobian"]
+
+
+@pytest.mark.parametrize("entry", JACOBIANS, ids=lambda entry: entry.id)
+def test_pattern_picks_every_nonzero_jacobian_entry(entry):
+    """Contracting the picked entries with a direction gives the whole Jacobian-vector product."""
+    evaluated = evaluate(small_case(entry.context))
+    values, model = evaluated.tensors, evaluated.model
+    direction = torch.randn(values[entry.wrt].shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    _, full = torch.func.jvp(lambda w: model.reenter(values, entry.wrt, w)[entry.of], (values[entry.wrt],), (direction,))
+    picked = torch.einsum(entry.jvp_pattern, autograd_truth(entry, evaluated), direction)
+    torch.testing.assert_close(picked, full, rtol=1e-12, atol=1e-14)
+
+
+def _smooth(points):
+    return torch.sin(points).sum(-1, keepdim=True) * torch.exp(points[..., :1]), points.new_zeros(len(points), 0).bool()
+
+
+def test_ridders_reaches_1e_12_relative_on_a_smooth_function():
+    w = torch.tensor([0.3, -1.2, 2.0, 0.7], dtype=torch.float64)
+    exact = torch.func.jacrev(lambda v: _smooth(v.unsqueeze(0))[0][0])(w)[0]
+    estimate = directional_derivatives(_smooth, w, torch.eye(4, dtype=torch.float64))
+    assert torch.max(torch.abs(estimate.values[:, 0] - exact) / exact.abs().max()) < 1e-12
+
+
+def test_probe_crossing_a_kink_is_discarded_not_failed():
+    def relu_square(points):
+        return torch.relu(points).sum(-1, keepdim=True) ** 2, points > 0
+
+    w = torch.tensor([1e-5, -0.5, 0.3], dtype=torch.float64)
+    estimate = directional_derivatives(relu_square, w, torch.eye(3, dtype=torch.float64))
+    assert estimate.discarded.tolist() == [True, False, False]
+    assert torch.isnan(estimate.values[0]).all()
+    assert estimate.values[2, 0].item() == pytest.approx(2 * (1e-5 + 0.3), rel=1e-12)
+
+
+def test_large_inputs_use_random_probes_and_still_catch_a_wrong_formula():
+    case = small_case("net", d_in=20, d_hidden=20, seed=11)
+    assert evaluate(case).arrays["theta1A"].size > FULL_JACOBIAN_MAX
+    entry = next(entry for entry in REGISTRY if entry.id == "eq13_dL_dtheta1A")
+    assert not numeric_witness(entry, evaluate(case)).full
+    assert check_case(entry, case, reference()).passed
+    assert not check_case(entry, case, with_variant("sine_derivative_missing")).passed
+
+
+@pytest.mark.parametrize("context", sorted(MODELS))
+def test_reentering_at_a_leaf_matches_a_fresh_forward_pass(context):
+    model, values = MODELS[context], evaluate(small_case(context)).tensors
+    for leaf in model.leaves:
+        if isinstance(values[leaf], torch.Tensor):
+            moved = values[leaf] * 1.1 + 0.01
+            fresh = model.evaluate({**{name: values[name] for name in model.leaves}, leaf: moved})
+            again = model.reenter(values, leaf, moved)
+            for name in model.names:
+                torch.testing.assert_close(again[name], fresh[name], rtol=0, atol=0, msg=f"{leaf} -> {name}")
