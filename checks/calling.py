@@ -61,6 +61,9 @@ def call(function: Callable, arguments: Arguments) -> Outcome:
         returned = function(**copies)
     except MemoryError:
         return Outcome(error="MemoryError: ran out of memory", tags=frozenset({"memory"}), seconds=time.perf_counter() - start)
+    except NotImplementedError:
+        return Outcome(error="raises NotImplementedError: not attempted yet", tags=frozenset({"not_implemented"}),
+                       seconds=time.perf_counter() - start)
     except Exception as exc:  # a submission may raise anything; it is reported, never re-raised
         return Outcome(error=describe_exception(exc), tags=frozenset({"exception"}), seconds=time.perf_counter() - start)
     seconds = time.perf_counter() - start

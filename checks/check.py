@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import difflib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+import torch
 
 from checks.calling import Outcome
 from checks.cases import Case
@@ -27,7 +28,7 @@ class CaseResult:
     entry: Derivation
     case: Case
     status: str
-    """`passed`, `failed` (a wrong array), `error` (no usable array) or `not_attempted`."""
+    """`passed`, `failed` (a wrong array), `error` (no usable array), `timeout` or `not_attempted`."""
     tags: frozenset[str] = frozenset()
     detail: str = ""
     closed: np.ndarray | None = None
@@ -44,7 +45,14 @@ class CaseResult:
 
     @property
     def passed(self) -> bool:
+        """The verdict: the closed form matches autograd (and changed none of its arguments)."""
         return self.status == "passed"
+
+    @property
+    def witness_agrees(self) -> bool:
+        """Autograd and numeric differentiation agree here (always true where there is no witness)."""
+        witness = self.comparison(AUTOGRAD_VS_NUMERIC)
+        return witness is None or witness.passed
 
     def comparison(self, label: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.label == label), None)
@@ -56,28 +64,22 @@ class CaseResult:
                  f"Case: {self.case.describe()}"]
         if self.detail:
             lines.append(self.detail)
-        failing = next((c for c in self.comparisons if not c.passed), None)
-        if failing is not None:
-            lines.append(f"{failing.label}:")
-            lines.append(failing.describe())
-            if failing.label == CLOSED_VS_AUTOGRAD and failing.worst is not None:
-                lines.append(self.side_by_side(failing.worst))
+        shown = [c for c in self.comparisons if not c.passed][:2]
+        for comparison in shown:
+            lines += [f"{comparison.label}:", comparison.describe()]
+        verdict = self.comparison(CLOSED_VS_AUTOGRAD)
+        if verdict is not None and verdict.worst is not None and not self.passed:
+            lines.append(self.side_by_side(verdict.worst))
         return "\n".join(lines)
 
     @property
     def headline(self) -> str:
-        if self.status == "not_attempted":
-            return "not attempted (the submission does not define it)"
-        if self.status == "error":
-            return "no usable result"
-        failing = [c.label for c in self.comparisons if not c.passed]
-        if not failing and self.status == "failed":
-            return "returned a value it must not"
-        if failing == [AUTOGRAD_VS_NUMERIC] or failing[:1] == [AUTOGRAD_VS_NUMERIC] and CLOSED_VS_AUTOGRAD not in failing:
-            return "autograd and numeric differentiation disagree (an oracle problem, not the submission's)"
-        if failing:
-            return f"not close ({', '.join(failing)})"
-        return "passed"
+        if self.status == "failed" and self.comparisons and not self.comparisons[0].passed:
+            return "does not match autograd"
+        if self.status == "passed" and not self.witness_agrees:
+            return "matches autograd, but autograd and numeric differentiation disagree (a gradjudge problem, not the submission's)"
+        return {"passed": "passed", "failed": "wrong", "error": "no usable result", "timeout": "timed out",
+                "not_attempted": "not attempted"}[self.status]
 
     def side_by_side(self, index: tuple[int, ...]) -> str:
         numeric = "n/a (directional probes)" if self.numeric is None else f"{self.numeric[index]:.12g}"
@@ -109,8 +111,8 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names})
     truth_tensor = autograd_truth(entry, evaluated)
     truth = truth_tensor.detach().numpy()
-    base = CaseResult(entry, case, "error", outcome.tags, outcome.error or "", truth=truth, outcome=outcome,
-                      evaluated=evaluated)
+    base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags, outcome.error or "",
+                      truth=truth, outcome=outcome, evaluated=evaluated)
     if outcome.value is None:
         return base
     closed = outcome.value
@@ -138,16 +140,21 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
         comparisons += _numeric_comparisons(entry, witness, truth_tensor, closed, scale)
         if witness.full:
             numeric = as_returned(entry, witness, witness.values, truth_tensor).numpy()
-    status = "passed" if all(c.passed for c in comparisons) and "mutates_input" not in outcome.tags else "failed"
+    status = "passed" if comparisons[0].passed and "mutates_input" not in outcome.tags else "failed"
     return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric,
                  probes=0 if witness is None else len(witness.discarded),
                  discarded=0 if witness is None else int(witness.discarded.sum()),
                  evaluations=0 if witness is None else witness.evaluations)
 
 
-def _numeric_comparisons(entry: Derivation, witness: Witness, truth, closed: np.ndarray, scale: float) -> list[Comparison]:
-    import torch
+def _status_without_value(tags: frozenset[str]) -> str:
+    if "not_implemented" in tags:
+        return "not_attempted"
+    return "timeout" if "timeout" in tags else "error"
 
+
+def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tensor, closed: np.ndarray,
+                         scale: float) -> list[Comparison]:
     closed_tensor = torch.from_numpy(np.asarray(closed, dtype=np.float64))
     if witness.full:
         numeric = as_returned(entry, witness, witness.values, truth)
@@ -165,6 +172,4 @@ def _numeric_comparisons(entry: Derivation, witness: Witness, truth, closed: np.
 
 
 def _with(result: CaseResult, **changes) -> CaseResult:
-    from dataclasses import replace
-
     return replace(result, **changes)

@@ -35,9 +35,9 @@ class PropertyReport:
     failure: CaseResult | None = None
     """The failing case after hypothesis shrank it."""
 
-    def record(self, result: CaseResult) -> None:
+    def record(self, result: CaseResult, failed: bool) -> None:
         self.examples += 1
-        if not result.passed:
+        if failed:
             self.failures += 1
             self.failure = self.failure or result
         self.probes += result.probes
@@ -51,9 +51,12 @@ class PropertyReport:
 
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
-                   stop_at_failure: bool = True) -> PropertyReport:
+                   stop_at_failure: bool = True, witness_must_agree: bool = True) -> PropertyReport:
     """Run hypothesis on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
 
+    A case fails when the closed form does not match autograd, or, with
+    `witness_must_agree`, when autograd and numeric differentiation disagree (which
+    would be gradjudge's own fault: grading does not hold it against a student).
     With `stop_at_failure=False` every example runs and failures are only counted (the soak).
     """
     report = PropertyReport(entry)
@@ -62,8 +65,9 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     def derivation_matches_oracles(data: st.DataObject) -> None:
         case = data.draw(cases(context=entry.context), label=f"{entry.context} case")
         result = check_case(entry, case, submission)
-        report.record(result)
-        if not result.passed and stop_at_failure:
+        failed = not result.passed or (witness_must_agree and not result.witness_agrees)
+        report.record(result, failed)
+        if failed and stop_at_failure:
             report.failure = result
             raise CheckFailed(result)
 
