@@ -82,7 +82,10 @@ class CaseResult:
                 "not_attempted": "not attempted"}[self.status]
 
     def side_by_side(self, index: tuple[int, ...]) -> str:
-        numeric = "n/a (directional probes)" if self.numeric is None else f"{self.numeric[index]:.12g}"
+        if self.numeric is not None:
+            numeric = f"{self.numeric[index]:.12g}"
+        else:
+            numeric = "n/a (a forward value)" if self.entry.kind == "value" else "n/a (directional probes)"
         return (f"Worst index {index}: closed form = {self.closed[index]:.12g}, "
                 f"autograd = {self.truth[index]:.12g}, numeric = {numeric}")
 

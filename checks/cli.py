@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -21,8 +22,23 @@ def main(argv: list[str] | None = None) -> int:
     soak.add_argument("ids", nargs="*", help="derivation ids to soak (default: all)")
     soak.add_argument("--examples", type=_positive_int, default=100_000, help="examples in all, split evenly (default: 100000)")
     soak.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, help="processes (default: the number of cores)")
+    grade = commands.add_parser("grade", help="grade submissions: .py files, package folders, or folders of .py files")
+    grade.add_argument("paths", nargs="+", metavar="PATH")
+    grade.add_argument("--json", type=Path, metavar="OUT", help="write every grade as JSON")
+    grade.add_argument("--gradescope", type=Path, metavar="OUT",
+                       help="write Gradescope results.json (a folder of them for several submissions)")
+    grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
+    grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the shipped defaults")
+    grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
+                       help="submissions graded in parallel (default: the number of cores)")
+    template = commands.add_parser("template", help="write a blank submission with every derivation id")
+    template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
     args = parser.parse_args(argv)
-    return {"verify": _verify, "soak": _soak}[args.command](args)
+    from checks.oracles import use_one_thread
+
+    use_one_thread()
+    return {"verify": _verify, "soak": _soak, "grade": _grade, "template": _template}[args.command](args)
 
 
 def _positive_int(text: str) -> int:
@@ -66,6 +82,66 @@ def _soak(args: argparse.Namespace) -> int:
     if entries is None:
         return 2
     return soak(entries, args.examples, args.jobs, console)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from checks import reports
+    from checks.grading import expand, grade_many
+    from checks.rubric import RubricError, load
+
+    console = _console()
+    try:
+        rubric = load(args.rubric)
+        paths = expand(args.paths)
+        _check_writable([args.json, args.csv, args.gradescope])
+    except (RubricError, FileNotFoundError, PermissionError) as exc:
+        console.print(f"[red]gradjudge grade:[/] {exc}", highlight=False)
+        return 2
+    done = []
+    with Progress(console=console, transient=True, disable=len(paths) == 1) as progress:
+        task = progress.add_task("grading", total=len(paths))
+
+        def finished(grade) -> None:
+            done.append(grade)
+            progress.advance(task)
+
+        try:
+            grades = grade_many(paths, rubric, args.jobs, finished)
+        except KeyboardInterrupt:
+            grades = sorted(done, key=lambda grade: paths.index(Path(grade.path)))
+            console.print(f"[yellow]Interrupted: writing the {len(grades)} grade(s) finished so far.")
+    for grade in grades:
+        reports.print_grade(grade, console)
+    if args.json:
+        args.json.write_text(reports.as_json(grades))
+    if args.csv:
+        args.csv.write_text(reports.as_csv(grades))
+    if args.gradescope:
+        reports.write_gradescope(grades, args.gradescope)
+    return 0 if len(grades) == len(paths) else 130
+
+
+def _check_writable(outputs: list[Path | None]) -> None:
+    """Refuse before grading, not after, an output whose folder is missing or read-only."""
+    for output in filter(None, outputs):
+        folder = output if output.is_dir() else output.parent
+        if not folder.exists():
+            raise FileNotFoundError(f"{output}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(f"{output}: the folder {folder} is not writable")
+
+
+def _template(args: argparse.Namespace) -> int:
+    from checks.template import render
+
+    if args.out.exists() and not args.force:
+        print(f"gradjudge template: {args.out} exists; pass --force to overwrite it", file=sys.stderr)
+        return 2
+    args.out.write_text(render())
+    print(f"wrote {args.out}")
+    return 0
 
 
 def _console() -> Console:

@@ -14,8 +14,14 @@ from torch.func import jacrev, vmap
 
 from checks.cases import Case
 from checks.models import MODELS, Model, Value
-from checks.numeric import directional_derivatives
+from checks.numeric import BatchedFunction, directional_derivatives
 from checks.registry import Derivation
+
+def use_one_thread() -> None:
+    """The tensors checked here are small: torch's thread pool only adds overhead, and on a busy
+    machine its threads spin against each other (seen: grading 10 times slower). Entry points call this."""
+    torch.set_num_threads(1)
+
 
 FULL_JACOBIAN_MAX = 256
 """Up to this many `wrt` elements the numeric oracle takes every basis direction
@@ -77,8 +83,12 @@ class Witness:
     evaluations: int
 
 
-def numeric_witness(entry: Derivation, evaluated: Evaluated) -> Witness:
-    """Central differences of the model along scaled basis directions or random probes."""
+def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFunction | None = None) -> Witness:
+    """Central differences of `entry.of` along scaled basis directions or random probes of `entry.wrt`.
+
+    By default it differentiates the PyTorch model; error-carried-forward passes
+    `function`, a submission's own forward pass and loss, instead.
+    """
     model, values = evaluated.model, evaluated.tensors
     w = values[entry.wrt]
     scale = model.length_scale(entry.wrt, values).expand_as(w)
@@ -96,7 +106,7 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated) -> Witness:
         signature = [(fresh[k] > 0).flatten() for k in kinks]
         return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
 
-    result = directional_derivatives(vmap(single), w, directions)
+    result = directional_derivatives(function or vmap(single), w, directions)
     return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations)
 
 

@@ -9,12 +9,12 @@ import os
 
 from hypothesis import HealthCheck, Phase, settings
 
-_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 """Every phase but `explain`, whose list of the checker's own lines says nothing about a derivation."""
 
 PROFILES = {
-    "dev": settings(max_examples=20, deadline=None, phases=_PHASES),
-    "ci": settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=_PHASES,
+    "dev": settings(max_examples=20, deadline=None, phases=PHASES),
+    "ci": settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=PHASES,
                    suppress_health_check=[HealthCheck.too_slow]),
 }
 DEFAULT = "dev"

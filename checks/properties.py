@@ -27,6 +27,7 @@ class PropertyReport:
     entry: Derivation
     examples: int = 0
     failures: int = 0
+    witness_disagreements: int = 0
     worst: dict[str, float] = field(default_factory=dict)
     """Largest normwise error seen per comparison label."""
     probes: int = 0
@@ -37,6 +38,7 @@ class PropertyReport:
 
     def record(self, result: CaseResult, failed: bool) -> None:
         self.examples += 1
+        self.witness_disagreements += not result.witness_agrees
         if failed:
             self.failures += 1
             self.failure = self.failure or result

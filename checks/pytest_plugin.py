@@ -32,9 +32,10 @@ def submission(request: pytest.FixtureRequest):
     if path is None:
         yield reference()
         return
+    from checks import rubric
     from checks.sandbox import open_submission
 
-    with open_submission(path) as sandboxed:
+    with open_submission(path, rubric.load().limits) as sandboxed:
         if sandboxed.load_error:
             pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
         yield sandboxed

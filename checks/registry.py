@@ -39,6 +39,10 @@ class Derivation:
     of: str
     wrt: str | None = None
     pattern: str | None = None
+    rows_of: str | None = None
+    """For a gradient that sums per-sample rows over the batch (a bias, a BatchNorm
+    shift): the node whose per-sample gradient rows it sums. Diagnosis uses it to
+    recognise a sum over the wrong axis."""
     magnitude: Magnitude | None = None
     """Size of the terms the id sums, where the true value can be far smaller than
     they are (a cancellation such as eq. (7), or saturated softmax probabilities):
@@ -108,7 +112,7 @@ REGISTRY: tuple[Derivation, ...] = (
     Derivation("bn_dy_dbeta", "1.1", "bn", of="y", wrt="beta", pattern="ijj->ij"),
     Derivation("bn_dL_dgamma", "1.1", "bn", of="L", wrt="gamma",
                magnitude=lambda v: absmax(v["dy"]) * absmax(v["xhat"])),
-    Derivation("bn_dL_dbeta", "1.1", "bn", of="L", wrt="beta"),
+    Derivation("bn_dL_dbeta", "1.1", "bn", of="L", wrt="beta", rows_of="y"),
     Derivation("bn_dL_dx", "1.1", "bn", of="L", wrt="x",
                magnitude=lambda v: absmax(v["dy"]) * _bn_gain(v)),
     Derivation("dropout_dy_dx", "1.2", "dropout", of="y", wrt="x", pattern="ijij->ij"),
@@ -124,23 +128,23 @@ REGISTRY: tuple[Derivation, ...] = (
                magnitude=lambda v: absmax(v["yB_hat"]) ** 2 * absmax(v["x2B"])),
     Derivation("eq03_dL_dtheta2B", "(3)", "net", of="L", wrt="theta2B",
                magnitude=lambda v: _net_upstream(v) * absmax(v["x2B"])),
-    Derivation("eq03_dL_db2B", "(3)", "net", of="L", wrt="b2B", magnitude=_net_upstream),
+    Derivation("eq03_dL_db2B", "(3)", "net", of="L", wrt="b2B", rows_of="z2B", magnitude=_net_upstream),
     Derivation("eq04_dL_dx2B", "(4)", "net", of="L", wrt="x2B",
                magnitude=lambda v: _net_upstream(v) * absmax(v["theta2B"])),
     Derivation("eq05_dL_dz1B", "(5)", "net", of="L", wrt="z1B", magnitude=_into_bn),
     Derivation("eq06_dL_dtheta1B", "(6)", "net", of="L", wrt="theta1B",
                magnitude=lambda v: _into_bn(v) * absmax(v["x"])),
-    Derivation("eq07_dL_db1B", "(7)", "net", of="L", wrt="b1B", magnitude=_into_bn),
+    Derivation("eq07_dL_db1B", "(7)", "net", of="L", wrt="b1B", rows_of="z1B", magnitude=_into_bn),
     Derivation("eq08_dL_dtheta2A", "(8)", "net", of="L", wrt="theta2A"),
-    Derivation("eq09_dL_db2A", "(9)", "net", of="L", wrt="b2A"),
+    Derivation("eq09_dL_db2A", "(9)", "net", of="L", wrt="b2A", rows_of="yA_hat"),
     Derivation("eq10_dL_dyA_hat", "(10)", "net", of="L", wrt="yA_hat"),
     Derivation("eq11_dL_dzDP", "(11)", "net", of="L", wrt="zDP"),
     Derivation("eq12_dL_dz1A", "(12)", "net", of="L", wrt="z1A"),
     Derivation("eq13_dL_dtheta1A", "(13)", "net", of="L", wrt="theta1A"),
-    Derivation("eq14_dL_db1A", "(14)", "net", of="L", wrt="b1A"),
+    Derivation("eq14_dL_db1A", "(14)", "net", of="L", wrt="b1A", rows_of="H1A"),
     Derivation("net_dL_dgamma", "beyond (14)", "net", of="L", wrt="gamma",
                magnitude=lambda v: _net_upstream(v) * absmax(v["theta2B"]) * absmax(v["xhat"])),
-    Derivation("net_dL_dbeta", "beyond (14)", "net", of="L", wrt="beta",
+    Derivation("net_dL_dbeta", "beyond (14)", "net", of="L", wrt="beta", rows_of="H_BN",
                magnitude=lambda v: _net_upstream(v) * absmax(v["theta2B"])),
     Derivation("net_dL_dx", "beyond (14)", "net", of="L", wrt="x"),
 )

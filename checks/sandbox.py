@@ -38,17 +38,18 @@ STARTUP_SECONDS = 10.0
 PER_CALL_IN_BATCH = 0.01
 """Extra seconds allowed per call when many calls travel in one batch."""
 FLOAT_DTYPES = frozenset({"<f2", "<f4", "<f8"})
-DEFAULT_FORBIDDEN = ("torch", "jax", "jaxlib", "tensorflow", "autograd", "checks", "derivations")
-"""Autodiff libraries would answer instead of the student; gradjudge's own packages hold the answers."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 5.0
+    """What a submission may do; the rubric (`checks/data/default_rubric.toml`) sets them."""
+
+    timeout: float
     """Wall-clock seconds one call may take."""
-    memory_mb: int = 1024
+    memory_mb: int
     """Address-space cap of the worker process."""
-    forbidden: tuple[str, ...] = DEFAULT_FORBIDDEN
+    forbidden: tuple[str, ...]
+    """Top-level modules the submission may not import."""
 
 
 class WorkerGone(Exception):
@@ -60,7 +61,7 @@ class Sandboxed:
     """A submission file or package, run in a worker process under `limits`."""
 
     path: Path
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits
     load_error: str | None = None
     source: SourceScan = field(default_factory=SourceScan)
     forbidden_imports: list[str] = field(default_factory=list)
@@ -240,7 +241,7 @@ class Sandboxed:
 
 
 @contextlib.contextmanager
-def open_submission(path: str | Path, limits: Limits = Limits()) -> Iterator[Sandboxed]:
+def open_submission(path: str | Path, limits: Limits) -> Iterator[Sandboxed]:
     sandboxed = Sandboxed(Path(path).resolve(), limits).start()
     try:
         yield sandboxed

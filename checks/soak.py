@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_AUTOGRAD, CLOSED_VS_NUMERIC
+from checks.oracles import use_one_thread
 from checks.registry import BY_ID, Derivation
 
 
@@ -25,16 +26,10 @@ def soak(entries: list[Derivation], total_examples: int, jobs: int, console: Con
     per_id = math.ceil(total_examples / len(entries))
     start = time.perf_counter()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_single_threaded) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
         rows = list(pool.map(_soak_one, [entry.id for entry in entries], [per_id] * len(entries)))
     _render(rows, time.perf_counter() - start, jobs, console)
     return 0 if all(row["failures"] == 0 for row in rows) else 1
-
-
-def _single_threaded() -> None:
-    import torch
-
-    torch.set_num_threads(1)
 
 
 def _soak_one(id: str, examples: int) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def scan(path: Path, forbidden: frozenset[str]) -> SourceScan:
     trees = {}
     for file in files:
         try:
-            trees[file] = ast.parse(file.read_text(encoding="utf-8", errors="replace"), filename=str(file))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                trees[file] = ast.parse(file.read_text(encoding="utf-8", errors="replace"), filename=str(file))
         except SyntaxError as exc:
             return SourceScan(problem=f"SyntaxError: {exc.msg} ({file.name}, line {exc.lineno})", files=files)
     found = tuple(hit for file, tree in trees.items() for hit in _forbidden_imports(tree, file.name, allowed))

@@ -106,7 +106,7 @@ def eq07_dL_db1B(yB_hat, yB, theta2B, m, zBN):
 
 
 def _task_a_and_b(yA_hat, yA, yB_hat, yB, theta2B):
-    """The bracket of equations (8)-(14): $(\hat y^i_A - y^i_A) + \theta_{2B}^\top(\hat y^i_B - y^i_B)$, per row."""
+    r"""The bracket of equations (8)-(14): $(\hat y^i_A - y^i_A) + \theta_{2B}^\top(\hat y^i_B - y^i_B)$, per row."""
     return (yA_hat - yA) + (yB_hat - yB) @ theta2B
 
 

@@ -1,0 +1,239 @@
+"""Grading submissions: every registered id, sandboxed, diagnosed, with error carried forward.
+
+A submission is a `.py` file or a package folder. Grading one runs the same
+property as the test suite (closed form vs autograd on derandomized hypothesis
+cases) against the sandboxed submission, then explains each failure and checks
+whether it is right for the submission's own forward pass.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from checks import diagnosis, ecf
+from checks.calling import Outcome
+from checks.cases import Case
+from checks.check import CaseResult
+from checks.oracles import evaluate, use_one_thread
+from checks.properties import CheckFailed, check_property
+from checks.registry import REGISTRY, Derivation
+from checks.rubric import Rubric
+from checks.sandbox import Sandboxed, open_submission
+from checks.vocabulary import CONTEXT_AXES
+
+STATUSES = ("passed", "failed", "partial", "error", "timeout", "not_attempted")
+FATAL = frozenset({"timeout", "crashed"})
+
+
+@dataclass
+class DerivationGrade:
+    id: str
+    status: str
+    tags: list[str] = field(default_factory=list)
+    score: float = 0.0
+    max_score: float = 0.0
+    message: str = ""
+    counterexample: dict | None = None
+    examples: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class SubmissionGrade:
+    path: str
+    status: str
+    message: str
+    score: float
+    max_score: float
+    derivations: list[DerivationGrade]
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """`.py` files and package folders are submissions; any other folder stands for the `.py` files in it."""
+    submissions = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+        if path.is_dir() and not (path / "__init__.py").exists():
+            found = sorted(p for p in path.iterdir() if p.suffix == ".py" and p.is_file())
+            if not found:
+                raise FileNotFoundError(f"{path}: a folder with no .py files and no __init__.py")
+            submissions += found
+        elif path.is_dir() or path.suffix == ".py":
+            submissions.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: not a .py file or a folder")
+    return submissions
+
+
+def grade_many(paths: list[Path], rubric: Rubric, jobs: int,
+               on_done: Callable[[SubmissionGrade], None] = lambda grade: None) -> list[SubmissionGrade]:
+    """Grade every submission, `jobs` at a time; results come back in the order of `paths`.
+
+    With more than one submission, a quick probe first calls every id of every
+    submission once, all submissions at the same time, so that hanging or
+    crashing derivations across the whole batch cost about one timeout together,
+    not one each.
+    """
+    fatal = probe(paths, rubric) if len(paths) > 1 else {}
+    if jobs == 1 or len(paths) == 1:
+        grades = []
+        for path in paths:
+            grades.append(grade_submission(path, rubric, fatal.get(path, {})))
+            on_done(grades[-1])
+        return grades
+    context = multiprocessing.get_context("spawn")
+    results: dict[Path, SubmissionGrade] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
+        futures = {pool.submit(grade_submission, path, rubric, fatal.get(path, {})): path for path in paths}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            on_done(results[futures[future]])
+    return [results[path] for path in paths]
+
+
+def probe(paths: list[Path], rubric: Rubric, concurrency: int = 32) -> dict[Path, dict[str, Outcome]]:
+    """Call each defined id once on the smallest case, every submission at once; keep the timeouts and crashes."""
+    arguments = {context: evaluate(smallest_case(context)).arrays for context in CONTEXT_AXES}
+
+    def one(path: Path) -> dict[str, Outcome]:
+        with open_submission(path, rubric.limits) as submission:
+            if submission.load_error or submission.forbidden_imports:
+                return {}
+            found = {}
+            for entry in REGISTRY:
+                signature = submission.signature(entry.id)
+                if signature is None or signature.problem or not set(signature.names) <= set(arguments[entry.context]):
+                    continue
+                names = arguments[entry.context] if signature.takes_all else signature.names
+                outcome = submission.call(entry.id, {name: arguments[entry.context][name] for name in names})
+                if outcome.tags & FATAL:
+                    found[entry.id] = outcome
+            return found
+
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(paths))) as pool:
+        return dict(zip(paths, pool.map(one, paths)))
+
+
+def smallest_case(context: str) -> Case:
+    """Where hypothesis's shrinking lands: every width 1, the smallest batch, seed 0."""
+    dims = {axis: 1 for axis in CONTEXT_AXES[context]}
+    dims["m"] = 2
+    return Case.of(context, seed=0, p=0.5 if context in ("dropout", "net") else None,
+                   eps=1e-5 if context in ("bn", "net") else None, **dims)
+
+
+def grade_submission(path: Path, rubric: Rubric, known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+    start = time.perf_counter()
+    with open_submission(path, rubric.limits) as submission:
+        for id, outcome in (known_fatal or {}).items():
+            submission.remember(id, outcome)
+        if submission.load_error:
+            grade = _unloadable(path, submission.load_error, rubric)
+        else:
+            grade = _graded(path, submission, rubric)
+    grade.seconds = time.perf_counter() - start
+    return grade
+
+
+def _unloadable(path: Path, error: str, rubric: Rubric) -> SubmissionGrade:
+    rows = [DerivationGrade(entry.id, "error", ["load_error"], 0.0, rubric.points[entry.id],
+                            f"The submission does not load: {error}") for entry in REGISTRY]
+    return SubmissionGrade(str(path), "load_error", error, 0.0, rubric.max_score, rows)
+
+
+def _graded(path: Path, submission: Sandboxed, rubric: Rubric) -> SubmissionGrade:
+    if submission.forbidden_imports:
+        return _refused(path, submission, rubric)
+    rows = {entry.id: _grade_entry(entry, submission, rubric) for entry in REGISTRY}
+    if submission.forbidden_imports:
+        return _refused(path, submission, rubric)
+    forward_wrong = any(rows[id].status == "failed" for id in ecf.FORWARDS)
+    for entry in REGISTRY:
+        row = rows[entry.id]
+        if forward_wrong and row.status == "failed" and ecf.eligible(entry):
+            verdict = ecf.carried_forward(entry, submission, _ecf_cases(row))
+            if verdict.holds:
+                row.status = "partial"
+                row.tags = sorted({*row.tags, "ecf"})
+                row.message = f"{verdict.detail}\n\n{row.message}"
+    for row in rows.values():
+        row.score = {"passed": 1.0, "partial": rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
+    score = sum(row.score for row in rows.values())
+    return SubmissionGrade(str(path), "graded", f"{score:g} / {rubric.max_score:g}", score, rubric.max_score,
+                           list(rows.values()))
+
+
+def _refused(path: Path, submission: Sandboxed, rubric: Rubric) -> SubmissionGrade:
+    reason = "; ".join(submission.forbidden_imports)
+    message = f"Refused: the submission {reason}. Autodiff libraries and gradjudge's own packages are off limits."
+    rows = [DerivationGrade(entry.id, "error", ["forbidden_import"], 0.0, rubric.points[entry.id], message)
+            if entry.id in submission.defined else
+            DerivationGrade(entry.id, "not_attempted", ["not_attempted"], 0.0, rubric.points[entry.id], "Not attempted.")
+            for entry in REGISTRY]
+    return SubmissionGrade(str(path), "graded", message, 0.0, rubric.max_score, rows)
+
+
+def _grade_entry(entry: Derivation, submission: Sandboxed, rubric: Rubric) -> DerivationGrade:
+    points = rubric.points[entry.id]
+    if submission.signature(entry.id) is None:
+        return DerivationGrade(entry.id, "not_attempted", ["not_attempted"], 0.0, points, "Not attempted.")
+    start = time.perf_counter()
+    try:
+        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False)
+    except CheckFailed as failure:
+        return _failed(entry, failure, submission, points, time.perf_counter() - start)
+    message = "Matches autograd on every case."
+    tags = []
+    if report.witness_disagreements:
+        tags = ["oracle_disagreement"]
+        message += (f" On {report.witness_disagreements} case(s) autograd and numeric differentiation disagreed; "
+                    "that is gradjudge's problem, not the submission's, and it is judged by autograd.")
+    return DerivationGrade(entry.id, "passed", tags, 0.0, points, message, None, report.examples,
+                           time.perf_counter() - start)
+
+
+def _failed(entry: Derivation, failure: CheckFailed, submission: Sandboxed, points: float, seconds: float) -> DerivationGrade:
+    result = failure.result
+    tags = set(result.tags)
+    lines = [result.message]
+    if result.status == "failed":
+        findings = diagnosis.diagnose(entry, result, submission)
+        tags |= {finding.tag for finding in findings}
+        if findings:
+            lines += ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
+    return DerivationGrade(entry.id, result.status, sorted(tags), 0.0, points, "\n".join(lines),
+                           counterexample(result), failure.report.examples if failure.report else 0, seconds)
+
+
+def _ecf_cases(row: DerivationGrade) -> list[Case]:
+    failing = row.counterexample["case"] if row.counterexample else None
+    cases = diagnosis.diagnostic_cases("net")[:2]
+    return ([Case.of("net", **_case_arguments(failing))] if failing else []) + cases
+
+
+def counterexample(result: CaseResult) -> dict:
+    """The smallest failing case, and where it is worst: expected against got."""
+    case = result.case
+    found = {"case": {"context": case.context, **case.size, "p": case.p, "eps": case.eps, "scale": case.scale,
+                      "seed": case.seed, "edge": case.edge}}
+    if result.closed is not None and result.truth is not None and result.closed.shape != result.truth.shape:
+        found.update(expected_shape=list(result.truth.shape), got_shape=list(result.closed.shape))
+    verdict = result.comparisons[0] if result.comparisons else None
+    if verdict is not None and verdict.worst is not None and not verdict.passed:
+        index = verdict.worst
+        found.update(index=list(index), expected=float(result.truth[index]), got=float(result.closed[index]),
+                     numeric=None if result.numeric is None else float(result.numeric[index]))
+    return found
+
+
+def _case_arguments(found: dict) -> dict:
+    return {key: value for key, value in found.items() if key != "context"}

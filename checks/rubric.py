@@ -1,0 +1,104 @@
+"""The grading rubric: points per id, error-carried-forward credit, limits. TOML, with shipped defaults."""
+from __future__ import annotations
+
+import difflib
+import math
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+from checks.profiles import PHASES
+from checks.registry import BY_ID
+from checks.sandbox import Limits
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "memory_mb", "forbidden_imports"}
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    points: dict[str, float]
+    examples: int
+    ecf_fraction: float
+    limits: Limits
+
+    @property
+    def profile(self) -> settings:
+        """Derandomized, no database, no deadline: the same file gets the same cases everywhere."""
+        return settings(max_examples=self.examples, derandomize=True, database=None, deadline=None, phases=PHASES,
+                        suppress_health_check=[HealthCheck.too_slow])
+
+    @property
+    def max_score(self) -> float:
+        return sum(self.points.values())
+
+
+def default_text() -> str:
+    return resources.files("checks").joinpath("data/default_rubric.toml").read_text()
+
+
+def load(path: Path | None = None) -> Rubric:
+    """The shipped rubric, overridden key by key by the file at `path`, if any."""
+    table = tomllib.loads(default_text())
+    if path is not None:
+        try:
+            override = tomllib.loads(path.read_text())
+        except FileNotFoundError:
+            raise RubricError(f"{path}: no such rubric file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RubricError(f"{path}: not valid TOML: {exc}") from None
+        _validate(override, path)
+        for section in ("grading", "points"):
+            table[section].update(override.get(section, {}))
+    grading = table["grading"]
+    return Rubric(
+        points={id: float(table["points"][id]) for id in BY_ID},
+        examples=grading["examples"],
+        ecf_fraction=float(grading["ecf_fraction"]),
+        limits=Limits(timeout=float(grading["timeout_seconds"]), memory_mb=grading["memory_mb"],
+                      forbidden=tuple(grading["forbidden_imports"])),
+    )
+
+
+def _validate(table: dict, path: Path) -> None:
+    def fail(message: str) -> None:
+        raise RubricError(f"{path}: {message}")
+
+    for section in set(table) - {"grading", "points"}:
+        fail(f"[{section}] is not a rubric section; the sections are [grading] and [points]")
+    grading = table.get("grading", {})
+    for key in set(grading) - GRADING_KEYS:
+        close = difflib.get_close_matches(key, GRADING_KEYS, n=1)
+        fail(f"grading.{key} is not a setting" + (f"; did you mean {close[0]}?" if close else ""))
+    checks = {
+        "examples": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number of at least 1"),
+        "ecf_fraction": (lambda v: _number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+        "timeout_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
+        "memory_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 256, "a whole number of MiB, at least 256"),
+        "forbidden_imports": (lambda v: isinstance(v, list) and all(isinstance(m, str) and m for m in v), "a list of module names"),
+    }
+    for key, value in grading.items():
+        valid, expected = checks[key]
+        if not valid(value):
+            fail(f"grading.{key} = {value!r}, but it must be {expected}")
+    for id, value in table.get("points", {}).items():
+        if id not in BY_ID:
+            close = difflib.get_close_matches(id, BY_ID, n=2, cutoff=0.3)
+            fail(f"points.{id} names no derivation" + (f"; did you mean {' or '.join(close)}?" if close else ""))
+        if not (_number(value) and value >= 0):
+            fail(f"points.{id} = {value!r}, but points must be a number of at least 0")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
