@@ -100,7 +100,7 @@ def grade_many(paths: list[Path], rubric: Rubric, jobs: int,
     return [results[path] for path in paths]
 
 
-def probe(paths: list[Path], rubric: Rubric, concurrency: int = 32) -> dict[Path, dict[str, Outcome]]:
+def probe(paths: list[Path], rubric: Rubric, concurrency: int = 64) -> dict[Path, dict[str, Outcome]]:
     """Call each defined id once on the smallest case, every submission at once; keep the timeouts and crashes."""
     arguments = {context: evaluate(smallest_case(context)).arrays for context in CONTEXT_AXES}
 

@@ -42,22 +42,34 @@ class Model:
             values[node.name] = node.fn(*(values[name] for name in node.inputs))
         return values
 
-    def reenter(self, values: Mapping[str, Value], name: str, value: torch.Tensor) -> dict[str, Value]:
-        """Every value, with `name` replaced by `value` and everything downstream recomputed."""
+    def reenter(self, values: Mapping[str, Value], name: str, value: torch.Tensor,
+                targets: tuple[str, ...] | None = None) -> dict[str, Value]:
+        """Every value, with `name` replaced by `value` and everything downstream recomputed.
+
+        With `targets`, only the nodes that lie between `name` and them are recomputed.
+        """
+        needed = self.downstream[name]
+        if targets is not None:
+            needed = needed & frozenset().union(*(self.ancestors[t] | {t} for t in targets))
         fresh = dict(values)
         fresh[name] = value
         for node in self.nodes:
-            if node.name in self.downstream[name]:
+            if node.name in needed:
                 fresh[node.name] = node.fn(*(fresh[n] for n in node.inputs))
         return fresh
 
     @cached_property
+    def ancestors(self) -> dict[str, frozenset[str]]:
+        """For each leaf and node, everything it is computed from."""
+        found: dict[str, frozenset[str]] = {leaf: frozenset() for leaf in self.leaves}
+        for node in self.nodes:
+            found[node.name] = frozenset(node.inputs).union(*(found[name] for name in node.inputs))
+        return found
+
+    @cached_property
     def downstream(self) -> dict[str, frozenset[str]]:
         """For each leaf and node, the nodes that depend on it."""
-        ancestors: dict[str, frozenset[str]] = {leaf: frozenset() for leaf in self.leaves}
-        for node in self.nodes:
-            ancestors[node.name] = frozenset(node.inputs).union(*(ancestors[name] for name in node.inputs))
-        return {name: frozenset(n for n, above in ancestors.items() if name in above) for name in ancestors}
+        return {name: frozenset(n for n, above in self.ancestors.items() if name in above) for name in self.ancestors}
 
     @property
     def names(self) -> tuple[str, ...]:

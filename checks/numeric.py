@@ -28,7 +28,8 @@ NOISE_GAIN = ((SHRINK**2 + 1) / (SHRINK**2 - 1)) ** (WINDOW - 1)
 SAFE = 2.0
 """Stop extrapolating once the tableau's diagonal grows by this factor of the best error (Ridders' SAFE)."""
 BATCH_ELEMENTS = 2**22
-"""Largest number of input elements evaluated in one chunk: 32 MB of float64 per input tensor."""
+"""Largest number of elements (summed over everything one point computes) evaluated in one chunk:
+about 32 MB of float64, so the witness stays far below 2 GB even at m=256 and widths of 128."""
 
 BatchedFunction = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 """Takes `(B, *w_shape)` points, returns `(B, *out_shape)` values and a `(B, K)` kink signature."""
@@ -47,14 +48,19 @@ class Directional:
     evaluations: int
 
 
-def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: torch.Tensor) -> Directional:
-    """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate."""
+def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: torch.Tensor, *,
+                            footprint: int | None = None) -> Directional:
+    """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate.
+
+    `footprint` is how many elements one evaluation of `f` computes (default: `w`'s
+    own size); it sets how many points go into each batched chunk.
+    """
     n_probes = directions.shape[0]
     steps = FIRST_STEP / SHRINK ** torch.arange(STEPS, dtype=w.dtype)
     offsets = steps.view(-1, 1, *([1] * w.dim())) * directions.unsqueeze(0)
     points = torch.cat([w + offsets, w - offsets]).reshape(-1, *w.shape)
     base_out, base_signature = f(w.unsqueeze(0))
-    outputs, signatures = _chunked(f, points)
+    outputs, signatures = _chunked(f, points, max(1, BATCH_ELEMENTS // (footprint or w.numel())))
     outputs = outputs.reshape(2, STEPS, n_probes, *base_out.shape[1:])
     signatures = signatures.reshape(2, STEPS, n_probes, -1)
     per_step = steps.view(-1, 1, *([1] * (outputs.dim() - 3)))
@@ -67,9 +73,7 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
     return Directional(values, error, discarded, evaluations=points.shape[0] + 1)
 
 
-def _chunked(f: BatchedFunction, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    per_point = max(1, points[0].numel())
-    size = max(1, BATCH_ELEMENTS // per_point)
+def _chunked(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[torch.Tensor, torch.Tensor]:
     parts = [f(chunk) for chunk in points.split(size)]
     return torch.cat([out for out, _ in parts]), torch.cat([sig for _, sig in parts])
 
@@ -83,19 +87,20 @@ def _first_of_clean_tail(clean: torch.Tensor) -> torch.Tensor:
 def _best_window(differences: torch.Tensor, rounding: torch.Tensor, first_clean: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per element, the Ridders estimate of the kink-free window with the smallest error estimate (NaN if none).
 
-    A window's estimate is at least its smallest step's rounding error times
-    `NOISE_GAIN`: rounding shared by neighbouring steps can fool Ridders' own estimate.
+    All windows go through one batched tableau. A window's estimate is at least its
+    smallest step's rounding error times `NOISE_GAIN`: rounding shared by
+    neighbouring steps can fool Ridders' own estimate.
     """
-    best = torch.full_like(differences[0], torch.nan)
-    error = torch.full_like(differences[0], torch.inf)
-    per_probe = (-1,) + (1,) * (differences.dim() - 2)
-    for start in range(STEPS - WINDOW + 1):
-        value, estimate = _ridders(differences[start:start + WINDOW])
-        estimate = torch.maximum(estimate, NOISE_GAIN * rounding[start + WINDOW - 1])
-        better = (start >= first_clean).view(per_probe) & (estimate < error)
-        best = torch.where(better, value, best)
-        error = torch.where(better, estimate, error)
-    return best, error
+    windows = differences.unfold(0, WINDOW, 1).movedim(-1, 0)
+    values, estimates = _ridders(windows)
+    estimates = torch.maximum(estimates, NOISE_GAIN * rounding[WINDOW - 1:])
+    starts = torch.arange(STEPS - WINDOW + 1).view(-1, 1)
+    usable = (starts >= first_clean.view(1, -1)).view(*starts.shape[:1], -1, *([1] * (differences.dim() - 2)))
+    estimates = torch.where(usable, estimates, torch.inf)
+    best = estimates.argmin(0, keepdim=True)
+    error = estimates.gather(0, best).squeeze(0)
+    value = values.gather(0, best).squeeze(0)
+    return torch.where(torch.isfinite(error), value, torch.nan), error
 
 
 def _ridders(differences: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

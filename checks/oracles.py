@@ -23,9 +23,10 @@ def use_one_thread() -> None:
     torch.set_num_threads(1)
 
 
-FULL_JACOBIAN_MAX = 256
+FULL_JACOBIAN_MAX = 64
 """Up to this many `wrt` elements the numeric oracle takes every basis direction
-(the full Jacobian); above it, `PROBES` random directions."""
+(the full Jacobian, element by element); above it, `PROBES` random directional
+probes, whose cost does not grow with the tensor."""
 PROBES = 8
 
 
@@ -61,7 +62,7 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated) -> torch.Tensor:
     w = values[entry.wrt].detach().clone()
 
     def of(w: torch.Tensor) -> torch.Tensor:
-        return model.reenter(values, entry.wrt, w)[entry.of]
+        return model.reenter(values, entry.wrt, w, targets=(entry.of,))[entry.of]
 
     if entry.kind == "jacobian":
         return torch.einsum(entry.pattern, jacrev(of)(w))
@@ -99,14 +100,15 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFu
         generator = torch.Generator().manual_seed(evaluated.case.seed)
         unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
     directions = unit * scale
-    kinks = [k for k in model.kinks if k in model.downstream[entry.wrt]]
+    kinks = tuple(k for k in model.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        fresh = model.reenter(values, entry.wrt, point)
+        fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))
         signature = [(fresh[k] > 0).flatten() for k in kinks]
         return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
 
-    result = directional_derivatives(function or vmap(single), w, directions)
+    footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
+    result = directional_derivatives(function or vmap(single), w, directions, footprint=footprint)
     return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations)
 
 

@@ -16,6 +16,10 @@ PROFILES = {
     "dev": settings(max_examples=20, deadline=None, phases=PHASES),
     "ci": settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=PHASES,
                    suppress_health_check=[HealthCheck.too_slow]),
+    # mutmut runs the property tests once per mutant: a small derandomized budget, and no
+    # shrinking, since a killed mutant needs no minimal example.
+    "mutation": settings(max_examples=15, derandomize=True, deadline=None, database=None,
+                         phases=(Phase.explicit, Phase.generate), suppress_health_check=[HealthCheck.too_slow]),
 }
 DEFAULT = "dev"
 
