@@ -50,9 +50,15 @@ class CaseResult:
 
     @property
     def witness_agrees(self) -> bool:
-        """Autograd and numeric differentiation agree here (always true where there is no witness)."""
+        """Autograd and numeric differentiation do not contradict each other here."""
         witness = self.comparison(AUTOGRAD_VS_NUMERIC)
         return witness is None or witness.passed
+
+    @property
+    def witness_inconclusive(self) -> bool:
+        """A numeric witness was due, but every one of its probes was discarded at a kink."""
+        witness = self.comparison(AUTOGRAD_VS_NUMERIC)
+        return witness is not None and witness.total == 0
 
     def comparison(self, label: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.label == label), None)

@@ -17,9 +17,10 @@ FIRST_STEP = 0.25
 """Largest step, in units of the direction, which the caller scales to each coordinate's length scale."""
 SHRINK = 1.6
 """Ratio between successive steps (Ridders' CON)."""
-STEPS = 16
-"""Steps per probe: from 0.25 down to 0.25 / 1.6**15, about 2e-4 length scales, so that a
-length scale guessed a thousand times too large still leaves good steps."""
+STEPS = 20
+"""Steps per probe: from 0.25 down to 0.25 / 1.6**19, about 3e-5 length scales. A length
+scale guessed a thousand times too large still leaves good steps, and so does a ReLU
+input a few thousandths from its kink."""
 WINDOW = 6
 """Consecutive steps in one Ridders tableau; every window is tried and the one with the
 smallest error estimate wins, element by element."""

@@ -28,6 +28,9 @@ FULL_JACOBIAN_MAX = 64
 (the full Jacobian, element by element); above it, `PROBES` random directional
 probes, whose cost does not grow with the tensor."""
 PROBES = 8
+"""Random directions for a large `wrt`. Where a ReLU lies between `wrt` and `of`, each
+probe moves one random coordinate instead: a dense direction moves every ReLU input
+of a wide layer, and one of thousands is always within a step of its kink."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def evaluate(case: Case) -> Evaluated:
     leaves = {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
     with torch.no_grad():
         tensors = MODELS[case.context].evaluate(leaves)
-    arrays = {name: v.numpy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
+    arrays = {name: v.numpy().copy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
     for value in arrays.values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
@@ -93,14 +96,18 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFu
     model, values = evaluated.model, evaluated.tensors
     w = values[entry.wrt]
     scale = model.length_scale(entry.wrt, values).expand_as(w)
+    kinks = tuple(k for k in model.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
     full = w.numel() <= FULL_JACOBIAN_MAX
+    generator = torch.Generator().manual_seed(evaluated.case.seed)
     if full:
         unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
+    elif kinks:
+        unit = torch.zeros(PROBES, w.numel(), dtype=w.dtype)
+        unit[torch.arange(PROBES), torch.randperm(w.numel(), generator=generator)[:PROBES]] = 1
+        unit = unit.reshape(-1, *w.shape)
     else:
-        generator = torch.Generator().manual_seed(evaluated.case.seed)
         unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
     directions = unit * scale
-    kinks = tuple(k for k in model.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))

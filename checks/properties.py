@@ -28,6 +28,8 @@ class PropertyReport:
     examples: int = 0
     failures: int = 0
     witness_disagreements: int = 0
+    witness_inconclusive: int = 0
+    """Cases whose numeric probes were all discarded at kinks: no second witness there."""
     worst: dict[str, float] = field(default_factory=dict)
     """Largest normwise error seen per comparison label."""
     probes: int = 0
@@ -39,6 +41,7 @@ class PropertyReport:
     def record(self, result: CaseResult, failed: bool) -> None:
         self.examples += 1
         self.witness_disagreements += not result.witness_agrees
+        self.witness_inconclusive += result.witness_inconclusive
         if failed:
             self.failures += 1
             self.failure = self.failure or result

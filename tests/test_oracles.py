@@ -55,6 +55,15 @@ def test_large_inputs_use_random_probes_and_still_catch_a_wrong_formula():
     assert not check_case(entry, case, with_variant("sine_derivative_missing")).passed
 
 
+def test_probes_below_a_wide_relu_layer_stay_informative():
+    """Thousands of ReLU inputs: dense directions would always cross a kink; coordinate probes do not."""
+    case = small_case("net", m=128, d_out=64, seed=12)
+    for id in ("eq05_dL_dz1B", "eq06_dL_dtheta1B", "net_dL_dx"):
+        result = check_case(next(e for e in REGISTRY if e.id == id), case, reference())
+        assert result.passed and result.witness_agrees, result.message
+        assert result.discarded < result.probes // 2, (id, result.discarded, result.probes)
+
+
 @pytest.mark.parametrize("context", sorted(MODELS))
 def test_reentering_at_a_leaf_matches_a_fresh_forward_pass(context):
     model, values = MODELS[context], evaluate(small_case(context)).tensors
