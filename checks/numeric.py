@@ -59,11 +59,11 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
     n_probes = directions.shape[0]
     steps = FIRST_STEP / SHRINK ** torch.arange(STEPS, dtype=w.dtype)
     offsets = steps.view(-1, 1, *([1] * w.dim())) * directions.unsqueeze(0)
-    points = torch.cat([w + offsets, w - offsets]).reshape(-1, *w.shape)
-    base_out, base_signature = f(w.unsqueeze(0))
-    outputs, signatures = _chunked(f, points, max(1, BATCH_ELEMENTS // (footprint or w.numel())))
-    outputs = outputs.reshape(2, STEPS, n_probes, *base_out.shape[1:])
-    signatures = signatures.reshape(2, STEPS, n_probes, -1)
+    points = torch.cat([w.unsqueeze(0), (w + offsets).reshape(-1, *w.shape), (w - offsets).reshape(-1, *w.shape)])
+    everything, signatures = _chunked(f, points, max(1, BATCH_ELEMENTS // (footprint or w.numel())))
+    base_signature = signatures[0]
+    outputs = everything[1:].reshape(2, STEPS, n_probes, *everything.shape[1:])
+    signatures = signatures[1:].reshape(2, STEPS, n_probes, -1)
     per_step = steps.view(-1, 1, *([1] * (outputs.dim() - 3)))
     differences = (outputs[0] - outputs[1]) / (2 * per_step)
     rounding = torch.finfo(w.dtype).eps * (outputs[0].abs() + outputs[1].abs()) / (2 * per_step)
@@ -71,7 +71,7 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
     first_clean = _first_of_clean_tail(clean)
     values, error = _best_window(differences, rounding, first_clean)
     discarded = first_clean > STEPS - WINDOW
-    return Directional(values, error, discarded, evaluations=points.shape[0] + 1)
+    return Directional(values, error, discarded, evaluations=points.shape[0])
 
 
 def _chunked(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[torch.Tensor, torch.Tensor]:
