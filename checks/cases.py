@@ -20,10 +20,15 @@ EDGES: dict[str, tuple[str, ...]] = {
     "net": ("tiny_variance", "dropped_row", "extreme_logits"),
 }
 """Deliberate edge cases: a BN column of variance near 1e-6, a sample with every
-unit dropped, logits spread over about ±50."""
+unit dropped, logits spread over up to about ±50."""
 
 NEEDS_BATCH_STATISTICS = frozenset({"bn", "net"})
 TINY_STD = 1e-3
+"""Standard deviation of a tiny-variance column, centred within a few of its own stds of zero:
+a large offset would only add a cancellation that punishes correct formulas rounded differently."""
+EXTREME_LOGIT = 45.0
+"""The extreme-logits edge spreads logits over about ± this much (the network's through FC2B's
+bias), so that the softmax saturates (probabilities near e^-100) without underflowing to zero."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def _bn_leaves(rng: np.random.Generator, case: Case) -> dict:
     m, d = case.size["m"], case.size["d"]
     x = _normal(rng, d, std=case.scale) + _normal(rng, m, d, std=case.scale)
     if case.edge == "tiny_variance":
-        x[:, 0] = x[0, 0] + _normal(rng, m, std=TINY_STD)
+        x[:, 0] = _normal(rng, 1, std=TINY_STD) + _normal(rng, m, std=TINY_STD)
     return {"x": x, "gamma": _normal(rng, d), "beta": _normal(rng, d), "eps": case.eps,
             "dy": _normal(rng, m, d), "m": m}
 
@@ -130,7 +135,7 @@ def _dropout_leaves(rng: np.random.Generator, case: Case) -> dict:
 def _softmax_leaves(rng: np.random.Generator, case: Case) -> dict:
     m, n = case.size["m"], case.size["n"]
     if case.edge == "extreme_logits":
-        x = rng.uniform(-50, 50, (m, n))
+        x = rng.uniform(-EXTREME_LOGIT, EXTREME_LOGIT, (m, n))
     else:
         x = _normal(rng, m, n, std=case.scale) + _normal(rng, m, 1, std=case.scale)
     return {"x": x, "dy": _normal(rng, m, n), "m": m}
@@ -138,13 +143,7 @@ def _softmax_leaves(rng: np.random.Generator, case: Case) -> dict:
 
 def _net_leaves(rng: np.random.Generator, case: Case) -> dict:
     m, d_in, d_hidden, d_out, n_classes = (case.size[a] for a in CONTEXT_AXES["net"])
-    theta1B = _normal(rng, d_out, d_in, std=d_in**-0.5)
-    if case.edge == "tiny_variance":
-        theta1B[0] *= TINY_STD / case.scale
-    theta2B = _normal(rng, n_classes, d_out, std=d_out**-0.5)
-    if case.edge == "extreme_logits":
-        theta2B *= 25
-    return {
+    leaves = {
         "x": _normal(rng, m, d_in, std=case.scale),
         "yA": _normal(rng, m, d_out),
         "yB": np.eye(n_classes)[rng.integers(0, n_classes, m)],
@@ -152,17 +151,23 @@ def _net_leaves(rng: np.random.Generator, case: Case) -> dict:
         "b1A": _normal(rng, d_hidden, std=0.5),
         "theta2A": _normal(rng, d_out, d_hidden, std=d_hidden**-0.5),
         "b2A": _normal(rng, d_out, std=0.5),
-        "theta1B": theta1B,
+        "theta1B": _normal(rng, d_out, d_in, std=d_in**-0.5),
         "b1B": _normal(rng, d_out),
         "gamma": _normal(rng, d_out),
         "beta": _normal(rng, d_out, std=0.5),
-        "theta2B": theta2B,
+        "theta2B": _normal(rng, n_classes, d_out, std=d_out**-0.5),
         "b2B": _normal(rng, n_classes, std=0.5),
         "M": _mask(rng, case, m, d_hidden),
         "p": case.p,
         "eps": case.eps,
         "m": m,
     }
+    if case.edge == "tiny_variance":
+        leaves["theta1B"][0] *= TINY_STD / case.scale
+        leaves["b1B"][0] *= TINY_STD
+    if case.edge == "extreme_logits":
+        leaves["b2B"] = rng.uniform(-EXTREME_LOGIT, EXTREME_LOGIT, n_classes)
+    return leaves
 
 
 _GENERATORS = {"bn": _bn_leaves, "dropout": _dropout_leaves, "softmax": _softmax_leaves, "net": _net_leaves}

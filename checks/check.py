@@ -18,6 +18,10 @@ from checks.submission import Submission
 from checks.tolerances import NUMERIC, closed_form_tolerance
 from checks.vocabulary import CONTEXTS
 
+class OracleError(RuntimeError):
+    """The ground truth itself is unusable on a case (never the submission's fault)."""
+
+
 CLOSED_VS_AUTOGRAD = "closed form vs autograd"
 AUTOGRAD_VS_NUMERIC = "autograd vs numeric"
 CLOSED_VS_NUMERIC = "closed form vs numeric"
@@ -120,6 +124,9 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names})
     truth_tensor = autograd_truth(entry, evaluated)
     truth = truth_tensor.detach().numpy()
+    if not np.all(np.isfinite(truth)):
+        raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
+                          "gradjudge can judge, a fault of the case strategies, not of the submission")
     base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags, outcome.error or "",
                       truth=truth, outcome=outcome, evaluated=evaluated)
     if outcome.value is None:

@@ -146,7 +146,8 @@ REGISTRY: tuple[Derivation, ...] = (
                magnitude=lambda v: _net_upstream(v) * absmax(v["theta2B"]) * absmax(v["xhat"])),
     Derivation("net_dL_dbeta", "beyond (14)", "net", of="L", wrt="beta", rows_of="H_BN",
                magnitude=lambda v: _net_upstream(v) * absmax(v["theta2B"])),
-    Derivation("net_dL_dx", "beyond (14)", "net", of="L", wrt="x"),
+    Derivation("net_dL_dx", "beyond (14)", "net", of="L", wrt="x",
+               magnitude=lambda v: _into_bn(v) * absmax(v["theta1B"])),
 )
 
 BY_ID: dict[str, Derivation] = {entry.id: entry for entry in REGISTRY}
