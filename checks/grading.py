@@ -17,7 +17,7 @@ from pathlib import Path
 from checks import diagnosis, ecf
 from checks.calling import Outcome
 from checks.cases import Case
-from checks.check import CaseResult
+from checks.check import CaseResult, OracleError
 from checks.oracles import evaluate, use_one_thread
 from checks.properties import CheckFailed, check_property
 from checks.registry import REGISTRY, Derivation
@@ -191,6 +191,10 @@ def _grade_entry(entry: Derivation, submission: Sandboxed, rubric: Rubric) -> De
         report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False)
     except CheckFailed as failure:
         return _failed(entry, failure, submission, points, time.perf_counter() - start)
+    except OracleError as problem:
+        return DerivationGrade(entry.id, "error", ["oracle_error"], 0.0, points,
+                               f"gradjudge could not compute the truth, so this id is not judged: {problem}. "
+                               "Please report it.", None, 0, time.perf_counter() - start)
     message = "Matches autograd on every case."
     tags = []
     if report.witness_disagreements:

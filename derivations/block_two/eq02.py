@@ -1,6 +1,4 @@
 """Equation (2): how the task-B output moves with FC2B's weight."""
-import numpy as np
-
 from derivations.block_one.softmax import softmax_jacobian
 
 
@@ -10,4 +8,4 @@ def eq02_dyB_hat_dtheta2B(yB_hat, x2B):
     Equation (2): the softmax Jacobian of sample `i` (section 1.3) times
     $\partial z_{2B,ij} / \partial \theta_{2B,jl} = x_{2B,il}$.
     """
-    return np.einsum("ikj,il->ikjl", softmax_jacobian(yB_hat), x2B)
+    return softmax_jacobian(yB_hat)[:, :, :, None] * x2B[:, None, None, :]
