@@ -103,24 +103,33 @@ def grade_many(paths: list[Path], rubric: Rubric, jobs: int,
 def probe(paths: list[Path], rubric: Rubric, concurrency: int = 64) -> dict[Path, dict[str, Outcome]]:
     """Call each defined id once on the smallest case, every submission at once; keep the timeouts and crashes."""
     arguments = {context: evaluate(smallest_case(context)).arrays for context in CONTEXT_AXES}
-
-    def one(path: Path) -> dict[str, Outcome]:
-        with open_submission(path, rubric.limits) as submission:
-            if submission.load_error or submission.forbidden_imports:
-                return {}
-            found = {}
-            for entry in REGISTRY:
-                signature = submission.signature(entry.id)
-                if signature is None or signature.problem or not set(signature.names) <= set(arguments[entry.context]):
-                    continue
-                names = arguments[entry.context] if signature.takes_all else signature.names
-                outcome = submission.call(entry.id, {name: arguments[entry.context][name] for name in names})
-                if outcome.tags & FATAL:
-                    found[entry.id] = outcome
-            return found
-
     with ThreadPoolExecutor(max_workers=min(concurrency, len(paths))) as pool:
-        return dict(zip(paths, pool.map(one, paths)))
+        return dict(zip(paths, pool.map(lambda path: _probe_quietly(path, rubric, arguments), paths)))
+
+
+def _probe_quietly(path: Path, rubric: Rubric, arguments: dict[str, dict]) -> dict[str, Outcome]:
+    """The probe only saves time: whatever goes wrong in it, grading meets again and reports."""
+    try:
+        return _probe(path, rubric, arguments)
+    except Exception:
+        return {}
+
+
+def _probe(path: Path, rubric: Rubric, arguments: dict[str, dict]) -> dict[str, Outcome]:
+    with open_submission(path, rubric.limits) as submission:
+        if submission.load_error or submission.forbidden_imports:
+            return {}
+        found = {}
+        for entry in REGISTRY:
+            signature = submission.signature(entry.id)
+            offered = arguments[entry.context]
+            if signature is None or signature.problem or not set(signature.names) <= set(offered):
+                continue
+            names = offered if signature.takes_all else signature.names
+            outcome = submission.call(entry.id, {name: offered[name] for name in names})
+            if outcome.tags & FATAL:
+                found[entry.id] = outcome
+        return found
 
 
 def smallest_case(context: str) -> Case:
