@@ -50,7 +50,7 @@ from checks.catalog import CATALOG  # noqa: E402
 from checks.check import check_case  # noqa: E402
 from checks.registry import BY_ID  # noqa: E402
 from checks.submission import Overlay, reference  # noqa: E402
-from gradcheck_wrapping import SIZES, make_case, wrt_numel  # noqa: E402
+from gradcheck_wrapping import make_case, wrt_numel  # noqa: E402
 
 IDS = ("bn_dL_dx", "softmax_dL_dx", "eq05_dL_dz1B", "eq06_dL_dtheta1B", "eq13_dL_dtheta1A")
 OURS_SEEDS = {"small": (0, 1, 2, 3, 4), "large": (0, 1, 2)}
@@ -437,7 +437,7 @@ def main() -> int:
                   f"passed {passed_cell(timing)}, {timing.forward[0]:,} forward evaluations, "
                   f"witness probes discarded at kinks {discarded}/{probes}")
 
-    print(f"\n[2/5] this project's peak memory at the large size (one case per fresh process)")
+    print("\n[2/5] this project's peak memory at the large size (one case per fresh process)")
     memory = {}
     for id in IDS:
         for threads in sorted({THREADS, DEFAULT_THREADS}):
@@ -561,7 +561,6 @@ def build_report(timings, memory, detection_rows, control_rows, ours_caught, gra
     missed_speed = [(id, size, r, bound, ours, slow) for id, size, r, bound, ours, slow in goal_rows
                     if r is not None and r < GOAL_RATIO]
     unmeasured = [(id, size) for id, size, r, *_ in goal_rows if r is None]
-    met_speed = [(id, size, r, bound) for id, size, r, bound, *_ in goal_rows if r is not None and r >= GOAL_RATIO]
     ours_missed = [v.name for v in CATALOG if not any(ours_caught[v.name])]
     for size in ("small", "large"):
         here = [(id, r, bound) for id, s, r, bound, *_ in goal_rows if s == size and r is not None]
@@ -615,7 +614,7 @@ def build_report(timings, memory, detection_rows, control_rows, ours_caught, gra
                         f"per case), but see the detection table for what it lets through.")
 
     why = []
-    for id, size, r, bound, ours, slow in missed_speed:
+    for id, size, r, _bound, ours, slow in missed_speed:
         n = wrt_numel(BY_ID[id], size)
         evals_ours, evals_slow = statistics.median(ours.forward), statistics.median(slow.forward)
         per_ours = ours.median / evals_ours * 1e6

@@ -25,7 +25,6 @@ from checks.rubric import Rubric
 from checks.sandbox import Sandboxed, open_submission
 from checks.vocabulary import CONTEXT_AXES
 
-STATUSES = ("passed", "failed", "partial", "error", "timeout", "not_attempted")
 FATAL = frozenset({"timeout", "crashed"})
 
 

@@ -144,8 +144,3 @@ def magnitude(entry: Derivation, evaluated: Evaluated, truth: torch.Tensor) -> f
     """Absolute scale for tolerances: the truth's largest entry, or the terms it sums if larger."""
     largest = float(truth.abs().max()) if truth.numel() else 0.0
     return max(largest, entry.magnitude(evaluated.arrays)) if entry.magnitude else largest
-
-
-def l1_norms(directions: torch.Tensor) -> torch.Tensor:
-    return directions.reshape(directions.shape[0], -1).abs().sum(1)
-

@@ -102,9 +102,6 @@ class Sandboxed:
         """Answer `id` with `outcome` from now on (a timeout or crash found by an earlier probe)."""
         self._fatal[id] = outcome
 
-    def fatal(self, id: str) -> Outcome | None:
-        return self._fatal.get(id)
-
     def call(self, id: str, arguments: Arguments) -> Outcome:
         return self.call_many(id, [arguments])[0]
 

@@ -103,5 +103,3 @@ CONTEXT_AXES: dict[str, tuple[str, ...]] = {
     "softmax": ("m", "n"),
     "net": ("m", "d_in", "d_hidden", "d_out", "n_classes"),
 }
-
-SCALARS: frozenset[str] = frozenset({"m", "p", "eps"})
