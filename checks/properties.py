@@ -1,4 +1,4 @@
-"""The property: on every case hypothesis draws, a derivation passes all three comparisons."""
+"""The property: on every case hypothesis draws, a derivation matches autograd, and the witness agrees."""
 from __future__ import annotations
 
 import time
@@ -49,6 +49,12 @@ class PropertyReport:
         self.discarded += result.discarded
         for comparison in result.comparisons:
             self.worst[comparison.label] = max(self.worst.get(comparison.label, 0.0), comparison.error)
+
+    @property
+    def discards(self) -> str:
+        """Discarded probes, and the cases left with no numeric witness at all."""
+        text = f"{self.discarded} / {self.probes}"
+        return text + (f" ({self.witness_inconclusive} cases without a witness)" if self.witness_inconclusive else "")
 
     @property
     def status(self) -> str:

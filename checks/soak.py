@@ -40,7 +40,7 @@ def _soak_one(id: str, examples: int) -> dict:
                        suppress_health_check=list(HealthCheck))
     report = check_property(BY_ID[id], reference(), profile=profile, stop_at_failure=False)
     return {"id": id, "examples": report.examples, "failures": report.failures, "probes": report.probes,
-            "discarded": report.discarded, "worst": report.worst, "seconds": report.seconds,
+            "discarded": report.discarded, "discards": report.discards, "worst": report.worst, "seconds": report.seconds,
             "first_failure": report.failure.message if report.failure else None}
 
 
@@ -54,7 +54,7 @@ def _render(rows: list[dict], seconds: float, jobs: int, console: Console) -> No
     for row in rows:
         worst = [f"{row['worst'][label]:.1e}" if label in row["worst"] else "—"
                  for label in (CLOSED_VS_AUTOGRAD, AUTOGRAD_VS_NUMERIC, CLOSED_VS_NUMERIC)]
-        table.add_row(row["id"], str(row["examples"]), str(row["failures"]), f"{row['discarded']} / {row['probes']}",
+        table.add_row(row["id"], str(row["examples"]), str(row["failures"]), row["discards"],
                       *worst, f"{row['seconds']:.0f} s")
     console.print(table)
     examples = sum(row["examples"] for row in rows)

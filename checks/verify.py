@@ -36,7 +36,7 @@ def render(reports: list[PropertyReport], console: Console) -> None:
     for report in reports:
         status = "[green]passed" if report.failure is None else f"[red]{report.failure.status}"
         table.add_row(report.entry.id, status, str(report.examples), _error(report, CLOSED_VS_AUTOGRAD),
-                      _error(report, AUTOGRAD_VS_NUMERIC), f"{report.discarded} / {report.probes}",
+                      _error(report, AUTOGRAD_VS_NUMERIC), report.discards,
                       f"{report.seconds:.2f} s")
     console.print(table)
     console.print("Errors are normwise: the largest gap over the tolerance scale, worst case over all examples.")

@@ -1,7 +1,10 @@
 """`gradjudge verify`: a table for a subset, a clear error for unknown ids, a non-zero exit on failure."""
 from helpers import with_variant
 
+import torch
+
 from checks import cli
+from checks.numeric import STEPS
 
 
 def test_verify_subset_prints_table_and_exits_zero(capsys):
@@ -21,3 +24,10 @@ def test_verify_exits_nonzero_and_explains_a_failure(capsys, monkeypatch):
     assert cli.main(["verify", "bn_dL_dx", "--profile", "dev"]) == 1
     out = capsys.readouterr().out
     assert "failed" in out and "Worst index" in out
+
+
+def test_verify_shows_cases_left_without_a_numeric_witness(capsys, monkeypatch):
+    every_step_crosses_a_kink = lambda clean: torch.full(clean.shape[1:], STEPS)  # noqa: E731
+    monkeypatch.setattr("checks.numeric._first_of_clean_tail", every_step_crosses_a_kink)
+    assert cli.main(["verify", "eq05_dL_dz1B", "--profile", "dev"]) == 0
+    assert "cases without a witness" in capsys.readouterr().out
