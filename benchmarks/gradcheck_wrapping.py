@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from checks.calling import signature_of
+from checks.sandbox.calling import signature_of
 from checks.cases import Case
 from checks.models import MODELS
 from checks.oracles import evaluate

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from checks import rubric as rubrics  # noqa: E402
 from checks.grading import grade_many, grade_submission  # noqa: E402
 from checks.oracles import use_one_thread  # noqa: E402
+from checks.sandbox.isolation import choose  # noqa: E402
 
 SEED = ROOT / "examples" / "seed_submission.py"
 HANG = "\n\ndef eq09_dL_db2A(yA_hat, yA, yB_hat, yB, theta2B, m):\n    while True:\n        pass\n"
@@ -42,6 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     use_one_thread()
     rubric = rubrics.load()
+    isolation = choose()
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
           f"rubric: {rubric.examples} examples per id, timeout {rubric.limits.timeout:g} s per call")
 
@@ -50,7 +52,7 @@ def main() -> None:
         times = []
         for _ in range(args.repeats):
             start = time.perf_counter()
-            grade = grade_submission(path, rubric)
+            grade = grade_submission(path, rubric, isolation)
             times.append(time.perf_counter() - start)
         print(f"   {label:30s} median {statistics.median(times):6.1f} s over {args.repeats} runs "
               f"(min {min(times):.1f}, max {max(times):.1f}); score {grade.score:g} / {grade.max_score:g}")
@@ -61,7 +63,7 @@ def main() -> None:
         hanging = sum("hang" in p.stem for p in paths)
         exiting = sum("exit" in p.stem for p in paths)
         start = time.perf_counter()
-        grades = grade_many(paths, rubric, args.jobs)
+        grades = grade_many(paths, rubric, args.jobs, isolation)
         wall = time.perf_counter() - start
     work = sum(grade.seconds for grade in grades)
     timeouts = sum(row.status == "timeout" for grade in grades for row in grade.derivations)

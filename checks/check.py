@@ -8,15 +8,20 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from checks.calling import Outcome
 from checks.cases import Case
 from checks.compare import Comparison, compare
+from checks.models import MODELS
 from checks.oracles import (Evaluated, Witness, as_returned, autograd_truth, evaluate, magnitude, numeric_witness,
                             project)
 from checks.registry import Derivation
-from checks.submission import Submission
-from checks.tolerances import NUMERIC, closed_form_tolerance
+from checks.sandbox.calling import Outcome
+from checks.submission import Submission, reply_limit
+from checks.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
 from checks.vocabulary import CONTEXTS
+
+TRUTH_TOLERANCE = CLOSED_FORM[np.dtype(np.float64)]
+"""Every answer is judged at the precision of the truth (float64), whatever dtype it comes back in:
+an answer in float32 cannot carry 1e-10 relative, and that is the answer's fault."""
 
 class OracleError(RuntimeError):
     """The ground truth itself is unusable on a case (never the submission's fault)."""
@@ -119,9 +124,17 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
                           for name in unknown)
         return CaseResult(entry, case, "error", frozenset({"unknown_quantity"}),
                           f"asks for quantities outside the {entry.context} vocabulary: {hints}")
+    offered = offered_names(entry)
+    computed = [name for name in signature.names if name not in offered]
+    if computed:
+        return CaseResult(entry, case, "error", frozenset({"forbidden_quantity"}),
+                          f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks and "
+                          f"scalars ({', '.join(offered)}); it asks for {', '.join(computed)}, which the forward pass "
+                          "computes")
     evaluated = evaluate(case)
-    names = tuple(vocabulary) if signature.takes_all else signature.names
-    outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names})
+    names = offered if signature.takes_all else signature.names
+    outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names},
+                              reply_limit=reply_limit(evaluated.arrays))
     truth_tensor = autograd_truth(entry, evaluated)
     truth = truth_tensor.detach().numpy()
     if not np.all(np.isfinite(truth)):
@@ -147,8 +160,12 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
         bad = int(np.count_nonzero(~np.isfinite(closed)))
         return _with(base, tags=base.tags | {"nonfinite"}, detail=f"returned {bad} NaN or infinite entries")
     scale = magnitude(entry, evaluated, truth_tensor)
-    comparisons = [compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale,
-                           label=CLOSED_VS_AUTOGRAD)]
+    comparisons = [compare(closed, truth, tolerance=TRUTH_TOLERANCE, scale=scale, label=CLOSED_VS_AUTOGRAD)]
+    if not comparisons[0].passed and closed_form_tolerance(closed.dtype) != TRUTH_TOLERANCE and \
+            compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale, label="").passed:
+        note = (f"returned {closed.dtype}, which cannot carry the float64 precision it is judged at; "
+                "it would pass at its own precision")
+        base = _with(base, tags=base.tags | {"low_precision"}, detail="\n".join(filter(None, (base.detail, note))))
     numeric = None
     witness = None
     if entry.wrt is not None:
@@ -161,6 +178,15 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
                  probes=0 if witness is None else len(witness.discarded),
                  discarded=0 if witness is None else int(witness.discarded.sum()),
                  evaluations=0 if witness is None else witness.evaluations)
+
+
+def offered_names(entry: Derivation) -> tuple[str, ...]:
+    """The names an id may ask for: its context's whole vocabulary, but only the model's leaves for a forward value."""
+    vocabulary = tuple(CONTEXTS[entry.context])
+    if entry.kind != "value":
+        return vocabulary
+    leaves = MODELS[entry.context].leaves
+    return tuple(name for name in vocabulary if name in leaves)
 
 
 def _status_without_value(tags: frozenset[str]) -> str:

@@ -10,6 +10,8 @@ from rich.console import Console
 
 from checks import profiles
 
+ISOLATION_CHOICES = ("auto", "namespaces", "process")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gradjudge", description="Prove hand-derived gradients right or wrong.")
@@ -31,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the shipped defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
+    grade.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
+                       help="how each submission is shut in: namespaces (bubblewrap), process, or auto (the best this "
+                            "machine has; default)")
+    grade.add_argument("--allow-weak-isolation", action="store_true",
+                       help="grade several submissions, or write --gradescope, with only process isolation")
     template = commands.add_parser("template", help="write a blank submission with every derivation id")
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -87,18 +94,34 @@ def _soak(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from checks import reports
     from checks.grading import expand, grade_many
+    from checks.reports import formats
+    from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
+    from checks.reports.text import literal
     from checks.rubric import RubricError, load
+    from checks.sandbox.isolation import IsolationUnavailable, choose
 
     console = _console()
     try:
         rubric = load(args.rubric)
         paths = expand(args.paths)
-        _check_writable([args.json, args.csv, args.gradescope])
-    except (RubricError, FileNotFoundError, PermissionError) as exc:
-        console.print(f"[red]gradjudge grade:[/] {exc}", highlight=False)
+        for target in (args.json, args.csv):
+            if target is not None:
+                check_file_target(target, paths)
+        if args.gradescope is not None:
+            (check_file_target if len(paths) == 1 and not args.gradescope.is_dir() else check_folder_target)(
+                args.gradescope, paths)
+        isolation = choose(args.isolation)
+    except (RubricError, FileNotFoundError, OutputRefused, IsolationUnavailable) as exc:
+        console.print(literal("gradjudge grade: ", "red"), literal(str(exc)), highlight=False)
         return 2
+    if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
+        console.print(literal("gradjudge grade: ", "red"), literal(
+            f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
+            "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation"))
+        return 2
+    console.print(literal(isolation.describe() + ("" if isolation.strong else
+                  ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done = []
     with Progress(console=console, transient=True, disable=len(paths) == 1) as progress:
         task = progress.add_task("grading", total=len(paths))
@@ -108,29 +131,20 @@ def _grade(args: argparse.Namespace) -> int:
             progress.advance(task)
 
         try:
-            grades = grade_many(paths, rubric, args.jobs, finished)
+            grades = grade_many(paths, rubric, args.jobs, isolation, finished)
         except KeyboardInterrupt:
-            grades = sorted(done, key=lambda grade: paths.index(Path(grade.path)))
-            console.print(f"[yellow]Interrupted: writing the {len(grades)} grade(s) finished so far.")
+            order = {formats.display_path(path): index for index, path in enumerate(paths)}
+            grades = sorted(done, key=lambda grade: order.get(grade.path, 0))
+            console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     for grade in grades:
-        reports.print_grade(grade, console)
+        formats.print_grade(grade, console)
     if args.json:
-        args.json.write_text(reports.as_json(grades))
+        write_text(args.json, formats.as_json(grades))
     if args.csv:
-        args.csv.write_text(reports.as_csv(grades))
+        write_text(args.csv, formats.as_csv(grades))
     if args.gradescope:
-        reports.write_gradescope(grades, args.gradescope)
+        formats.write_gradescope(grades, args.gradescope)
     return 0 if len(grades) == len(paths) else 130
-
-
-def _check_writable(outputs: list[Path | None]) -> None:
-    """Refuse before grading, not after, an output whose folder is missing or read-only."""
-    for output in filter(None, outputs):
-        folder = output if output.is_dir() else output.parent
-        if not folder.exists():
-            raise FileNotFoundError(f"{output}: the folder {folder} does not exist")
-        if not os.access(folder, os.W_OK):
-            raise PermissionError(f"{output}: the folder {folder} is not writable")
 
 
 def _template(args: argparse.Namespace) -> int:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.calling import call
 from checks.cases import Case
 from checks.catalog import CATALOG
 from checks.check import CLOSED_VS_AUTOGRAD, CaseResult
 from checks.oracles import Evaluated, autograd_truth, evaluate, magnitude
 from checks.registry import Derivation
-from checks.submission import REFERENCE_PACKAGE, Submission
+from checks.sandbox.calling import call
+from checks.submission import REFERENCE_PACKAGE, Submission, reply_limit
 from checks.vocabulary import CONTEXT_AXES
 
 AGREEMENT = 1e-8
@@ -75,7 +75,8 @@ def observe(entry: Derivation, cases: list[Case], submission: Submission) -> lis
         evaluated = evaluate(case)
         signature = submission.signature(entry.id)
         names = evaluated.arrays.keys() if signature.takes_all else signature.names
-        outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names})
+        outcome = submission.call(entry.id, {name: evaluated.arrays[name] for name in names},
+                                  reply_limit=reply_limit(evaluated.arrays))
         value = outcome.value[entry.of] if isinstance(outcome.value, dict) and entry.of in outcome.value else outcome.value
         if isinstance(value, np.ndarray):
             truth = autograd_truth(entry, evaluated)

@@ -19,9 +19,11 @@ from torch.func import vmap
 from checks.cases import Case
 from checks.compare import compare
 from checks.models import MODELS
-from checks.oracles import as_returned, evaluate, numeric_witness
-from checks.registry import Derivation
-from checks.sandbox import Sandboxed
+from checks.oracles import as_returned, autograd_truth, evaluate, magnitude, numeric_witness
+from checks.check import TRUTH_TOLERANCE, offered_names
+from checks.registry import BY_ID, Derivation
+from checks.sandbox.client import Sandboxed
+from checks.submission import reply_limit
 from checks.tolerances import NUMERIC
 
 FORWARDS = ("forward_yA_hat", "forward_yB_hat")
@@ -55,7 +57,7 @@ def _on_case(entry: Derivation, submission: Sandboxed, case: Case) -> Verdict:
     signature = submission.signature(entry.id)
     names = evaluated.arrays.keys() if signature.takes_all else signature.names
     arguments = {name: own[0].get(name, evaluated.arrays[name]) for name in names}
-    outcome = submission.call(entry.id, arguments)
+    outcome = submission.call(entry.id, arguments, reply_limit=reply_limit(evaluated.arrays))
     closed = outcome.value
     if not isinstance(closed, np.ndarray) or closed.shape != np.shape(evaluated.arrays[entry.wrt]):
         return Verdict(False, "with its own intermediates it still returns no array of the right shape")
@@ -81,6 +83,10 @@ def _on_case(entry: Derivation, submission: Sandboxed, case: Case) -> Verdict:
     truth = as_returned(entry, witness, witness.values, torch.from_numpy(closed))
     error = as_returned(entry, witness, witness.error, torch.from_numpy(closed))
     scale = float(np.nanmax(np.abs(truth.numpy()))) if np.isfinite(truth.numpy()).any() else 0.0
+    reference = autograd_truth(entry, evaluated)
+    terms = magnitude(entry, evaluated, reference)
+    if float(reference.abs().max()) > TRUTH_TOLERANCE.atol * terms and scale <= NUMERIC.atol * terms:
+        return Verdict(False, f"its own forward pass does not depend on {entry.wrt}, so no effort is carried forward")
     comparison = compare(closed, truth.numpy(), tolerance=NUMERIC, scale=scale, slack=error.numpy(),
                          label="closed form vs its own forward pass")
     if comparison.total == 0 or not comparison.passed:
@@ -98,8 +104,12 @@ def _own_forward(submission: Sandboxed, batch: list[dict]) -> list[dict] | None:
             for result, values in zip(results, batch):
                 result[node] = values[node]
             continue
-        names = batch[0].keys() if signature.takes_all else signature.names
-        outcomes = submission.call_many(id, [{name: values[name] for name in names} for values in batch])
+        offered = offered_names(BY_ID[id])
+        if not set(signature.names) <= set(offered):
+            return None
+        names = offered if signature.takes_all else signature.names
+        outcomes = submission.call_many(id, [{name: values[name] for name in names} for values in batch],
+                                        reply_limit=reply_limit(batch[0]))
         for result, outcome in zip(results, outcomes):
             value = outcome.value
             if isinstance(value, dict):

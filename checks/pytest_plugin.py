@@ -33,9 +33,11 @@ def submission(request: pytest.FixtureRequest):
         yield reference()
         return
     from checks import rubric
-    from checks.sandbox import open_submission
+    from checks.registry import BY_ID
+    from checks.sandbox.client import open_submission
+    from checks.sandbox.isolation import choose
 
-    with open_submission(path, rubric.load().limits) as sandboxed:
+    with open_submission(path, rubric.load().limits, choose(), frozenset(BY_ID)) as sandboxed:
         if sandboxed.load_error:
             pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
         yield sandboxed

@@ -12,14 +12,20 @@ from hypothesis import HealthCheck, settings
 
 from checks.profiles import PHASES
 from checks.registry import BY_ID
-from checks.sandbox import Limits
+from checks.sandbox.client import Limits
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "memory_mb", "forbidden_imports"}
+GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "submission_seconds", "memory_mb", "forbidden_imports",
+                "numeric_differentiation"}
+NUMERIC_DIFFERENTIATION = {
+    "flag": "tag the ids whose functions evidently differentiate numerically, and grade them as usual",
+    "refuse": "tag them, and give them no points",
+}
+"""What grading does with a function that evidently differentiates numerically (found by the source scan)."""
 
 
 class RubricError(ValueError):
@@ -32,6 +38,7 @@ class Rubric:
     examples: int
     ecf_fraction: float
     limits: Limits
+    numeric_differentiation: str
 
     @property
     def profile(self) -> settings:
@@ -67,7 +74,8 @@ def load(path: Path | None = None) -> Rubric:
         examples=grading["examples"],
         ecf_fraction=float(grading["ecf_fraction"]),
         limits=Limits(timeout=float(grading["timeout_seconds"]), memory_mb=grading["memory_mb"],
-                      forbidden=tuple(grading["forbidden_imports"])),
+                      forbidden=tuple(grading["forbidden_imports"]), budget=float(grading["submission_seconds"])),
+        numeric_differentiation=grading["numeric_differentiation"],
     )
 
 
@@ -85,6 +93,8 @@ def _validate(table: dict, path: Path) -> None:
         "examples": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number of at least 1"),
         "ecf_fraction": (lambda v: _number(v) and 0 <= v <= 1, "a number from 0 to 1"),
         "timeout_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
+        "submission_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
+        "numeric_differentiation": (lambda v: v in NUMERIC_DIFFERENTIATION, f"one of {', '.join(map(repr, NUMERIC_DIFFERENTIATION))}"),
         "memory_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 256, "a whole number of MiB, at least 256"),
         "forbidden_imports": (lambda v: isinstance(v, list) and all(isinstance(m, str) and m for m in v), "a list of module names"),
     }

@@ -1,7 +1,7 @@
 """Where the code under test comes from: one interface for every kind of submission.
 
 `Reference` imports the project's own `derivations` package in this process (it is
-trusted project code). Untrusted files go through `checks.sandbox.Sandboxed`,
+trusted project code). Untrusted files go through `checks.sandbox.client.Sandboxed`,
 which runs them in a separate worker process; `Overlay` swaps individual ids of
 another submission, which is how the catalog of wrong variants is checked.
 """
@@ -11,10 +11,22 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from checks.calling import Arguments, Outcome, Signature, call, signature_of
+import numpy as np
+
 from checks.registry import BY_ID
+from checks.sandbox.calling import Arguments, Outcome, Signature, call, signature_of
 
 REFERENCE_PACKAGE = "derivations"
+REPLY_FLOOR = 2**20
+REPLY_FACTOR = 4
+"""A call may return at most 4 times the bytes of every quantity of its case together, and at
+least 1 MiB: room for a wrong shape or a dict of intermediates, none for a memory bomb."""
+
+
+def reply_limit(values: Arguments) -> int:
+    """The most bytes of arrays one call on a case with these values may return."""
+    total = sum(np.asarray(value).size * 8 for value in values.values())
+    return max(REPLY_FLOOR, REPLY_FACTOR * total)
 
 
 class Submission(Protocol):
@@ -23,8 +35,8 @@ class Submission(Protocol):
     def signature(self, id: str) -> Signature | None:
         """The names the id's function asks for, or None if the submission does not define it."""
 
-    def call(self, id: str, arguments: Arguments) -> Outcome:
-        """Call the id's function with exactly the names its signature asked for."""
+    def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
+        """Call the id's function with exactly the names its signature asked for; it may return at most `reply_limit` bytes."""
 
 
 class Functions:
@@ -38,7 +50,7 @@ class Functions:
         function = self._functions.get(id)
         return None if function is None else signature_of(function)
 
-    def call(self, id: str, arguments: Arguments) -> Outcome:
+    def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
         return call(self._functions[id], arguments)
 
 
@@ -59,7 +71,7 @@ class Overlay:
     def signature(self, id: str) -> Signature | None:
         return self._overrides.signature(id) or self._base.signature(id)
 
-    def call(self, id: str, arguments: Arguments) -> Outcome:
+    def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
         if self._overrides.signature(id) is not None:
-            return self._overrides.call(id, arguments)
-        return self._base.call(id, arguments)
+            return self._overrides.call(id, arguments, reply_limit=reply_limit)
+        return self._base.call(id, arguments, reply_limit=reply_limit)

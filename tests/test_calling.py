@@ -1,7 +1,7 @@
 """Calling a derivation function: by name, on copies, with its return checked."""
 import numpy as np
 
-from checks.calling import call, signature_of
+from checks.sandbox.calling import call, signature_of
 
 
 def test_signature_lists_required_names_and_spots_kwargs():

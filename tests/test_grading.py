@@ -5,6 +5,7 @@ import pytest
 
 from checks import rubric
 from checks.grading import grade_submission
+from checks.sandbox.isolation import choose
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 
@@ -23,7 +24,7 @@ def graded(quick):
 
     def grade(name: str):
         if name not in cache:
-            cache[name] = grade_submission(SUBMISSIONS / f"{name}.py", quick)
+            cache[name] = grade_submission(SUBMISSIONS / f"{name}.py", quick, choose())
         return cache[name]
 
     return grade
@@ -75,13 +76,19 @@ def test_in_place_change_fails_even_when_the_value_is_right(graded):
     assert "in place" in row.message
 
 
-@pytest.mark.parametrize("name", ["torch_importer", "sneaky_importer"])
-def test_autodiff_import_is_refused_for_every_defined_id(graded, name):
-    grade = graded(name)
+def test_autodiff_import_in_the_source_is_refused_for_every_defined_id(graded):
+    grade = graded("torch_importer")
     for id in ("dropout_dL_dx", "softmax_dL_dx"):
         expect(grade, id, "error", "forbidden_import")
     expect(grade, "bn_dL_dx", "not_attempted")
     assert grade.score == 0 and "torch" in grade.message
+
+
+def test_hidden_autodiff_import_costs_the_call_that_tries_it(graded):
+    grade = graded("sneaky_importer")
+    row = expect(grade, "softmax_dL_dx", "error", "forbidden_import")
+    assert "torch" in row.message
+    expect(grade, "dropout_dL_dx", "passed")
 
 
 def test_file_that_does_not_import_is_a_load_error_with_its_line(graded):

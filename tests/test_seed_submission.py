@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from checks import reports, rubric
+from checks import rubric
+from checks.reports import formats as reports
 from checks.grading import grade_submission
+from checks.sandbox.isolation import choose
 
 SEED = Path(__file__).parent.parent / "examples" / "seed_submission.py"
 PASSED = {"bn_dy_dgamma", "bn_dy_dbeta", "dropout_dy_dx", "softmax_jacobian", "forward_yA_hat", "eq01_dL_dyB_hat",
@@ -28,7 +30,7 @@ NOT_ATTEMPTED = {"bn_dL_dgamma", "bn_dL_dbeta", "bn_dL_dx", "dropout_dL_dx", "so
 @pytest.fixture(scope="module")
 def seed_grades():
     """The seed graded twice with the shipped rubric."""
-    return [grade_submission(SEED, rubric.load()) for _ in range(2)]
+    return [grade_submission(SEED, rubric.load(), choose()) for _ in range(2)]
 
 
 def test_seed_verdicts(seed_grades):
@@ -56,7 +58,7 @@ def _without_timing(value):
 
 
 def test_reference_package_grades_full_marks():
-    grade = grade_submission(Path(__file__).parent.parent / "derivations", rubric.load())
+    grade = grade_submission(Path(__file__).parent.parent / "derivations", rubric.load(), choose())
     assert [row.id for row in grade.derivations if row.status != "passed"] == []
     assert grade.score == grade.max_score
 

@@ -1,6 +1,6 @@
 """How one derivation function is called: by vocabulary names, on copies, with its return checked.
 
-Imports only numpy and the standard library: the sandbox worker uses it too.
+Imports only numpy and the standard library: the sandbox worker loads it by path.
 """
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ import numpy as np
 
 Arguments = Mapping[str, "np.ndarray | float | int"]
 Returned = "np.ndarray | dict[str, np.ndarray]"
+
+
+class RefusedImport(ImportError):
+    """Raised by the worker's import guard when a call tries to import a forbidden module."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ def call(function: Callable, arguments: Arguments) -> Outcome:
         returned = function(**copies)
     except MemoryError:
         return Outcome(error="MemoryError: ran out of memory", tags=frozenset({"memory"}), seconds=time.perf_counter() - start)
+    except RefusedImport as exc:
+        return Outcome(error=f"ImportError: {exc}", tags=frozenset({"forbidden_import"}), seconds=time.perf_counter() - start)
     except NotImplementedError:
         return Outcome(error="raises NotImplementedError: not attempted yet", tags=frozenset({"not_implemented"}),
                        seconds=time.perf_counter() - start)

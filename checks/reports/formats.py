@@ -12,12 +12,15 @@ from rich.table import Table
 
 from checks.grading import SubmissionGrade
 from checks.registry import BY_ID, REGISTRY
+from checks.reports.outputs import write_text
+from checks.reports.text import fenced, literal, printable
 
 TIMING_FIELDS = ("seconds",)
 """Fields that change from run to run; everything else is deterministic."""
 
 STYLE = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red", "timeout": "red",
          "not_attempted": "dim"}
+
 
 
 def as_json(grades: list[SubmissionGrade]) -> str:
@@ -36,7 +39,7 @@ def as_gradescope(grade: SubmissionGrade) -> str:
         "output_format": "md",
         "visibility": "visible",
     } for index, row in enumerate(grade.derivations, start=1)]
-    results = {"score": grade.score, "output": grade.message, "output_format": "md", "visibility": "visible",
+    results = {"score": grade.score, "output": printable(grade.message), "output_format": "md", "visibility": "visible",
                "execution_time": round(grade.seconds, 3), "tests": tests}
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
 
@@ -44,8 +47,8 @@ def as_gradescope(grade: SubmissionGrade) -> str:
 def _markdown(row) -> str:
     entry = BY_ID[row.id]
     head = f"**{row.status}** ({row.score:g} / {row.max_score:g}): {entry.title}, section {entry.section}"
-    tags = f"\n\nTags: {', '.join(f'`{t}`' for t in row.tags)}" if row.tags else ""
-    return f"{head}{tags}\n\n```\n{row.message}\n```"
+    tags = f"\n\nTags: {', '.join(f'`{printable(t)}`' for t in row.tags)}" if row.tags else ""
+    return f"{head}{tags}\n\n{fenced(row.message)}"
 
 
 def as_csv(grades: list[SubmissionGrade]) -> str:
@@ -54,27 +57,33 @@ def as_csv(grades: list[SubmissionGrade]) -> str:
     writer.writerow(["path", "status", *(entry.id for entry in REGISTRY), "total", "max_score"])
     for grade in grades:
         scores = {row.id: row.score for row in grade.derivations}
-        writer.writerow([grade.path, grade.status, *(f"{scores[entry.id]:g}" for entry in REGISTRY),
+        writer.writerow([spreadsheet_safe(grade.path), grade.status, *(f"{scores[entry.id]:g}" for entry in REGISTRY),
                          f"{grade.score:g}", f"{grade.max_score:g}"])
     return out.getvalue()
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-` or `@` gets a leading `'`."""
+    text = printable(text)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def write_gradescope(grades: list[SubmissionGrade], target: Path) -> list[Path]:
     """One submission: `target` is the file. Several: `target` is a folder of `<name>.json` files."""
     if len(grades) == 1 and not target.is_dir():
-        target.write_text(as_gradescope(grades[0]))
+        write_text(target, as_gradescope(grades[0]))
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for grade in grades:
         path = target / f"{Path(grade.path).stem}.json"
-        path.write_text(as_gradescope(grade))
+        write_text(path, as_gradescope(grade))
         written.append(path)
     return written
 
 
 def print_grade(grade: SubmissionGrade, console: Console) -> None:
-    table = Table(title=f"{grade.path}: {grade.score:g} / {grade.max_score:g}", title_justify="left",
+    table = Table(title=literal(f"{grade.path}: {grade.score:g} / {grade.max_score:g}"), title_justify="left",
                   box=box.SIMPLE_HEAD)
     table.add_column("id", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -82,12 +91,14 @@ def print_grade(grade: SubmissionGrade, console: Console) -> None:
     table.add_column("tags")
     for row in grade.derivations:
         style = STYLE[row.status]
-        table.add_row(row.id, f"[{style}]{row.status}", f"{row.score:g}/{row.max_score:g}", ", ".join(row.tags))
+        table.add_row(row.id, literal(row.status, style), f"{row.score:g}/{row.max_score:g}", literal(", ".join(row.tags)))
     console.print(table)
-    if grade.status == "load_error":
-        console.print(f"[red]Does not load:[/] {grade.message}", highlight=False)
+    console.print(literal(f"isolation: {grade.isolation}", "dim"))
+    if grade.status in ("load_error", "grader_error"):
+        console.print(literal("Does not load: " if grade.status == "load_error" else "", "red"), literal(grade.message),
+                      highlight=False)
         return
     for row in grade.derivations:
         if row.status in ("failed", "partial", "error", "timeout"):
-            console.rule(f"[{STYLE[row.status]}]{row.id}: {row.status}")
-            console.print(row.message, markup=False, highlight=False)
+            console.rule(literal(f"{row.id}: {row.status}", STYLE[row.status]))
+            console.print(literal(row.message), highlight=False)

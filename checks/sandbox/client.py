@@ -1,0 +1,289 @@
+"""The grader's side of the sandbox: one untrusted submission, run in a worker process.
+
+The submission's files are read as hostile (`files`), scanned without running
+(`source_scan`), copied to a private folder, and imported by a worker that the
+chosen isolation (`isolation`) shuts in. Every reply is checked against the
+protocol (`protocol`) before anything is allocated. This side enforces a
+wall-clock timeout per call and a budget per submission, kills the worker and
+everything it started when a call runs out, and starts a fresh worker for the
+next call, so an infinite loop, an `os._exit`, a segfault, a memory bomb or a
+forged reply costs only the derivation that did it. Such a fatal outcome is
+remembered per id and answered from memory thereafter.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.sandbox import protocol
+from checks.sandbox.calling import Arguments, Outcome, Signature
+from checks.sandbox.cgroups import Cgroup
+from checks.sandbox.files import Refused, SubmissionFiles, collect, display
+from checks.sandbox.isolation import ENVIRONMENT, Isolation, submission_path, worker_command
+from checks.sandbox.source_scan import SourceScan, scan
+
+STARTUP_SECONDS = 10.0
+"""Allowance for starting the sandbox, Python and numpy, on top of the per-call timeout, when loading."""
+PROCESSES = 64
+"""Processes (and threads) one worker and everything it starts may have together, where a cgroup binds them."""
+CGROUP_SLACK = 128 * 2**20
+"""The group's memory cap is the worker's address-space cap plus this: its private /tmp and the runtime's pages."""
+FATAL = frozenset({"timeout", "crashed", "protocol_violation"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a submission may do; the rubric (`checks/data/default_rubric.toml`) sets them."""
+
+    timeout: float
+    """Wall-clock seconds one call may take."""
+    memory_mb: int
+    """Address-space cap of the worker process."""
+    forbidden: tuple[str, ...]
+    """Top-level modules the submission may not import."""
+    budget: float
+    """Wall-clock seconds all calls of one submission may take together."""
+
+
+class WorkerGone(Exception):
+    """The worker exited or was killed."""
+
+
+@dataclass
+class Sandboxed:
+    """A submission file or package, run in a worker process under `limits` and `isolation`."""
+
+    path: Path
+    limits: Limits
+    isolation: Isolation
+    ids: frozenset[str]
+    """The derivation ids the worker looks for."""
+    load_error: str | None = None
+    source: SourceScan = field(default_factory=SourceScan)
+    forbidden_imports: list[str] = field(default_factory=list)
+    """Forbidden modules the source imports, found by the grader's own scan."""
+    spent: float = 0.0
+    """Seconds spent waiting for the worker so far."""
+    _files: SubmissionFiles | None = None
+    _staging: Path | None = None
+    _signatures: dict[str, Signature] = field(default_factory=dict)
+    _fatal: dict[str, Outcome] = field(default_factory=dict)
+    _process: subprocess.Popen | None = None
+    _cgroup: Cgroup | None = None
+    _requests: object = None
+    _responses: int | None = None
+
+    @property
+    def label(self) -> str:
+        return display(self.path)
+
+    def start(self) -> Sandboxed:
+        try:
+            self._files = collect(self.path)
+        except Refused as refused:
+            self.load_error = str(refused)
+            return self
+        self.source = scan(self._files, frozenset(self.limits.forbidden), own_name_allowed=self.isolation.strong)
+        if self.source.problem:
+            self.load_error = self.source.problem
+        elif self.source.forbidden:
+            self.forbidden_imports = [hit.describe() for hit in self.source.forbidden]
+        else:
+            self._staging = self._files.stage()
+            self._spawn()
+        return self
+
+    def close(self) -> None:
+        self._kill()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+    def signature(self, id: str) -> Signature | None:
+        return self._signatures.get(id)
+
+    @property
+    def defined(self) -> frozenset[str]:
+        """Ids the submission defines, known from the worker or else from its source."""
+        found = set(self._signatures) if self._signatures else set(self.source.defined)
+        return frozenset(found & self.ids)
+
+    def remember(self, id: str, outcome: Outcome) -> None:
+        """Answer `id` with `outcome` from now on (a timeout or crash found by an earlier probe)."""
+        self._fatal[id] = outcome
+
+    def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
+        return self.call_many(id, [arguments], reply_limit=reply_limit)[0]
+
+    def call_many(self, id: str, batch: Sequence[Arguments], *, reply_limit: int) -> list[Outcome]:
+        """Call `id` once per argument set, in one request; each call has the full timeout to answer.
+
+        `reply_limit` caps the bytes of arrays any one call may return.
+        """
+        if id in self._fatal:
+            return [self._fatal[id]] * len(batch)
+        if self._staging is None or self.load_error:
+            return [Outcome(error=f"the submission does not load: {self.load_error or 'it was refused'}",
+                            tags=frozenset({"crashed"}))] * len(batch)
+        remaining = self.limits.budget - self.spent
+        if remaining <= 0:
+            return [self._budget_outcome()] * len(batch)
+        if self._process is None:
+            try:
+                self._spawn()
+            except WorkerGone as gone:
+                return [Outcome(error=str(gone), tags=frozenset({"crashed"}))] * len(batch)
+            if self.load_error:
+                return [Outcome(error=f"the submission no longer imports: {self.load_error}",
+                                tags=frozenset({"crashed"}))] * len(batch)
+        outcomes: list[Outcome] = []
+        start = time.monotonic()
+        budget_end = start + remaining
+        try:
+            self._send({"id": id, "batch": list(batch)})
+            for _ in batch:
+                call_start = time.monotonic()
+                cut_by_budget = budget_end < call_start + self.limits.timeout
+                outcomes.append(self._receive_result(min(call_start + self.limits.timeout, budget_end), reply_limit))
+            return outcomes
+        except TimeoutError:
+            outcome = self._budget_outcome() if cut_by_budget else Outcome(
+                error=f"took longer than {self.limits.timeout:g} s, and was stopped", tags=frozenset({"timeout"}),
+                seconds=time.monotonic() - call_start)
+        except WorkerGone as gone:
+            outcome = Outcome(error=str(gone), tags=frozenset({"memory" if self._out_of_memory() else "crashed"}),
+                              seconds=time.monotonic() - start)
+        except protocol.ProtocolViolation as violation:
+            outcome = Outcome(error=f"the worker broke the reply protocol: {violation}",
+                              tags=frozenset({"protocol_violation"}), seconds=time.monotonic() - start)
+        finally:
+            self.spent += time.monotonic() - start
+        self._kill()
+        self._fatal[id] = outcome
+        return outcomes + [outcome] * (len(batch) - len(outcomes))
+
+    def _budget_outcome(self) -> Outcome:
+        return Outcome(error=f"the submission used up its budget of {self.limits.budget:g} s for all its calls",
+                       tags=frozenset({"timeout", "budget_exhausted"}))
+
+    def _spawn(self) -> None:
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        staged = self._files.staged_path(self._staging)
+        argv, cwd = worker_command(self.isolation, self._staging, request_read, response_write)
+        self._cgroup = Cgroup.create(memory_bytes=self.limits.memory_mb * 2**20 + CGROUP_SLACK, processes=PROCESSES)
+        if self._cgroup is not None:
+            argv = self._cgroup.wrap(argv)
+        self._process = subprocess.Popen(
+            argv, pass_fds=(request_read, response_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True, env=ENVIRONMENT, cwd=cwd)
+        os.close(request_read)
+        os.close(response_write)
+        self._requests = os.fdopen(request_write, "wb")
+        self._responses = response_read
+        forbidden = set(self.limits.forbidden) - ({self._files.name} if self._files.package and self.isolation.strong else set())
+        self._send({"path": submission_path(self.isolation, staged, self._staging), "ids": sorted(self.ids),
+                    "memory_mb": self.limits.memory_mb, "forbidden": sorted(forbidden)})
+        try:
+            error, signatures = protocol.load_reply(
+                self._receive_header(time.monotonic() + self.limits.timeout + STARTUP_SECONDS), self.ids)
+        except TimeoutError:
+            self._kill()
+            self.load_error = f"importing it took longer than {self.limits.timeout:g} s"
+            return
+        except WorkerGone as gone:
+            self._kill()
+            self.load_error = f"importing it stopped the worker: {gone}"
+            return
+        except protocol.ProtocolViolation as violation:
+            self._kill()
+            self.load_error = f"its worker broke the reply protocol while loading: {violation}"
+            return
+        if error:
+            self.load_error = error
+            self._kill()
+            return
+        self._signatures = {id: Signature(names, takes_all, problem) for id, (names, takes_all, problem) in signatures.items()}
+
+    def _send(self, message: dict) -> None:
+        try:
+            self._requests.write(protocol.encode_request(message))
+            self._requests.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerGone(self._exit_description()) from exc
+
+    def _receive_header(self, deadline: float) -> dict:
+        (length,) = protocol.LENGTH.unpack(self._read(protocol.LENGTH.size, deadline))
+        if length > protocol.HEADER_LIMIT:
+            raise protocol.ProtocolViolation(f"its reply header announces {length:,} bytes, "
+                                             f"more than the {protocol.HEADER_LIMIT:,} allowed")
+        return protocol.parse_header(self._read(length, deadline))
+
+    def _receive_result(self, deadline: float, reply_limit: int) -> Outcome:
+        header = self._receive_header(deadline)
+        arrays = protocol.result_arrays(header, reply_limit)
+        payload = memoryview(self._read(sum(size for *_, size in arrays), deadline))
+        value = protocol.decode_value(header["kind"], arrays, payload)
+        return Outcome(value=value, error=header["error"], tags=frozenset(header["tags"]), seconds=header["seconds"])
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([self._responses], [], [], wait)[0]:
+                raise TimeoutError
+            chunk = os.read(self._responses, min(remaining, 2**20))
+            if not chunk:
+                raise WorkerGone(self._exit_description())
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _exit_description(self) -> str:
+        if self._process is None:
+            return "the worker is not running"
+        try:
+            code = self._process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "the worker stopped answering"
+        if code < 0:
+            return f"the worker was killed by signal {signal.Signals(-code).name}"
+        return f"the worker exited with code {code}"
+
+    def _out_of_memory(self) -> bool:
+        return self._cgroup is not None and self._cgroup.ran_out_of_memory()
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+            self._process = None
+        if self._cgroup is not None:
+            self._cgroup.kill()
+            self._cgroup = None
+        if self._requests is not None:
+            with contextlib.suppress(OSError):
+                self._requests.close()
+            self._requests = None
+        if self._responses is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._responses)
+            self._responses = None
+
+
+@contextlib.contextmanager
+def open_submission(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str]) -> Iterator[Sandboxed]:
+    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids).start()
+    try:
+        yield sandboxed
+    finally:
+        sandboxed.close()

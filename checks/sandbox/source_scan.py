@@ -1,0 +1,178 @@
+"""Reading a submission's source without running it: syntax, the ids it defines, forbidden
+imports, and evident numeric differentiation.
+
+The scan runs in the grader, on sources `files.collect` has already capped in size,
+and treats them as hostile: whatever the parser raises on a pathological source
+(a `SyntaxError`, a `RecursionError` on a chain of 100,000 additions, a
+`MemoryError`, a `ValueError` on null bytes) becomes the submission's load error.
+Its verdict on imports is the one grading uses; the worker's own import guard
+only explains a refusal inside one call.
+"""
+from __future__ import annotations
+
+import ast
+import threading
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from checks.sandbox.files import SubmissionFiles
+
+_PARSING = threading.Lock()
+"""CPython 3.11's parser is not thread-safe ("AST constructor recursion depth mismatch" when
+many threads parse at once, as the grading probe does), and `warnings` filters are global."""
+
+
+@dataclass(frozen=True)
+class ForbiddenImport:
+    module: str
+    file: str
+    line: int
+
+    def describe(self) -> str:
+        return f"imports {self.module} ({self.file}, line {self.line})"
+
+
+@dataclass(frozen=True)
+class SourceScan:
+    defined: frozenset[str] = frozenset()
+    """Top-level names the submission binds (for a package: those its `__init__.py` binds)."""
+    forbidden: tuple[ForbiddenImport, ...] = ()
+    numeric: dict[str, str] = field(default_factory=dict)
+    """Top-level functions that evidently differentiate numerically, with what gives them away."""
+    problem: str | None = None
+    """Why the source cannot be loaded at all: a syntax error, or a source the parser cannot take."""
+
+
+def scan(files: SubmissionFiles, forbidden: frozenset[str], *, own_name_allowed: bool) -> SourceScan:
+    """Parse every source; `own_name_allowed` lets a package be named like a forbidden module.
+
+    Only a sandbox without the real module may allow that: in a plain process, a
+    package named `torch` could extend its own `__path__` to the real one.
+    """
+    trees = {}
+    for relative, data in files.sources:
+        try:
+            with _PARSING, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                trees[relative] = ast.parse(data, filename=relative)
+        except SyntaxError as exc:
+            return SourceScan(problem=f"SyntaxError: {exc.msg} ({relative}, line {exc.lineno})")
+        except (RecursionError, MemoryError, ValueError) as exc:
+            return SourceScan(problem=f"{relative} cannot be parsed: {type(exc).__name__} ({str(exc)[:200]})")
+    allowed = forbidden - {files.name} if files.package else forbidden
+    found = [hit for relative, tree in trees.items() for hit in _forbidden_imports(tree, relative, allowed)]
+    if files.package and files.name in forbidden and not own_name_allowed:
+        found.insert(0, ForbiddenImport(files.name, "the package's own name", 0))
+    main = trees[files.main]
+    return SourceScan(frozenset(_bound_names(main)), tuple(found), _numeric_differentiation(main))
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def _forbidden_imports(tree: ast.Module, file: str, forbidden: frozenset[str]):
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Call) and _is_dynamic_import(node.func) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                modules = [first.value]
+        for module in modules:
+            if module.partition(".")[0] in forbidden:
+                yield ForbiddenImport(module.partition(".")[0], file, node.lineno)
+
+
+def _is_dynamic_import(function: ast.expr) -> bool:
+    """`__import__(...)` and `importlib.import_module(...)`."""
+    if isinstance(function, ast.Name):
+        return function.id in ("__import__", "import_module")
+    return isinstance(function, ast.Attribute) and function.attr in ("__import__", "import_module")
+
+
+def _numeric_differentiation(tree: ast.Module) -> dict[str, str]:
+    """Top-level functions whose own body, or a module function it calls, gives numeric differentiation away.
+
+    Only evident cases: a complex step (a complex literal, `complex(...)`, `.imag`),
+    or one function called at inputs shifted both up and down by the same step
+    (`f(x + h) - f(x - h)`, or an element nudged by `+=`/`-=` between calls).
+    """
+    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    own = {name: _evidence(node) for name, node in functions.items()}
+    calls = {name: {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+             for name, node in functions.items()}
+    found = {}
+    for name in functions:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in functions:
+                continue
+            seen.add(current)
+            if own[current]:
+                found[name] = own[current] if current == name else f"{own[current]} (in {current}, which it calls)"
+                break
+            stack.extend(calls[current])
+    return found
+
+
+def _evidence(function: ast.AST) -> str | None:
+    for node in ast.walk(function):
+        if isinstance(node, ast.Constant) and isinstance(node.value, complex):
+            return "a complex step"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "complex":
+            return "a complex step"
+        if isinstance(node, ast.Attribute) and node.attr == "imag":
+            return "a complex step"
+    calls: dict[str, list[list[tuple[str, str | None, str | None]]]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+            calls.setdefault(ast.dump(node.func), []).append([_split_shift(arg) for arg in arguments])
+    for made in calls.values():
+        if any(_shifted_pair(a, b) for index, a in enumerate(made) for b in made[index + 1:]):
+            return "one function evaluated at inputs shifted by a step (finite differences)"
+    nudged = {node.target.value.id for node in ast.walk(function)
+              if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub))
+              and isinstance(node.target, ast.Subscript) and isinstance(node.target.value, ast.Name)}
+    for made in calls.values():
+        passed = Counter(base for arguments in made for base, op, _ in arguments if op is None)
+        if any(passed[ast.dump(ast.Name(id=name, ctx=ast.Load()))] >= 2 for name in nudged):
+            return "one function evaluated again after nudging an element of its input (finite differences)"
+    return None
+
+
+def _split_shift(argument: ast.expr) -> tuple[str, str | None, str | None]:
+    """`x + h` as (x, "+", h); anything else as (itself, None, None)."""
+    if isinstance(argument, ast.BinOp) and isinstance(argument.op, (ast.Add, ast.Sub)):
+        return ast.dump(argument.left), "+" if isinstance(argument.op, ast.Add) else "-", ast.dump(argument.right)
+    return ast.dump(argument), None, None
+
+
+def _shifted_pair(first: list, second: list) -> bool:
+    """Two calls whose arguments differ in one place only: `x + h` against `x - h`, or against `x` itself."""
+    if len(first) != len(second):
+        return False
+    differing = [(a, b) for a, b in zip(first, second) if a != b]
+    if len(differing) != 1:
+        return False
+    (base_a, op_a, step_a), (base_b, op_b, step_b) = differing[0]
+    if op_a and op_b:
+        return base_a == base_b and step_a == step_b and op_a != op_b
+    if op_a or op_b:
+        return (base_a if op_a else base_b) == (base_b if op_a else base_a)
+    return False
