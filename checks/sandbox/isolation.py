@@ -17,6 +17,7 @@ grader can and signal the grader's processes.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -181,6 +182,7 @@ def _site_folders() -> tuple[str, ...]:
 def _site_shim() -> Path:
     """For the process sandbox: a folder holding only links to numpy, so that nothing else is importable by path."""
     folder = Path(tempfile.mkdtemp(prefix="gradjudge-site-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     numpy_folder = Path(numpy.__file__).resolve().parent
     (folder / "numpy").symlink_to(numpy_folder)
     if (numpy_folder.parent / "numpy.libs").is_dir():

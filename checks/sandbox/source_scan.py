@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import threading
 import warnings
-from collections import Counter
 from dataclasses import dataclass, field
 
 from checks.sandbox.files import SubmissionFiles
@@ -150,8 +149,8 @@ def _evidence(function: ast.AST) -> str | None:
               if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub))
               and isinstance(node.target, ast.Subscript) and isinstance(node.target.value, ast.Name)}
     for made in calls.values():
-        passed = Counter(base for arguments in made for base, op, _ in arguments if op is None)
-        if any(passed[ast.dump(ast.Name(id=name, ctx=ast.Load()))] >= 2 for name in nudged):
+        passed = {base for arguments in made for base, op, _ in arguments if op is None}
+        if len(made) >= 2 and any(ast.dump(ast.Name(id=name, ctx=ast.Load())) in passed for name in nudged):
             return "one function evaluated again after nudging an element of its input (finite differences)"
     return None
 

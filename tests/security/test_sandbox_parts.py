@@ -1,0 +1,168 @@
+"""The sandbox's parts on hostile input, one at a time: replies, files, sources, output targets, text."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from checks import cli
+from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
+from checks.reports.text import fenced, printable
+from checks.sandbox import protocol
+from checks.sandbox.files import FILE_LIMIT, Refused, collect
+from checks.sandbox.source_scan import scan
+
+ANSWER = "def dropout_dL_dx(dy, M):\n    return M * dy\n"
+
+
+def result(**changes):
+    header = {"error": None, "tags": [], "seconds": 0.0, "kind": "array",
+              "arrays": [{"key": None, "dtype": "<f8", "shape": [2, 3]}]}
+    header.update(changes)
+    return header
+
+
+def test_a_valid_reply_decodes_to_its_array():
+    values = np.arange(6.0).reshape(2, 3)
+    header, arrays = protocol.encode_result(values, None, {"mutates_input"}, 0.5)
+    specs = protocol.result_arrays(json.loads(json.dumps(header)), 2**20)
+    decoded = protocol.decode_value(header["kind"], specs, memoryview(b"".join(arrays)))
+    np.testing.assert_array_equal(decoded, values)
+
+
+@pytest.mark.parametrize(("header", "says"), [
+    (result(kind="none"), "do not match its kind"),
+    (result(tags=["passed"]), "tags a worker may not report"),
+    (result(seconds=float("nan")), "no valid time"),
+    (result(seconds=True), "no valid time"),
+    (result(arrays=[{"key": None, "dtype": "|O", "shape": [1]}]), "not a float dtype"),
+    (result(arrays=[{"key": None, "dtype": "<f8", "shape": [2**39] * 3}]), "more than the"),
+    (result(arrays=[{"key": None, "dtype": "<f8", "shape": [-1]}]), "short list of sizes"),
+    (result(arrays=[{"key": None, "dtype": "<f8", "shape": [1] * 9}]), "short list of sizes"),
+    (result(kind="dict", arrays=[{"key": "a", "dtype": "<f8", "shape": [1]}] * 2), "do not match its kind"),
+    (result(error="x" * (protocol.MESSAGE_LIMIT + 1)), "at most"),
+    ({"error": None}, "expected"),
+    (result(extra=1), "expected"),
+])
+def test_a_forged_reply_is_a_violation_before_anything_is_allocated(header, says):
+    with pytest.raises(protocol.ProtocolViolation, match=says):
+        protocol.result_arrays(header, 2**20)
+
+
+@pytest.mark.parametrize("data", [b"[1, 2]", b"not json", b"[" * 100_000, b'"text"'])
+def test_a_header_that_is_no_json_object_is_a_violation(data):
+    with pytest.raises(protocol.ProtocolViolation):
+        protocol.parse_header(data)
+
+
+def test_a_load_reply_may_only_name_known_ids():
+    with pytest.raises(protocol.ProtocolViolation, match="no derivation id"):
+        protocol.load_reply({"error": None, "signatures": {"steal": {"names": [], "takes_all": False, "problem": None}}},
+                            frozenset({"dropout_dL_dx"}))
+
+
+def test_files_are_read_without_following_links_or_blocking(tmp_path):
+    honest = tmp_path / "honest.py"
+    honest.write_text(ANSWER)
+    (tmp_path / "link.py").symlink_to(honest)
+    with pytest.raises(Refused, match="symbolic link"):
+        collect(tmp_path / "link.py")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "__init__.py").write_text(ANSWER)
+    os.mkfifo(package / "pipe.py")
+    with pytest.raises(Refused, match="named pipe"):
+        collect(package)
+    (package / "pipe.py").unlink()
+    (package / "zero.py").symlink_to("/dev/zero")
+    with pytest.raises(Refused, match="symbolic link"):
+        collect(package)
+
+
+def test_files_past_the_size_cap_are_refused_unread(tmp_path):
+    big = tmp_path / "big.py"
+    big.write_text("#" * (FILE_LIMIT + 1))
+    with pytest.raises(Refused, match="larger than"):
+        collect(big)
+
+
+def test_a_staged_copy_holds_only_the_submission(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(ANSWER)
+    (folder / "bob.py").write_text(ANSWER)
+    staged = collect(folder / "alice.py").stage()
+    try:
+        assert sorted(path.name for path in staged.iterdir()) == ["alice.py"]
+    finally:
+        shutil.rmtree(staged)
+
+
+@pytest.mark.parametrize("source", ["X = " + "1+" * 100_000 + "1", "x = 1\0", "-" * 1_000_000 + "1", "(" * 300 + ")" * 300 + "+"])
+def test_pathological_sources_are_load_problems_not_crashes(tmp_path, source):
+    path = tmp_path / "bad.py"
+    path.write_text(source)
+    assert scan(collect(path), frozenset(), own_name_allowed=True).problem
+
+
+@pytest.mark.parametrize(("source", "evident"), [
+    ("def f(x):\n    return (g(x + 1e-6) - g(x - 1e-6)) / 2e-6\ndef g(x):\n    return x", True),
+    ("def f(x):\n    return (g(x + h) - g(x)) / h\ndef g(x):\n    return x", True),
+    ("def f(x):\n    return g(x + 1e-20j).imag / 1e-20\ndef g(x):\n    return x", True),
+    ("def f(x):\n    y = x.copy()\n    y[0] += 1e-5\n    return g(y) - g(x)\ndef g(x):\n    return x", True),
+    ("def f(x):\n    return helper(x)\ndef helper(x):\n    return (g(x + 1e-6) - g(x - 1e-6))\ndef g(x):\n    return x", True),
+    ("import numpy as np\ndef f(x, var, eps):\n    return x / np.sqrt(var + eps) - np.sqrt(var + eps)", False),
+    ("def f(a, b):\n    return g(a + b) + g(a * b)\ndef g(x):\n    return x", False),
+])
+def test_evident_numeric_differentiation_is_flagged_and_ordinary_code_is_not(tmp_path, source, evident):
+    path = tmp_path / "code.py"
+    path.write_text(source)
+    assert bool(scan(collect(path), frozenset(), own_name_allowed=True).numeric.get("f")) == evident
+
+
+def test_no_reference_derivation_looks_numeric():
+    from pathlib import Path
+
+    for path in Path(__file__).resolve().parents[2].joinpath("derivations").rglob("*.py"):
+        assert not scan(collect(path), frozenset(), own_name_allowed=True).numeric, path
+
+
+def test_output_targets_are_checked_before_any_work(tmp_path):
+    submission = tmp_path / "hw1.py"
+    submission.write_text(ANSWER)
+    with pytest.raises(OutputRefused, match="not a regular file"):
+        check_file_target(tmp_path, [submission])
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(OutputRefused, match="not a regular file"):
+        check_file_target(tmp_path / "pipe.json", [submission])
+    with pytest.raises(OutputRefused, match="would overwrite the submission"):
+        check_file_target(submission, [submission])
+    with pytest.raises(OutputRefused, match="not a folder"):
+        check_folder_target(submission.with_suffix(".json").parent / "hw1.py", [])
+
+
+def test_writing_replaces_the_target_whole(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    write_text(target, "new")
+    assert target.read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+@pytest.mark.parametrize("target", ["folder", "pipe"])
+def test_the_command_refuses_a_bad_json_target_before_grading(tmp_path, capsys, target):
+    submission = tmp_path / "hw1.py"
+    submission.write_text(ANSWER)
+    path = tmp_path / "out"
+    path.mkdir() if target == "folder" else os.mkfifo(path)
+    assert cli.main(["grade", str(submission), "--json", str(path)]) == 2
+    assert "not a regular file" in capsys.readouterr().out
+
+
+def test_control_characters_are_shown_not_obeyed():
+    assert printable("\x1b[2J29 / 29\u202e\tok\n") == "\\x1b[2J29 / 29\\u202e\tok\n"
+    block = fenced("before\n```\n# not a heading\n````")
+    fence = block.splitlines()[0]
+    assert set(fence) == {"`"} and len(fence) == 5 and block.endswith(fence)
