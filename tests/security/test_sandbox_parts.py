@@ -166,3 +166,19 @@ def test_control_characters_are_shown_not_obeyed():
     block = fenced("before\n```\n# not a heading\n````")
     fence = block.splitlines()[0]
     assert set(fence) == {"`"} and len(fence) == 5 and block.endswith(fence)
+
+
+def test_a_file_name_with_escape_sequences_prints_inert():
+    from rich.console import Console
+
+    from checks.grading import DerivationGrade, SubmissionGrade
+    from checks.reports.formats import print_grade
+
+    console = Console(record=True, width=100, force_terminal=True)
+    name = "\x1b[2J\x1b[Hall_passed[bold].py"
+    print_grade(SubmissionGrade(name, "graded", "0 / 1", 0.0, 1.0,
+                                [DerivationGrade("dropout_dL_dx", "failed", ["x\x1b[0m"], 0.0, 1.0, "boom\x1b]0;title\x07")],
+                                "namespaces"), console)
+    text = console.export_text(styles=False)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[2J" in text and "all_passed[bold].py" in text
