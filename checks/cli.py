@@ -1,4 +1,8 @@
-"""The `gradjudge` command."""
+"""The `gradjudge` command: arguments read and checked here, then handed to the engine.
+
+Every usage error is found before torch is imported: the assignment's name, the
+ids, the paths, the rubric and the output targets are checked first.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,12 +12,29 @@ from pathlib import Path
 
 from rich.console import Console
 
-from checks import profiles
+from checks import assignments
+from checks.engine import profiles
+from checks.reports.text import literal
 
 ISOLATION_CHOICES = ("auto", "namespaces", "process")
 
 
+class UsageError(Exception):
+    """Bad input on the command line; the message says what and why."""
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = _console()
+    try:
+        args.assignment = args.assignment or assignments.default()
+        return COMMANDS[args.command](args, console)
+    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError) as problem:
+        console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gradjudge", description="Prove hand-derived gradients right or wrong.")
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check the reference derivations against autograd and numeric differentiation")
@@ -30,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--gradescope", type=Path, metavar="OUT",
                        help="write Gradescope results.json (a folder of them for several submissions)")
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
-    grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the shipped defaults")
+    grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
     grade.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
@@ -41,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     template = commands.add_parser("template", help="write a blank submission with every derivation id")
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    args = parser.parse_args(argv)
-    from checks.oracles import use_one_thread
-
-    use_one_thread()
-    return {"verify": _verify, "soak": _soak, "grade": _grade, "template": _template}[args.command](args)
+    for command in (verify, soak, grade, template):
+        command.add_argument("--assignment", metavar="NAME",
+                             help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
+                                  "module:ATTRIBUTE (default: the one declared default)")
+    return parser
 
 
 def _positive_int(text: str) -> int:
@@ -58,52 +79,46 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _entries(args: argparse.Namespace, console: Console) -> list | None:
-    from checks.registry import REGISTRY, lookup
-
+def _selected(args: argparse.Namespace):
+    assignment = assignments.load(args.assignment)
     try:
-        return lookup(args.ids) if args.ids else list(REGISTRY)
+        return assignment, assignment.select(args.ids)
     except KeyError as exc:
-        console.print(f"[red]gradjudge {args.command}:[/] {exc.args[0]}", highlight=False)
-        return None
+        raise UsageError(exc.args[0]) from None
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from checks.submission import reference
-    from checks.verify import render, verify
+def _verify(args: argparse.Namespace, console: Console) -> int:
+    assignments.spec_of(args.assignment)
+    from checks.engine.oracles import use_one_thread
+    from checks.engine.submission import reference
+    from checks.engine.verify import render, verify
 
-    console = _console()
-    entries = _entries(args, console)
-    if entries is None:
-        return 2
-    reports = verify(entries, reference(), profiles.PROFILES[args.profile], console)
+    use_one_thread()
+    assignment, entries = _selected(args)
+    reports = verify(entries, reference(assignment), profiles.PROFILES[args.profile], console)
     render(reports, console)
     return 0 if all(report.failure is None for report in reports) else 1
 
 
-def _soak(args: argparse.Namespace) -> int:
-    from checks.soak import soak
+def _soak(args: argparse.Namespace, console: Console) -> int:
+    assignments.spec_of(args.assignment)
+    from checks.engine.soak import soak
 
-    console = _console()
-    entries = _entries(args, console)
-    if entries is None:
-        return 2
-    return soak(entries, args.examples, args.jobs, console)
+    _, entries = _selected(args)
+    return soak(args.assignment, entries, args.examples, args.jobs, console)
 
 
-def _grade(args: argparse.Namespace) -> int:
+def _grade(args: argparse.Namespace, console: Console) -> int:
+    assignments.spec_of(args.assignment)
     from rich.progress import Progress
 
-    from checks.grading import expand, grade_many
+    from checks.grading.batch import expand, grade_many
+    from checks.grading.rubric import RubricError, load
     from checks.reports import formats
     from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
-    from checks.reports.text import literal
-    from checks.rubric import RubricError, load
     from checks.sandbox.isolation import IsolationUnavailable, choose
 
-    console = _console()
     try:
-        rubric = load(args.rubric)
         paths = expand(args.paths)
         for target in (args.json, args.csv):
             if target is not None:
@@ -112,14 +127,16 @@ def _grade(args: argparse.Namespace) -> int:
             (check_file_target if len(paths) == 1 and not args.gradescope.is_dir() else check_folder_target)(
                 args.gradescope, paths)
         isolation = choose(args.isolation)
+        assignment = assignments.load(args.assignment)
+        rubric = load(assignment, args.rubric)
     except (RubricError, FileNotFoundError, OutputRefused, IsolationUnavailable) as exc:
-        console.print(literal("gradjudge grade: ", "red"), literal(str(exc)), highlight=False)
-        return 2
+        raise UsageError(str(exc)) from None
+    from checks.engine.oracles import use_one_thread
+
+    use_one_thread()
     if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
-        console.print(literal("gradjudge grade: ", "red"), literal(
-            f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
-            "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation"))
-        return 2
+        raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
+                         "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done = []
@@ -131,31 +148,35 @@ def _grade(args: argparse.Namespace) -> int:
             progress.advance(task)
 
         try:
-            grades = grade_many(paths, rubric, args.jobs, isolation, finished)
+            grades = grade_many(paths, args.assignment, rubric, args.jobs, isolation, finished)
         except KeyboardInterrupt:
             order = {formats.display_path(path): index for index, path in enumerate(paths)}
             grades = sorted(done, key=lambda grade: order.get(grade.path, 0))
             console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     for grade in grades:
-        formats.print_grade(grade, console)
+        formats.print_grade(grade, assignment, console)
     if args.json:
         write_text(args.json, formats.as_json(grades))
     if args.csv:
-        write_text(args.csv, formats.as_csv(grades))
+        write_text(args.csv, formats.as_csv(grades, assignment))
     if args.gradescope:
-        formats.write_gradescope(grades, args.gradescope)
+        formats.write_gradescope(grades, assignment, args.gradescope)
     return 0 if len(grades) == len(paths) else 130
 
 
-def _template(args: argparse.Namespace) -> int:
+def _template(args: argparse.Namespace, console: Console) -> int:
+    assignments.spec_of(args.assignment)
+    if args.out.exists() and not args.force:
+        raise UsageError(f"{args.out} exists; pass --force to overwrite it")
+    from checks.reports.outputs import write_text
     from checks.template import render
 
-    if args.out.exists() and not args.force:
-        print(f"gradjudge template: {args.out} exists; pass --force to overwrite it", file=sys.stderr)
-        return 2
-    args.out.write_text(render())
-    print(f"wrote {args.out}")
+    write_text(args.out, render(assignments.load(args.assignment)))
+    console.print(literal(f"wrote {args.out}"))
     return 0
+
+
+COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "template": _template}
 
 
 def _console() -> Console:

@@ -1,27 +1,24 @@
-"""Shared helpers for the test suite."""
-from checks.catalog import BY_NAME
-from checks.cases import Case
-from checks.registry import REGISTRY
-from checks.submission import Overlay, reference
+"""Shared helpers for the harness's own tests: the shipped assignments, small cases, and catalog variants."""
+from checks import assignments
+from checks.engine.cases import Case
+from checks.engine.submission import Overlay, reference
 
-SMALL = {
-    "bn": dict(m=4, d=3, eps=1e-5),
-    "dropout": dict(m=3, d=4, p=0.5),
-    "softmax": dict(m=3, n=4),
-    "net": dict(m=4, d_in=3, d_hidden=4, d_out=3, n_classes=3, p=0.5, eps=1e-5),
-}
+HW1 = assignments.load("hw1")
+ASSIGNMENTS = [assignments.load(name) for name in sorted(assignments.known())]
+"""Every assignment installed: a check about the engine runs over all of their declarations."""
+ENTRIES = [entry for assignment in ASSIGNMENTS for entry in assignment.derivations]
+ENTRY_IDS = [f"{assignment.name}.{entry.id}" for assignment in ASSIGNMENTS for entry in assignment.derivations]
 
 
-def small_case(context: str, **changes) -> Case:
-    """A small case of `context`; keywords override its dims, scalars, seed, scale or edge."""
-    return Case.of(context, **{**SMALL[context], **changes})
+def small_case(context: str, assignment=HW1, **changes) -> Case:
+    """A small case of `context` (batch 4, widths 3, each scalar's first value); keywords override any of it."""
+    declared = assignment.context(context)
+    dims = {axis: max(minimum, 4 if axis == declared.batch_axis else 3) for axis, minimum in declared.axes.items()}
+    scalars = {scalar.name: scalar.values[0] for scalar in declared.scalars}
+    return Case.of(declared, **{**dims, **scalars, **changes})
 
 
-def with_variant(name: str) -> Overlay:
+def with_variant(name: str, assignment=HW1) -> Overlay:
     """The reference with one id replaced by a catalog variant."""
-    variant = BY_NAME[name]
-    return Overlay(reference(), {variant.id: variant.function}, name)
-
-
-def entries_of(context: str) -> list:
-    return [entry for entry in REGISTRY if entry.context == context]
+    variant = next(v for v in assignment.catalog if v.name == name)
+    return Overlay(reference(assignment), {variant.id: variant.function}, name)

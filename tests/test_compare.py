@@ -1,8 +1,8 @@
 """Comparison semantics: tolerance scale, true zeros, NaN handling."""
 import numpy as np
 
-from checks.compare import compare
-from checks.tolerances import CLOSED_FORM, closed_form_tolerance
+from checks.engine.compare import compare
+from checks.engine.tolerances import CLOSED_FORM, closed_form_tolerance
 
 FLOAT64 = CLOSED_FORM[np.dtype(np.float64)]
 
@@ -32,6 +32,6 @@ def test_worst_index_is_the_one_furthest_past_its_allowance():
     assert (result.mismatched, result.worst, result.max_abs_at) == (2, (0, 1), (0, 1))
 
 
-def test_float32_answers_are_judged_at_float32_precision():
+def test_lower_precisions_have_their_own_looser_rows_for_the_low_precision_tag():
     assert closed_form_tolerance(np.float32).rtol > closed_form_tolerance(np.float64).rtol
     assert closed_form_tolerance(np.int64) == FLOAT64

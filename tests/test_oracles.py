@@ -1,22 +1,22 @@
 """The oracles themselves: Jacobian patterns, numeric precision, kinks, probes, re-entry."""
 import pytest
 import torch
-from helpers import small_case, with_variant
+from helpers import ASSIGNMENTS, HW1, small_case, with_variant
 
-from checks.check import check_case
-from checks.models import MODELS
-from checks.numeric import directional_derivatives
-from checks.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, numeric_witness
-from checks.registry import REGISTRY
-from checks.submission import reference
+from checks.engine.check import check_case
+from checks.engine.numeric import directional_derivatives
+from checks.engine.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, numeric_witness
+from checks.engine.submission import reference
 
-JACOBIANS = [entry for entry in REGISTRY if entry.kind == "jacobian"]
+JACOBIANS = [(assignment, entry) for assignment in ASSIGNMENTS for entry in assignment.derivations
+             if entry.kind == "jacobian"]
+CONTEXTS = [(assignment, context) for assignment in ASSIGNMENTS for context in assignment.contexts]
 
 
-@pytest.mark.parametrize("entry", JACOBIANS, ids=lambda entry: entry.id)
-def test_pattern_picks_every_nonzero_jacobian_entry(entry):
+@pytest.mark.parametrize(("assignment", "entry"), JACOBIANS, ids=lambda value: getattr(value, "id", getattr(value, "name", "")))
+def test_pattern_picks_every_nonzero_jacobian_entry(assignment, entry):
     """Contracting the picked entries with a direction gives the whole Jacobian-vector product."""
-    evaluated = evaluate(small_case(entry.context))
+    evaluated = evaluate(small_case(entry.context.name, assignment))
     values, model = evaluated.tensors, evaluated.model
     direction = torch.randn(values[entry.wrt].shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     _, full = torch.func.jvp(lambda w: model.reenter(values, entry.wrt, w)[entry.of], (values[entry.wrt],), (direction,))
@@ -49,9 +49,9 @@ def test_probe_crossing_a_kink_is_discarded_not_failed():
 def test_large_inputs_use_random_probes_and_still_catch_a_wrong_formula():
     case = small_case("net", d_in=20, d_hidden=20, seed=11)
     assert evaluate(case).arrays["theta1A"].size > FULL_JACOBIAN_MAX
-    entry = next(entry for entry in REGISTRY if entry.id == "eq13_dL_dtheta1A")
+    entry = HW1.by_id["eq13_dL_dtheta1A"]
     assert not numeric_witness(entry, evaluate(case)).full
-    assert check_case(entry, case, reference()).passed
+    assert check_case(entry, case, reference(HW1)).passed
     assert not check_case(entry, case, with_variant("sine_derivative_missing")).passed
 
 
@@ -59,18 +59,18 @@ def test_probes_below_a_wide_relu_layer_stay_informative():
     """Thousands of ReLU inputs: dense directions would always cross a kink; coordinate probes do not."""
     case = small_case("net", m=128, d_out=64, seed=12)
     for id in ("eq05_dL_dz1B", "eq06_dL_dtheta1B", "net_dL_dx"):
-        result = check_case(next(e for e in REGISTRY if e.id == id), case, reference())
+        result = check_case(HW1.by_id[id], case, reference(HW1))
         assert result.passed and result.witness_agrees, result.message
         assert result.discarded < result.probes // 2, (id, result.discarded, result.probes)
 
 
-@pytest.mark.parametrize("context", sorted(MODELS))
-def test_reentering_at_a_leaf_matches_a_fresh_forward_pass(context):
-    model, values = MODELS[context], evaluate(small_case(context)).tensors
-    for leaf in model.leaves:
-        if isinstance(values[leaf], torch.Tensor):
+@pytest.mark.parametrize(("assignment", "context"), CONTEXTS, ids=lambda value: getattr(value, "name", ""))
+def test_reentering_at_a_leaf_matches_a_fresh_forward_pass(assignment, context):
+    graph, values = context.graph, evaluate(small_case(context.name, assignment)).tensors
+    for leaf in graph.leaves:
+        if isinstance(values[leaf], torch.Tensor) and values[leaf].dtype.is_floating_point:
             moved = values[leaf] * 1.1 + 0.01
-            fresh = model.evaluate({**{name: values[name] for name in model.leaves}, leaf: moved})
-            again = model.reenter(values, leaf, moved)
-            for name in model.names:
+            fresh = graph.evaluate({**{name: values[name] for name in graph.leaves}, leaf: moved})
+            again = graph.reenter(values, leaf, moved)
+            for name in graph.names:
                 torch.testing.assert_close(again[name], fresh[name], rtol=0, atol=0, msg=f"{leaf} -> {name}")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from checks import rubric
+from helpers import HW1
+
+from checks.grading import rubric
+from checks.grading.grade import grade_submission
 from checks.reports import formats as reports
-from checks.grading import grade_submission
 from checks.sandbox.isolation import choose
 
 SEED = Path(__file__).parent.parent / "examples" / "seed_submission.py"
@@ -30,7 +32,7 @@ NOT_ATTEMPTED = {"bn_dL_dgamma", "bn_dL_dbeta", "bn_dL_dx", "dropout_dL_dx", "so
 @pytest.fixture(scope="module")
 def seed_grades():
     """The seed graded twice with the shipped rubric."""
-    return [grade_submission(SEED, rubric.load(), choose()) for _ in range(2)]
+    return [grade_submission(SEED, HW1, rubric.load(HW1), choose()) for _ in range(2)]
 
 
 def test_seed_verdicts(seed_grades):
@@ -58,14 +60,15 @@ def _without_timing(value):
 
 
 def test_reference_package_grades_full_marks():
-    grade = grade_submission(Path(__file__).parent.parent / "derivations", rubric.load(), choose())
+    grade = grade_submission(Path(__file__).parent.parent / "derivations" / "hw1", HW1, rubric.load(HW1), choose())
     assert [row.id for row in grade.derivations if row.status != "passed"] == []
     assert grade.score == grade.max_score
 
 
 def test_pytest_with_the_seed_as_submission_fails_exactly_its_wrong_derivations(tmp_path):
     report = tmp_path / "report.xml"
-    subprocess.run([sys.executable, "-m", "pytest", "tests/test_reference.py", "--submission", str(SEED),
+    subprocess.run([sys.executable, "-m", "pytest", "tests/student/test_derivations.py", "-k", "matches_both_oracles",
+                    "--submission", str(SEED),
                     "-p", "no:cacheprovider", "-q", f"--junitxml={report}"],
                    cwd=SEED.parent.parent, capture_output=True, env={**_environment(), "HYPOTHESIS_PROFILE": "dev"})
     outcomes = _junit_outcomes(report.read_text())

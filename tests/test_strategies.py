@@ -1,24 +1,27 @@
 """Case strategies: validated arguments, reachable minimal batches, shrinking to the smallest dims."""
 import pytest
+from helpers import ASSIGNMENTS, HW1
 from hypothesis import find, settings
 from hypothesis.errors import InvalidArgument
 
-from checks.cases import Case
-from checks.strategies import cases
+from checks.engine.cases import Case
+from checks.engine.strategies import cases
 
 QUICK = settings(max_examples=200, database=None)
+BN, DROPOUT, SOFTMAX, NET = (HW1.context(name) for name in ("bn", "dropout", "softmax", "net"))
+CONTEXTS = [context for assignment in ASSIGNMENTS for context in assignment.contexts]
 
 
 @pytest.mark.parametrize(("arguments", "says"), [
     (dict(context="conv"), "context='conv', but"),
-    (dict(context="bn", min_m=1), "min_m=1, but context 'bn' takes batch statistics"),
-    (dict(context="softmax", min_m=0), "min_m=0, but"),
-    (dict(context="net", max_m=1), "max_m=1, but"),
-    (dict(context="bn", max_width=0), "max_width=0, but"),
-    (dict(context="bn", max_width=2.5), "max_width=2.5, but it must be an int"),
-    (dict(context="bn", scales=()), "scales=(), but"),
-    (dict(context="bn", scales=(1.0, -2.0)), "but -2.0 is not a positive finite number"),
-    (dict(context="bn", edges="yes"), "edges='yes', but"),
+    (dict(context=BN, min_batch=1), "min_batch=1, but context 'bn' needs a batch of at least 2"),
+    (dict(context=SOFTMAX, min_batch=0), "min_batch=0, but"),
+    (dict(context=NET, max_batch=1), "max_batch=1, but"),
+    (dict(context=BN, max_width=0), "max_width=0, but"),
+    (dict(context=BN, max_width=2.5), "max_width=2.5, but it must be an int"),
+    (dict(context=BN, scales=()), "scales=(), but"),
+    (dict(context=BN, scales=(1.0, -2.0)), "but -2.0 is not a positive finite number"),
+    (dict(context=BN, edges="yes"), "edges='yes', but"),
 ])
 def test_bad_arguments_say_which_and_why(arguments, says):
     with pytest.raises(InvalidArgument, match=says.replace("(", r"\(").replace(")", r"\)")):
@@ -27,27 +30,31 @@ def test_bad_arguments_say_which_and_why(arguments, says):
 
 def test_arguments_are_keyword_only():
     with pytest.raises(TypeError):
-        cases("bn")
+        cases(BN)
 
 
-@pytest.mark.parametrize("context", ["bn", "net"])
-def test_batch_of_two_is_reachable_where_statistics_are_taken(context):
-    assert find(cases(context=context), lambda case: case.size["m"] == 2, settings=QUICK).size["m"] == 2
+@pytest.mark.parametrize("context", CONTEXTS, ids=lambda context: context.name)
+def test_the_smallest_batch_a_context_allows_is_reachable(context):
+    smallest = context.axes[context.batch_axis]
+    found = find(cases(context=context), lambda case: case.size[context.batch_axis] == smallest, settings=QUICK)
+    assert found.size[context.batch_axis] == smallest
 
 
-def test_failures_shrink_to_the_smallest_dims():
-    smallest = find(cases(context="net"), lambda case: True, settings=QUICK)
-    assert smallest.size == {"m": 2, "d_in": 1, "d_hidden": 1, "d_out": 1, "n_classes": 1}
+@pytest.mark.parametrize("context", CONTEXTS, ids=lambda context: context.name)
+def test_failures_shrink_to_the_smallest_dims(context):
+    smallest = find(cases(context=context), lambda case: True, settings=QUICK)
+    assert smallest.size == dict(context.axes)
     assert (smallest.seed, smallest.scale, smallest.edge) == (0, 1.0, None)
+    assert smallest.scalars == {scalar.name: scalar.values[0] for scalar in context.scalars}
 
 
-@pytest.mark.parametrize(("arguments", "says"), [
-    (dict(context="bn", m=1, d=2, eps=1e-5), "m=1, but context 'bn' takes batch statistics"),
-    (dict(context="dropout", m=2, d=2, p=1.0), "p=1.0, but"),
-    (dict(context="bn", m=2, d=2), "eps=None, but"),
-    (dict(context="softmax", m=2, n=2, edge="tiny_variance"), "edge='tiny_variance', but"),
-    (dict(context="softmax", m=2, k=2), "dims ['k'], but"),
+@pytest.mark.parametrize(("context", "arguments", "says"), [
+    (BN, dict(m=1, d=2, eps=1e-5), "m=1, but context 'bn' needs m of at least 2"),
+    (DROPOUT, dict(m=2, d=2, p=1.0), "p=1.0, but the drop probability must lie in [0, 1)"),
+    (BN, dict(m=2, d=2), "eps=None, but"),
+    (SOFTMAX, dict(m=2, n=2, edge="tiny_variance"), "edge='tiny_variance', but"),
+    (SOFTMAX, dict(m=2, k=2), "dims ['k'], but"),
 ])
-def test_invalid_cases_say_which_and_why(arguments, says):
-    with pytest.raises(ValueError, match=says.replace("[", r"\[").replace("]", r"\]")):
-        Case.of(**arguments)
+def test_invalid_cases_say_which_and_why(context, arguments, says):
+    with pytest.raises(ValueError, match=says.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace(")", r"\)")):
+        Case.of(context, **arguments)

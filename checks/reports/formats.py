@@ -10,8 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from checks.grading import SubmissionGrade
-from checks.registry import BY_ID, REGISTRY
+from checks.assignment import Assignment
+from checks.grading.grades import SubmissionGrade
 from checks.reports.outputs import write_text
 from checks.reports.text import fenced, literal, printable
 
@@ -27,7 +27,7 @@ def as_json(grades: list[SubmissionGrade]) -> str:
     return json.dumps({"submissions": [grade.to_json() for grade in grades]}, indent=2, ensure_ascii=False) + "\n"
 
 
-def as_gradescope(grade: SubmissionGrade) -> str:
+def as_gradescope(grade: SubmissionGrade, assignment: Assignment) -> str:
     """Gradescope's `results.json` for one submission, with Markdown output per derivation."""
     tests = [{
         "name": row.id,
@@ -35,7 +35,7 @@ def as_gradescope(grade: SubmissionGrade) -> str:
         "score": row.score,
         "max_score": row.max_score,
         "status": "passed" if row.status == "passed" else "failed",
-        "output": _markdown(row),
+        "output": _markdown(row, assignment),
         "output_format": "md",
         "visibility": "visible",
     } for index, row in enumerate(grade.derivations, start=1)]
@@ -44,20 +44,20 @@ def as_gradescope(grade: SubmissionGrade) -> str:
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
 
 
-def _markdown(row) -> str:
-    entry = BY_ID[row.id]
+def _markdown(row, assignment: Assignment) -> str:
+    entry = assignment.by_id[row.id]
     head = f"**{row.status}** ({row.score:g} / {row.max_score:g}): {entry.title}, section {entry.section}"
     tags = f"\n\nTags: {', '.join(f'`{printable(t)}`' for t in row.tags)}" if row.tags else ""
     return f"{head}{tags}\n\n{fenced(row.message)}"
 
 
-def as_csv(grades: list[SubmissionGrade]) -> str:
+def as_csv(grades: list[SubmissionGrade], assignment: Assignment) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["path", "status", *(entry.id for entry in REGISTRY), "total", "max_score"])
+    writer.writerow(["path", "status", *(entry.id for entry in assignment.derivations), "total", "max_score"])
     for grade in grades:
         scores = {row.id: row.score for row in grade.derivations}
-        writer.writerow([spreadsheet_safe(grade.path), grade.status, *(f"{scores[entry.id]:g}" for entry in REGISTRY),
+        writer.writerow([spreadsheet_safe(grade.path), grade.status, *(f"{scores[entry.id]:g}" for entry in assignment.derivations),
                          f"{grade.score:g}", f"{grade.max_score:g}"])
     return out.getvalue()
 
@@ -68,21 +68,21 @@ def spreadsheet_safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_gradescope(grades: list[SubmissionGrade], target: Path) -> list[Path]:
+def write_gradescope(grades: list[SubmissionGrade], assignment: Assignment, target: Path) -> list[Path]:
     """One submission: `target` is the file. Several: `target` is a folder of `<name>.json` files."""
     if len(grades) == 1 and not target.is_dir():
-        write_text(target, as_gradescope(grades[0]))
+        write_text(target, as_gradescope(grades[0], assignment))
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for grade in grades:
         path = target / f"{Path(grade.path).stem}.json"
-        write_text(path, as_gradescope(grade))
+        write_text(path, as_gradescope(grade, assignment))
         written.append(path)
     return written
 
 
-def print_grade(grade: SubmissionGrade, console: Console) -> None:
+def print_grade(grade: SubmissionGrade, assignment: Assignment, console: Console) -> None:
     table = Table(title=literal(f"{grade.path}: {grade.score:g} / {grade.max_score:g}"), title_justify="left",
                   box=box.SIMPLE_HEAD)
     table.add_column("id", no_wrap=True)

@@ -115,7 +115,7 @@ def _same(after: np.ndarray, before: np.ndarray) -> bool:
 
 
 def describe_exception(exc: BaseException) -> str:
-    """`ZeroDivisionError: division by zero (file.py, line 12, in eq05_dL_dz1B)`: the innermost frame."""
+    """`ZeroDivisionError: division by zero (file.py, line 12, in my_gradient)`: the innermost frame."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:

@@ -72,6 +72,7 @@ class Sandboxed:
     """Forbidden modules the source imports, found by the grader's own scan."""
     spent: float = 0.0
     """Seconds spent waiting for the worker so far."""
+    is_reference = False
     _files: SubmissionFiles | None = None
     _staging: Path | None = None
     _signatures: dict[str, Signature] = field(default_factory=dict)

@@ -44,27 +44,56 @@ class SourceScan:
 
 
 def scan(files: SubmissionFiles, forbidden: frozenset[str], *, own_name_allowed: bool) -> SourceScan:
-    """Parse every source; `own_name_allowed` lets a package be named like a forbidden module.
+    """Parse the sources the submission imports; `own_name_allowed` lets a package be named like a forbidden module.
 
-    Only a sandbox without the real module may allow that: in a plain process, a
-    package named `torch` could extend its own `__path__` to the real one.
+    For a package, those are `__init__.py` and the modules it imports, of its own,
+    transitively: the ones that run. Only a sandbox without the real module may
+    allow a forbidden name: in a plain process, a package named `torch` could
+    extend its own `__path__` to the real one.
     """
-    trees = {}
-    for relative, data in files.sources:
+    sources = dict(files.sources)
+    trees: dict[str, ast.Module] = {}
+    pending = [files.main]
+    while pending:
+        relative = pending.pop()
+        if relative in trees:
+            continue
         try:
             with _PARSING, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                trees[relative] = ast.parse(data, filename=relative)
+                trees[relative] = ast.parse(sources[relative], filename=relative)
         except SyntaxError as exc:
             return SourceScan(problem=f"SyntaxError: {exc.msg} ({relative}, line {exc.lineno})")
         except (RecursionError, MemoryError, ValueError) as exc:
             return SourceScan(problem=f"{relative} cannot be parsed: {type(exc).__name__} ({str(exc)[:200]})")
+        if files.package:
+            pending += [found for found in _own_imports(trees[relative], relative, files.name) if found in sources]
     allowed = forbidden - {files.name} if files.package else forbidden
     found = [hit for relative, tree in trees.items() for hit in _forbidden_imports(tree, relative, allowed)]
     if files.package and files.name in forbidden and not own_name_allowed:
         found.insert(0, ForbiddenImport(files.name, "the package's own name", 0))
-    main = trees[files.main]
-    return SourceScan(frozenset(_bound_names(main)), tuple(found), _numeric_differentiation(main))
+    return SourceScan(frozenset(_bound_names(trees[files.main])), tuple(found), _numeric_differentiation(trees))
+
+
+def _own_imports(tree: ast.Module, relative: str, package: str) -> list[str]:
+    """The files of the package that `tree` may import: its relative imports, and absolute ones of its own name."""
+    here = relative.split("/")[:-1]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            modules = [here[:len(here) - node.level + 1] + (node.module.split(".") if node.module else [])]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == package:
+            modules = [node.module.split(".")[1:]]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name.split(".")[1:] for alias in node.names if alias.name.split(".")[0] == package]
+        else:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            modules += [modules[0] + [alias.name] for alias in node.names]
+        for parts in modules:
+            found += ["/".join([*parts[:depth], "__init__.py"]) for depth in range(len(parts) + 1)]
+            found += ["/".join(parts) + ".py"] if parts else []
+    return found
 
 
 def _bound_names(tree: ast.Module) -> set[str]:
@@ -103,14 +132,15 @@ def _is_dynamic_import(function: ast.expr) -> bool:
     return isinstance(function, ast.Attribute) and function.attr in ("__import__", "import_module")
 
 
-def _numeric_differentiation(tree: ast.Module) -> dict[str, str]:
-    """Top-level functions whose own body, or a module function it calls, gives numeric differentiation away.
+def _numeric_differentiation(trees: dict[str, ast.Module]) -> dict[str, str]:
+    """Top-level functions whose own body, or a function it calls by name, gives numeric differentiation away.
 
     Only evident cases: a complex step (a complex literal, `complex(...)`, `.imag`),
     or one function called at inputs shifted both up and down by the same step
     (`f(x + h) - f(x - h)`, or an element nudged by `+=`/`-=` between calls).
     """
-    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    functions = {node.name: node for tree in trees.values() for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     own = {name: _evidence(node) for name, node in functions.items()}
     calls = {name: {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
              for name, node in functions.items()}

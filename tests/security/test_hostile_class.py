@@ -231,7 +231,8 @@ def test_forged_replies_are_protocol_violations_of_their_own_call_only(hostile_c
     for id in ("dropout_dL_dx", "bn_dL_dbeta", "softmax_dL_dx", "eq01_dL_dyB_hat", "eq03_dL_db2B", "eq04_dL_dx2B",
                "eq09_dL_db2A"):
         assert found[id]["status"] == "error" and "protocol_violation" in found[id]["tags"], (id, found[id]["message"])
-    assert "protocol_violation" in rows(hostile_class["grades"]["returns_a_huge_array"])["dropout_dL_dx"]["tags"]
+    huge = rows(hostile_class["grades"]["returns_a_huge_array"])["dropout_dL_dx"]
+    assert {"protocol_violation", "timeout"} & set(huge["tags"]), "on a loaded machine, making 300 MB can outlast the timeout"
 
 
 @pytest.mark.parametrize("name", sorted(LOAD_REFUSED - {"package_named_torch_in_a_process"}))

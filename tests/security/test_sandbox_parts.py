@@ -171,14 +171,34 @@ def test_control_characters_are_shown_not_obeyed():
 def test_a_file_name_with_escape_sequences_prints_inert():
     from rich.console import Console
 
-    from checks.grading import DerivationGrade, SubmissionGrade
+    from helpers import HW1
+
+    from checks.grading.grades import DerivationGrade, SubmissionGrade
     from checks.reports.formats import print_grade
 
     console = Console(record=True, width=100, force_terminal=True)
     name = "\x1b[2J\x1b[Hall_passed[bold].py"
     print_grade(SubmissionGrade(name, "graded", "0 / 1", 0.0, 1.0,
                                 [DerivationGrade("dropout_dL_dx", "failed", ["x\x1b[0m"], 0.0, 1.0, "boom\x1b]0;title\x07")],
-                                "namespaces"), console)
+                                "namespaces"), HW1, console)
     text = console.export_text(styles=False)
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[2J" in text and "all_passed[bold].py" in text
+
+
+def _high_water_mark() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+
+
+def test_a_huge_reply_is_refused_before_the_grader_allocates_it(tmp_path):
+    from checks.sandbox.client import Limits, open_submission
+    from checks.sandbox.isolation import choose
+
+    path = tmp_path / "huge.py"
+    path.write_text("import numpy as np\ndef f(x):\n    return np.ones(300 * 2**20 // 8)\n")
+    before = _high_water_mark()
+    with open_submission(path, Limits(30.0, 1024, (), 60.0), choose(), frozenset({"f"})) as submission:
+        (outcome,) = submission.call_many("f", [{"x": np.ones(3)}], reply_limit=2**20)
+    assert "protocol_violation" in outcome.tags and "314,572,800 bytes" in outcome.error
+    assert _high_water_mark() - before < 50 * 2**20

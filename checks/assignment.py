@@ -1,0 +1,421 @@
+"""The declaration types an assignment is written in, in the manner of PyTorch's OpInfo.
+
+An `Assignment` declares its axes, its contexts and its derivation ids. A
+`Context` is one PyTorch model with named nodes: the leaves a case draws (and how
+it draws them), the nodes computed from them by PyTorch's own functions, which
+nodes have kinks, which node is the loss, the edge cases it can draw and the masks
+diagnosis looks at. A `Derivation` says what one id is the derivative of, with
+respect to what, and how its returned array indexes the full Jacobian. Every check
+of the engine iterates over these declarations, and the engine knows no
+assignment by name: `checks.assignments` finds one by name at the edges (the
+command line, the pytest plugin) and hands it down as a value.
+
+Declarations are validated when they are made, with messages that say what to
+change: names resolve, every `of` is downstream of its `wrt`, the loss depends on
+every `wrt`, patterns index the Jacobian. `Assignment.check` goes further and runs
+each context once, and reads the reference's docstrings.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import keyword
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from checks.engine.cases import Case
+
+Magnitude = Callable[[Mapping[str, object]], float]
+LengthScale = Callable[[Mapping[str, object]], object]
+
+
+class DeclarationError(ValueError):
+    """A declaration that cannot work, with what to change."""
+
+
+def absmax(value: object) -> float:
+    """The largest absolute entry of an array (0 for an empty one): a building block of magnitudes."""
+    return float(np.max(np.abs(value))) if np.size(value) else 0.0
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis name, with its meaning; the same name means the same thing everywhere in an assignment."""
+
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A hyperparameter each case draws, such as a drop probability: a leaf of shape `()`.
+
+    `values` are what hypothesis draws, the first being where shrinking lands;
+    `diagnostic` are cycled through the extra cases diagnosis runs.
+    """
+
+    name: str
+    meaning: str
+    values: tuple[float, ...]
+    diagnostic: tuple[float, ...]
+    valid: Callable[[float], bool] = lambda value: True
+    rule: str = ""
+    """What `valid` requires, for its error message ("must lie in [0, 1)")."""
+    factors: Mapping[str, Callable[[float], float]] = field(default_factory=dict)
+    """Expressions in this scalar that a wrong answer may be off by, such as `1-p`: diagnosis names them."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One named array (or a scalar, when `shape == ()`) that a derivation may ask for."""
+
+    name: str
+    shape: tuple[str, ...]
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """A quantity the model computes: `fn(*inputs)`, with PyTorch's own functions."""
+
+    name: str
+    shape: tuple[str, ...]
+    meaning: str
+    inputs: tuple[str, ...]
+    fn: Callable[..., object]
+    kink: bool = False
+    """Its sign pattern must not change inside a numeric probe (the input of a ReLU)."""
+
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.name, self.shape, self.meaning)
+
+
+@dataclass(frozen=True)
+class Mask:
+    """A 0/1-like quantity whose pattern explains where a wrong answer is off (diagnosis's `off_where`)."""
+
+    quantity: str
+    inside: str
+    outside: str
+    inside_says: str
+    outside_says: str
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """One model: its axes (the batch axis first, each with its minimum size), leaves, nodes and loss.
+
+    `generate(rng, case)` returns the value of every leaf but the scalars, which
+    come from the case. `length_scales` give, per quantity, the distance over
+    which it may move and stay in the same local regime (the numeric witness
+    scales its steps by it); the default is the quantity's root-mean-square size.
+    """
+
+    name: str
+    title: str
+    axes: Mapping[str, int]
+    leaves: tuple[Quantity, ...]
+    nodes: tuple[Node, ...]
+    generate: Callable[[np.random.Generator, Case], dict]
+    scalars: tuple[Scalar, ...] = ()
+    loss: str = "L"
+    edges: Mapping[str, str] = field(default_factory=dict)
+    """Deliberate edge cases `generate` knows, with what each draws."""
+    length_scales: Mapping[str, LengthScale] = field(default_factory=dict)
+    masks: tuple[Mask, ...] = ()
+
+    def __post_init__(self) -> None:
+        where = f"context {self.name!r}"
+        _identifier(self.name, where)
+        if not self.axes:
+            raise DeclarationError(f"{where}: declare its axes, the batch axis first")
+        for axis, minimum in self.axes.items():
+            if not isinstance(minimum, int) or minimum < 1:
+                raise DeclarationError(f"{where}: axes[{axis!r}] = {minimum!r}, but a minimum size is an int of at least 1")
+        names = [q.name for q in self.leaves] + [s.name for s in self.scalars] + [n.name for n in self.nodes]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise DeclarationError(f"{where}: {', '.join(repeated)} declared more than once")
+        known: set[str] = {q.name for q in self.leaves} | {s.name for s in self.scalars}
+        for quantity in self.vocabulary.values():
+            unknown = [axis for axis in quantity.shape if axis not in self.axes]
+            if unknown:
+                raise DeclarationError(f"{where}: {quantity.name} has shape {quantity.shape}, but {', '.join(unknown)} "
+                                       f"is not one of its axes {tuple(self.axes)}")
+        for node in self.nodes:
+            missing = [name for name in node.inputs if name not in known]
+            if missing:
+                raise DeclarationError(f"{where}: node {node.name!r} takes {', '.join(missing)}, which no leaf or earlier "
+                                       "node defines; declare nodes in the order they are computed")
+            known.add(node.name)
+        if self.loss not in {node.name for node in self.nodes}:
+            raise DeclarationError(f"{where}: loss={self.loss!r}, but the loss must be one of its nodes")
+        for name in self.length_scales:
+            if name not in self.vocabulary:
+                raise DeclarationError(f"{where}: a length scale for {name!r}, which it does not have")
+        for mask in self.masks:
+            if mask.quantity not in self.vocabulary:
+                raise DeclarationError(f"{where}: a mask on {mask.quantity!r}, which it does not have")
+
+    @property
+    def batch_axis(self) -> str:
+        return next(iter(self.axes))
+
+    @cached_property
+    def vocabulary(self) -> dict[str, Quantity]:
+        """Every name a derivation of this context may ask for: leaves, scalars, then nodes."""
+        found = {q.name: q for q in self.leaves}
+        found.update({s.name: Quantity(s.name, (), s.meaning) for s in self.scalars})
+        found.update({n.name: n.quantity for n in self.nodes})
+        return found
+
+    @cached_property
+    def leaf_names(self) -> tuple[str, ...]:
+        return tuple(q.name for q in self.leaves) + tuple(s.name for s in self.scalars)
+
+    @cached_property
+    def graph(self):
+        from checks.engine.graph import Graph
+
+        return Graph(self)
+
+    @property
+    def kinks(self) -> tuple[str, ...]:
+        return tuple(node.name for node in self.nodes if node.kink)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One derivation id.
+
+    Its kind follows from what it declares: no `wrt` means the forward value of
+    node `of`; `of` the context's loss means a gradient (shaped like `wrt`);
+    anything else is a Jacobian of node `of` with respect to `wrt`, of which the
+    id returns the entries picked by `pattern`, an einsum over the full
+    Jacobian's indices (`of`'s, then `wrt`'s; every entry it leaves out is zero).
+    `magnitude` gives the size of the terms the id sums, where the true value can
+    be far smaller than they are (a cancellation): the absolute tolerance scales
+    with it, as roundoff does.
+    """
+
+    id: str
+    section: str
+    context: Context
+    of: str
+    wrt: str | None = None
+    pattern: str | None = None
+    rows_of: str | None = None
+    """For a gradient that sums per-sample rows over the batch (a bias, a shift): the node whose per-sample
+    gradient rows it sums. Diagnosis uses it to recognise a sum over the wrong axis."""
+    magnitude: Magnitude | None = None
+
+    def __post_init__(self) -> None:
+        _identifier(self.id, f"derivation {self.id!r}")
+        vocabulary = self.context.vocabulary
+        where = f"{self.id}"
+        for role, name in (("of", self.of), ("wrt", self.wrt)):
+            if name is not None and name not in vocabulary:
+                raise DeclarationError(f"{where}: {role}={name!r}, but it is not in the {self.context.name} vocabulary "
+                                       f"({', '.join(vocabulary)})")
+        if self.wrt is None and self.of not in {node.name for node in self.context.nodes}:
+            raise DeclarationError(f"{where}: a forward value must be of a node, and {self.of!r} is a leaf")
+        if self.wrt is not None:
+            above = self.context.graph.ancestors[self.of]
+            if self.wrt not in above:
+                if self.of == self.context.loss:
+                    raise DeclarationError(f"{where}: wrt={self.wrt!r}, but the loss {self.of} does not depend on it "
+                                           "(it is a dead end of the model); differentiate with respect to a quantity "
+                                           "the loss is computed from")
+                raise DeclarationError(f"{where}: of={self.of!r} must be downstream of wrt={self.wrt!r} in the model, "
+                                       f"and it is not")
+        if self.rows_of is not None and (self.kind != "gradient" or self.rows_of not in vocabulary or
+                                         self.wrt not in self.context.graph.ancestors[self.rows_of]):
+            raise DeclarationError(f"{where}: rows_of={self.rows_of!r} must be a node computed from {self.wrt!r}, "
+                                   "whose per-sample gradient rows the id sums")
+        if (self.pattern is not None) != (self.kind == "jacobian"):
+            raise DeclarationError(f"{where}: a pattern is given exactly for Jacobians (of a node that is not the loss)")
+        if self.pattern is not None:
+            inputs, _, output = self.pattern.partition("->")
+            expected = len(vocabulary[self.of].shape) + len(vocabulary[self.wrt].shape)
+            if len(inputs) != expected or not set(output) <= set(inputs):
+                raise DeclarationError(f"{where}: pattern {self.pattern!r} must index the {expected} Jacobian axes "
+                                       f"({self.of}'s, then {self.wrt}'s) and return some of them")
+
+    @property
+    def kind(self) -> str:
+        if self.wrt is None:
+            return "value"
+        return "gradient" if self.of == self.context.loss else "jacobian"
+
+    @property
+    def shape(self) -> tuple[str, ...]:
+        """The returned array's shape in axis names."""
+        vocabulary = self.context.vocabulary
+        if self.kind == "value":
+            return vocabulary[self.of].shape
+        if self.kind == "gradient":
+            return vocabulary[self.wrt].shape
+        inputs, output = self.pattern.split("->")
+        axes = dict(zip(inputs, vocabulary[self.of].shape + vocabulary[self.wrt].shape))
+        return tuple(axes[letter] for letter in output)
+
+    @property
+    def jvp_pattern(self) -> str:
+        """Einsum taking the returned array and a `wrt` direction to the directional derivative of `of`."""
+        inputs, output = self.pattern.split("->")
+        n_of = len(self.context.vocabulary[self.of].shape)
+        return f"{output},{inputs[n_of:]}->{inputs[:n_of]}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == "value":
+            return f"{self.of} (forward value)"
+        return f"∂{self.of}/∂{self.wrt}"
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The names this id may ask for: the context's vocabulary, or only its leaves for a forward value."""
+        if self.kind == "value":
+            return self.context.leaf_names
+        return tuple(self.context.vocabulary)
+
+
+@dataclass(frozen=True)
+class WrongVariant:
+    """A known wrong formula for one id, with a hint that points at the missed idea without giving the answer."""
+
+    name: str
+    id: str
+    function: Callable
+    hint: str
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment:
+    """One homework (or one library's layers): its axes, contexts, ids, reference and defaults.
+
+    `reference` names the module whose functions are the reference closed forms,
+    one per id, written exactly as a submission is. `rubric` is a TOML file of
+    default points (an id it leaves out is worth 1). `template` opens the blank
+    file `gradjudge template` writes.
+    """
+
+    name: str
+    title: str
+    axes: tuple[Axis, ...]
+    contexts: tuple[Context, ...]
+    derivations: tuple[Derivation, ...]
+    reference: str
+    template: str
+    rubric: Path | None = None
+    catalog: tuple[WrongVariant, ...] = ()
+    default: bool = False
+    """The assignment used when none is named (one installed assignment declares it)."""
+
+    def __post_init__(self) -> None:
+        where = f"assignment {self.name!r}"
+        _identifier(self.name, where)
+        axes = [axis.name for axis in self.axes]
+        names = [context.name for context in self.contexts]
+        for label, values in (("axes", axes), ("contexts", names), ("ids", [d.id for d in self.derivations])):
+            repeated = sorted({value for value in values if values.count(value) > 1})
+            if repeated:
+                raise DeclarationError(f"{where}: {label} {', '.join(repeated)} declared more than once")
+        batch = {context.batch_axis for context in self.contexts}
+        if len(batch) != 1:
+            raise DeclarationError(f"{where}: every context must list the same batch axis first, not {sorted(batch)}")
+        for context in self.contexts:
+            unknown = [axis for axis in context.axes if axis not in axes]
+            if unknown:
+                raise DeclarationError(f"{where}: context {context.name!r} uses axes {', '.join(unknown)}, which the "
+                                       f"assignment does not declare ({', '.join(axes)})")
+        for entry in self.derivations:
+            if entry.context not in self.contexts:
+                raise DeclarationError(f"{where}: {entry.id} belongs to context {entry.context.name!r}, which is not "
+                                       "one of the assignment's contexts")
+        for variant in self.catalog:
+            if variant.id not in self.by_id:
+                raise DeclarationError(f"{where}: catalog entry {variant.name!r} is for {variant.id!r}, no id of it")
+
+    @cached_property
+    def by_id(self) -> dict[str, Derivation]:
+        return {entry.id: entry for entry in self.derivations}
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.by_id)
+
+    @property
+    def batch_axis(self) -> str:
+        return self.contexts[0].batch_axis
+
+    def select(self, ids: list[str] | tuple[str, ...]) -> list[Derivation]:
+        """The derivations `ids` name, in declared order (all of them for none); an unknown id raises with the closest."""
+        import difflib
+
+        unknown = [i for i in ids if i not in self.by_id]
+        if unknown:
+            hints = {i: difflib.get_close_matches(i, self.by_id, n=3, cutoff=0.3) for i in unknown}
+            detail = "; ".join(f"{i!r} (did you mean {', '.join(h) or 'none close'}?)" for i, h in hints.items())
+            raise KeyError(f"unknown derivation id of {self.name}: {detail}")
+        return [entry for entry in self.derivations if not ids or entry.id in ids]
+
+    def context(self, name: str) -> Context:
+        return next(context for context in self.contexts if context.name == name)
+
+    def reference_module(self):
+        return importlib.import_module(self.reference)
+
+    def check(self) -> None:
+        """Run every context once on its smallest case, and read the reference: fail early, saying what to change."""
+        from checks.engine.cases import smallest_case
+        from checks.engine.oracles import evaluate
+
+        for context in self.contexts:
+            case = smallest_case(context)
+            leaves = context.generate(np.random.default_rng(0), case)
+            expected = {q.name for q in context.leaves}
+            if set(leaves) != expected:
+                raise DeclarationError(f"context {context.name!r}: generate returns {sorted(leaves)}, but the leaves "
+                                       f"declared are {sorted(expected)} (scalars come from the case)")
+            values = evaluate(case).arrays
+            for name, quantity in context.vocabulary.items():
+                shape = tuple(case.size[axis] for axis in quantity.shape)
+                if np.shape(values[name]) != shape:
+                    raise DeclarationError(f"context {context.name!r}: {name} is declared {quantity.shape}, which is "
+                                           f"{shape} on {case!r}, but it comes out {np.shape(values[name])}")
+        module = self.reference_module()
+        for entry in self.derivations:
+            function = getattr(module, entry.id, None)
+            if function is None:
+                raise DeclarationError(f"{entry.id}: the reference {self.reference} defines no function {entry.id}; "
+                                       "write it there and export it")
+            stated = stated_shape(inspect.getdoc(function) or "")
+            if stated != entry.shape:
+                shown = "none" if stated is None else "`(" + ", ".join(stated) + ("," if len(stated) == 1 else "") + ")`"
+                raise DeclarationError(f"{entry.id}: its reference docstring's first line states the shape {shown}, but "
+                                       f"the id returns `({', '.join(entry.shape)}{',' if len(entry.shape) == 1 else ''})`")
+
+
+_SHAPE = re.compile(r"`\(([^`]*)\)`")
+
+
+def stated_shape(docstring: str) -> tuple[str, ...] | None:
+    """The shape a docstring's first line states in backticks, `(m, d)` or `(d,)`, as axis names."""
+    found = _SHAPE.findall(docstring.splitlines()[0] if docstring else "")
+    if len(found) != 1:
+        return None
+    return tuple(part.strip() for part in found[0].split(",") if part.strip())
+
+
+def _identifier(name: object, where: str) -> None:
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise DeclarationError(f"{where}: {name!r} must be a Python identifier")

@@ -1,0 +1,72 @@
+"""Finding an assignment by name: the only place that turns a name into a declaration.
+
+Assignments are registered as entry points of the group `gradjudge.assignments`
+(`NAME = "package.module:ATTRIBUTE"` in a pyproject.toml; gradjudge registers its
+own, and a course's package registers its own the same way), or named directly
+as `module:ATTRIBUTE`. The one declared with `default=True` is used when none is
+named. The command line and the pytest plugin look one up here and hand it down;
+nothing else in the engine knows any assignment by name.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+from importlib.metadata import entry_points
+
+from checks.assignment import Assignment, DeclarationError
+
+GROUP = "gradjudge.assignments"
+
+
+class UnknownAssignment(LookupError):
+    """A name that is neither a registered assignment nor an importable `module:ATTRIBUTE`."""
+
+
+def known() -> dict[str, str]:
+    """Registered assignment names, each with the `module:ATTRIBUTE` it stands for."""
+    return {point.name: point.value for point in entry_points(group=GROUP)}
+
+
+def spec_of(name: str) -> str:
+    """The `module:ATTRIBUTE` a name stands for, checked without importing anything."""
+    registered = known()
+    if name in registered:
+        return registered[name]
+    if ":" in name:
+        return name
+    listing = ", ".join(sorted(registered)) or "none are installed"
+    raise UnknownAssignment(f"assignment={name!r}, but it is not a known assignment ({listing}) "
+                            "nor a `module:ATTRIBUTE` naming one")
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> str:
+    """The name of the registered assignment declared `default=True` (read without running any model)."""
+    found = [name for name, spec in known().items() if getattr(_imported(name, spec), "default", False)]
+    if len(found) != 1:
+        raise UnknownAssignment(f"{len(found)} registered assignments are declared default ({', '.join(found) or 'none'}); "
+                                "name one with --assignment")
+    return found[0]
+
+
+def _imported(name: str, spec: str) -> object:
+    module_name, _, attribute = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UnknownAssignment(f"assignment={name!r}: cannot import {module_name} ({exc})") from None
+    return getattr(module, attribute, None)
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> Assignment:
+    """The assignment `name` stands for, imported and checked once per process."""
+    spec = spec_of(name)
+    found = _imported(name, spec)
+    if not isinstance(found, Assignment):
+        raise UnknownAssignment(f"assignment={name!r}: {spec} is {type(found).__name__}, not an Assignment")
+    found.check()
+    return found
+
+
+__all__ = ["DeclarationError", "UnknownAssignment", "default", "known", "load", "spec_of"]

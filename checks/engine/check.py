@@ -1,0 +1,209 @@
+"""Check one derivation of one submission on one case against both oracles."""
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+
+from checks.assignment import Derivation
+from checks.engine.cases import Case
+from checks.engine.compare import Comparison, compare
+from checks.engine.oracles import (Evaluated, Witness, as_returned, autograd_truth, evaluate, magnitude,
+                                   numeric_witness, project)
+from checks.engine.submission import Submission, call_derivation
+from checks.engine.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
+from checks.sandbox.calling import Outcome, Signature
+
+TRUTH_TOLERANCE = CLOSED_FORM[np.dtype(np.float64)]
+"""Every answer is judged at the precision of the truth (float64), whatever dtype it comes back in:
+an answer in float32 cannot carry 1e-10 relative, and that is the answer's fault."""
+
+class OracleError(RuntimeError):
+    """The ground truth itself is unusable on a case (never the submission's fault)."""
+
+
+CLOSED_VS_AUTOGRAD = "closed form vs autograd"
+AUTOGRAD_VS_NUMERIC = "autograd vs numeric"
+CLOSED_VS_NUMERIC = "closed form vs numeric"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    entry: Derivation
+    case: Case
+    status: str
+    """`passed`, `failed` (a wrong array), `error` (no usable array), `timeout` or `not_attempted`."""
+    tags: frozenset[str] = frozenset()
+    detail: str = ""
+    closed: np.ndarray | None = None
+    truth: np.ndarray | None = None
+    numeric: np.ndarray | None = None
+    """The numeric witness in the returned array's shape, when it took the full Jacobian."""
+    comparisons: tuple[Comparison, ...] = ()
+    outcome: Outcome | None = None
+    probes: int = 0
+    discarded: int = 0
+    evaluations: int = 0
+    seconds: float = 0.0
+    evaluated: Evaluated | None = field(default=None, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """The verdict: the closed form matches autograd (and changed none of its arguments)."""
+        return self.status == "passed"
+
+    @property
+    def witness_agrees(self) -> bool:
+        """Autograd and numeric differentiation do not contradict each other here."""
+        witness = self.comparison(AUTOGRAD_VS_NUMERIC)
+        return witness is None or witness.passed
+
+    @property
+    def witness_inconclusive(self) -> bool:
+        """A numeric witness was due, but every one of its probes was discarded at a kink."""
+        witness = self.comparison(AUTOGRAD_VS_NUMERIC)
+        return witness is not None and witness.total == 0
+
+    def comparison(self, label: str) -> Comparison | None:
+        return next((c for c in self.comparisons if c.label == label), None)
+
+    @property
+    def message(self) -> str:
+        entry = self.entry
+        lines = [f"{entry.id} = {entry.title} ({entry.context.name} context, section {entry.section}): {self.headline}",
+                 f"Case: {self.case.describe()}"]
+        if self.detail:
+            lines.append(self.detail)
+        shown = [c for c in self.comparisons if not c.passed][:2]
+        for comparison in shown:
+            lines += [f"{comparison.label}:", comparison.describe()]
+        verdict = self.comparison(CLOSED_VS_AUTOGRAD)
+        if verdict is not None and verdict.worst is not None and not self.passed:
+            lines.append(self.side_by_side(verdict.worst))
+        return "\n".join(lines)
+
+    @property
+    def headline(self) -> str:
+        if self.status == "failed" and self.comparisons and not self.comparisons[0].passed:
+            return "does not match autograd"
+        if self.status == "passed" and not self.witness_agrees:
+            return "matches autograd, but autograd and numeric differentiation disagree (a gradjudge problem, not the submission's)"
+        return {"passed": "passed", "failed": "wrong", "error": "no usable result", "timeout": "timed out",
+                "not_attempted": "not attempted"}[self.status]
+
+    def side_by_side(self, index: tuple[int, ...]) -> str:
+        if self.numeric is not None:
+            numeric = f"{self.numeric[index]:.12g}"
+        else:
+            numeric = "n/a (a forward value)" if self.entry.kind == "value" else "n/a (directional probes)"
+        return (f"Worst index {index}: closed form = {self.closed[index]:.12g}, "
+                f"autograd = {self.truth[index]:.12g}, numeric = {numeric}")
+
+
+def check_case(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
+    start = time.perf_counter()
+    result = _check(entry, case, submission)
+    return _with(result, seconds=time.perf_counter() - start)
+
+
+def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
+    signature = submission.signature(entry.id)
+    if signature is None:
+        return CaseResult(entry, case, "not_attempted", frozenset({"not_attempted"}))
+    if signature.problem:
+        return CaseResult(entry, case, "error", frozenset({"bad_signature"}), f"{entry.id}: {signature.problem}")
+    refused = refusal(entry, signature)
+    if refused is not None:
+        return CaseResult(entry, case, "error", frozenset({refused[0]}), refused[1])
+    evaluated = evaluate(case)
+    (outcome,) = call_derivation(submission, entry, [evaluated.arrays])
+    truth_tensor = autograd_truth(entry, evaluated)
+    truth = truth_tensor.detach().numpy()
+    if not np.all(np.isfinite(truth)):
+        raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
+                          "gradjudge can judge, a fault of the case strategies, not of the submission")
+    base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags, outcome.error or "",
+                      truth=truth, outcome=outcome, evaluated=evaluated)
+    if outcome.value is None:
+        return base
+    closed = outcome.value
+    if isinstance(closed, dict):
+        if entry.kind != "value" or entry.of not in closed:
+            return _with(base, tags=base.tags | {"bad_return"},
+                         detail=f"returned a dict with keys {sorted(closed)}; expected an array"
+                                + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
+        closed = closed[entry.of]
+    base = _with(base, closed=closed, status="failed")
+    if closed.shape != truth.shape:
+        expected = ", ".join(entry.shape)
+        return _with(base, tags=base.tags | {"shape_mismatch"},
+                     detail=f"returned shape {closed.shape}; expected {truth.shape} = ({expected})")
+    if not np.all(np.isfinite(closed)):
+        bad = int(np.count_nonzero(~np.isfinite(closed)))
+        return _with(base, tags=base.tags | {"nonfinite"}, detail=f"returned {bad} NaN or infinite entries")
+    scale = magnitude(entry, evaluated, truth_tensor)
+    comparisons = [compare(closed, truth, tolerance=TRUTH_TOLERANCE, scale=scale, label=CLOSED_VS_AUTOGRAD)]
+    if not comparisons[0].passed and closed_form_tolerance(closed.dtype) != TRUTH_TOLERANCE and \
+            compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale, label="").passed:
+        note = (f"returned {closed.dtype}, which cannot carry the float64 precision it is judged at; "
+                "it would pass at its own precision")
+        base = _with(base, tags=base.tags | {"low_precision"}, detail="\n".join(filter(None, (base.detail, note))))
+    numeric = None
+    witness = None
+    if entry.wrt is not None:
+        witness = numeric_witness(entry, evaluated)
+        comparisons += _numeric_comparisons(entry, witness, truth_tensor, closed, scale)
+        if witness.full:
+            numeric = as_returned(entry, witness, witness.values, truth_tensor).numpy()
+    status = "passed" if comparisons[0].passed and "mutates_input" not in outcome.tags else "failed"
+    return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric,
+                 probes=0 if witness is None else len(witness.discarded),
+                 discarded=0 if witness is None else int(witness.discarded.sum()),
+                 evaluations=0 if witness is None else witness.evaluations)
+
+
+def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
+    """Why a function may not be called with the names it asks for, as (tag, detail); None if it may."""
+    vocabulary = entry.context.vocabulary
+    unknown = [name for name in signature.names if name not in vocabulary]
+    if unknown:
+        hints = "; ".join(f"{name!r} (closest: {', '.join(difflib.get_close_matches(name, vocabulary, n=3, cutoff=0.4)) or 'none'})"
+                          for name in unknown)
+        return "unknown_quantity", f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
+    computed = [name for name in signature.names if name not in entry.offered]
+    if computed:
+        return "forbidden_quantity", (f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks "
+                                      f"and scalars ({', '.join(entry.offered)}); it asks for {', '.join(computed)}, "
+                                      "which the forward pass computes")
+    return None
+
+
+def _status_without_value(tags: frozenset[str]) -> str:
+    if "not_implemented" in tags:
+        return "not_attempted"
+    return "timeout" if "timeout" in tags else "error"
+
+
+def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tensor, closed: np.ndarray,
+                         scale: float) -> list[Comparison]:
+    closed_tensor = torch.from_numpy(np.asarray(closed, dtype=np.float64))
+    if witness.full:
+        numeric = as_returned(entry, witness, witness.values, truth)
+        error = as_returned(entry, witness, witness.error, truth)
+        truth_side, closed_side, witness_scale = truth, closed_tensor, scale
+    else:
+        numeric, error = witness.values, witness.error
+        truth_side = project(entry, truth, witness.directions)
+        closed_side = project(entry, closed_tensor, witness.directions)
+        l1 = witness.directions.reshape(witness.directions.shape[0], -1).abs().sum(1).max()
+        witness_scale = scale * float(l1)
+    numeric, error = numeric.numpy(), error.numpy()
+    return [compare(truth_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC),
+            compare(closed_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=CLOSED_VS_NUMERIC)]
+
+
+def _with(result: CaseResult, **changes) -> CaseResult:
+    return replace(result, **changes)

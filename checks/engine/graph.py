@@ -1,0 +1,82 @@
+"""A context's model as a graph: evaluated from its leaves, and re-entered at any leaf or node.
+
+`Graph.evaluate` computes every node from a case's leaves; `Graph.reenter`
+recomputes only what lies downstream of one named quantity (or of several) from
+new values for them, which is how both oracles differentiate with respect to
+intermediate nodes, and how error carried forward puts a submission's own
+forward values into the reference's loss.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+    from checks.assignment import Context
+
+
+class Graph:
+    def __init__(self, context: Context):
+        self.context = context
+        self.leaves = context.leaf_names
+        self.nodes = context.nodes
+
+    def evaluate(self, leaves: Mapping[str, object]) -> dict[str, object]:
+        values = dict(leaves)
+        for node in self.nodes:
+            values[node.name] = node.fn(*(values[name] for name in node.inputs))
+        return values
+
+    def reenter(self, values: Mapping[str, object], name: str, value: object,
+                targets: tuple[str, ...] | None = None) -> dict[str, object]:
+        """Every value, with `name` replaced by `value` and everything downstream recomputed.
+
+        With `targets`, only the nodes that lie between `name` and them are recomputed.
+        """
+        return self.replace(values, {name: value}, targets)
+
+    def replace(self, values: Mapping[str, object], replacements: Mapping[str, object],
+                targets: tuple[str, ...] | None = None) -> dict[str, object]:
+        """Every value, with `replacements` put in and the nodes downstream of them (but not they) recomputed."""
+        needed = frozenset().union(*(self.downstream[name] for name in replacements)) - set(replacements)
+        if targets is not None:
+            needed = needed & frozenset().union(*(self.ancestors[t] | {t} for t in targets))
+        fresh = dict(values)
+        fresh.update(replacements)
+        for node in self.nodes:
+            if node.name in needed:
+                fresh[node.name] = node.fn(*(fresh[n] for n in node.inputs))
+        return fresh
+
+    @cached_property
+    def ancestors(self) -> dict[str, frozenset[str]]:
+        """For each leaf and node, everything it is computed from."""
+        found: dict[str, frozenset[str]] = {leaf: frozenset() for leaf in self.leaves}
+        for node in self.nodes:
+            found[node.name] = frozenset(node.inputs).union(*(found[name] for name in node.inputs))
+        return found
+
+    @cached_property
+    def downstream(self) -> dict[str, frozenset[str]]:
+        """For each leaf and node, the nodes that depend on it."""
+        return {name: frozenset(n for n, above in self.ancestors.items() if name in above) for name in self.ancestors}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.leaves + tuple(node.name for node in self.nodes)
+
+    def length_scale(self, name: str, values: Mapping[str, object]) -> torch.Tensor:
+        """Per-coordinate distance over which `name` may move and stay in the same local regime."""
+        declared = self.context.length_scales.get(name)
+        return declared(values) if declared is not None else rms_scale(values[name])
+
+
+def rms_scale(value) -> torch.Tensor:
+    """Default length scale: the root-mean-square size of the tensor, or 1 if it is zero."""
+    import torch
+
+    rms = value.square().mean().sqrt() if isinstance(value, torch.Tensor) else torch.tensor(abs(float(value)))
+    return torch.where(rms > 0, rms, torch.ones_like(rms))

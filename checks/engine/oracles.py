@@ -1,0 +1,150 @@
+"""The two oracles for one derivation on one case: autograd and numeric differentiation.
+
+Both differentiate the PyTorch model of the derivation's context in float64,
+re-entered at its `wrt` (a leaf or an intermediate node), and know nothing of
+any closed form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.func import jacrev, vmap
+
+from checks.assignment import Derivation
+from checks.engine.cases import Case
+from checks.engine.graph import Graph
+from checks.engine.numeric import BatchedFunction, directional_derivatives
+
+Value = torch.Tensor | float | int
+
+
+
+def use_one_thread() -> None:
+    """The tensors checked here are small: torch's thread pool only adds overhead, and on a busy
+    machine its threads spin against each other (seen: grading 10 times slower). Entry points call this."""
+    torch.set_num_threads(1)
+
+
+FULL_JACOBIAN_MAX = 64
+"""Up to this many `wrt` elements the numeric oracle takes every basis direction
+(the full Jacobian, element by element); above it, `PROBES` random directional
+probes, whose cost does not grow with the tensor."""
+PROBES = 8
+"""Random directions for a large `wrt`. Where a ReLU lies between `wrt` and `of`, each
+probe moves one random coordinate instead: a dense direction moves every ReLU input
+of a wide layer, and one of thousands is always within a step of its kink."""
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """A case's values: as float64 tensors for the oracles, as numpy arrays for closed forms."""
+
+    case: Case
+    tensors: dict[str, Value]
+    arrays: dict[str, np.ndarray | float | int]
+
+    @property
+    def model(self) -> Graph:
+        return self.case.context.graph
+
+
+def evaluate(case: Case) -> Evaluated:
+    leaves = {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
+    with torch.no_grad():
+        tensors = case.context.graph.evaluate(leaves)
+    arrays = {name: v.numpy().copy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
+    for value in arrays.values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return Evaluated(case, tensors, arrays)
+
+
+def autograd_truth(entry: Derivation, evaluated: Evaluated) -> torch.Tensor:
+    """The entry's true value: a node, a gradient of L, or the picked entries of a Jacobian."""
+    model, values = evaluated.model, evaluated.tensors
+    if entry.kind == "value":
+        return values[entry.of]
+    w = values[entry.wrt].detach().clone()
+
+    def of(w: torch.Tensor) -> torch.Tensor:
+        return model.reenter(values, entry.wrt, w, targets=(entry.of,))[entry.of]
+
+    if entry.kind == "jacobian":
+        return torch.einsum(entry.pattern, jacrev(of)(w))
+    w.requires_grad_(True)
+    (gradient,) = torch.autograd.grad(of(w), w, allow_unused=True, materialize_grads=True)
+    return gradient
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Numeric directional derivatives of `of` along `directions` `(P, *wrt_shape)`."""
+
+    directions: torch.Tensor
+    values: torch.Tensor
+    error: torch.Tensor
+    discarded: torch.Tensor
+    full: bool
+    """True when the directions are the scaled basis, so `values` is the whole Jacobian."""
+    evaluations: int
+
+
+def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFunction | None = None) -> Witness:
+    """Central differences of `entry.of` along scaled basis directions or random probes of `entry.wrt`.
+
+    By default it differentiates the PyTorch model; error-carried-forward passes
+    `function`, a submission's own forward pass and loss, instead.
+    """
+    model, values = evaluated.model, evaluated.tensors
+    w = values[entry.wrt]
+    scale = model.length_scale(entry.wrt, values).expand_as(w)
+    kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
+    full = w.numel() <= FULL_JACOBIAN_MAX
+    generator = torch.Generator().manual_seed(evaluated.case.seed)
+    if full:
+        unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
+    elif kinks:
+        unit = torch.zeros(PROBES, w.numel(), dtype=w.dtype)
+        unit[torch.arange(PROBES), torch.randperm(w.numel(), generator=generator)[:PROBES]] = 1
+        unit = unit.reshape(-1, *w.shape)
+    else:
+        unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
+    directions = unit * scale
+
+    def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))
+        signature = [(fresh[k] > 0).flatten() for k in kinks]
+        return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
+
+    footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
+    result = directional_derivatives(function or vmap(single), w, directions, footprint=footprint)
+    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations)
+
+
+def as_returned(entry: Derivation, witness: Witness, per_direction: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """A full witness's per-direction values (or errors) rearranged into the entry's returned array."""
+    n = witness.directions.shape[0]
+    steps = witness.directions.reshape(n, n).diagonal().abs()
+    per_unit = per_direction / steps.view(-1, *([1] * (per_direction.dim() - 1)))
+    if entry.kind == "gradient":
+        return per_unit.reshape(like.shape)
+    wrt_shape = witness.directions.shape[1:]
+    jacobian = per_unit.reshape(*wrt_shape, *per_unit.shape[1:])
+    of_dims = per_unit.dim() - 1
+    jacobian = jacobian.permute(*range(len(wrt_shape), len(wrt_shape) + of_dims), *range(len(wrt_shape)))
+    return torch.einsum(entry.pattern, jacobian)
+
+
+def project(entry: Derivation, returned: torch.Tensor, directions: torch.Tensor) -> torch.Tensor:
+    """A returned array's directional derivatives `(P, *of_shape)` along `directions`."""
+    if entry.kind == "gradient":
+        return (returned.unsqueeze(0) * directions).reshape(directions.shape[0], -1).sum(1)
+    return vmap(lambda v: torch.einsum(entry.jvp_pattern, returned, v))(directions)
+
+
+def magnitude(entry: Derivation, evaluated: Evaluated, truth: torch.Tensor) -> float:
+    """Absolute scale for tolerances: the truth's largest entry, or the terms it sums if larger."""
+    largest = float(truth.abs().max()) if truth.numel() else 0.0
+    return max(largest, entry.magnitude(evaluated.arrays)) if entry.magnitude else largest

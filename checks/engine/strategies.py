@@ -1,0 +1,70 @@
+"""Hypothesis strategies for cases: small dims, a seed, a scale, the context's scalars and its deliberate edges."""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from checks.assignment import Context
+from checks.engine.cases import Case
+
+SCALES = (1.0, 0.1, 10.0)
+"""Input scales. At 0.1 a BatchNorm's variance is near 1e-2 and a missing eps shows at about 5e-4 relative."""
+
+
+def cases(
+    *,
+    context: Context,
+    min_batch: int | None = None,
+    max_batch: int = 6,
+    max_width: int = 5,
+    scales: Sequence[float] = SCALES,
+    edges: bool = True,
+) -> st.SearchStrategy[Case]:
+    """Cases of `context` with `min_batch <= batch <= max_batch` and every other width from its minimum to `max_width`.
+
+    Shrinks towards the smallest dims, seed 0, the first scale, each scalar's
+    first value and no edge.
+    """
+    _validate(context, min_batch, max_batch, max_width, scales, edges)
+    lowest = context.axes[context.batch_axis] if min_batch is None else min_batch
+    return _cases(context, lowest, max_batch, max_width, tuple(scales), edges)
+
+
+@st.composite
+def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int,
+           scales: tuple[float, ...], edges: bool) -> Case:
+    dims = tuple((axis, draw(st.integers(min_batch, max_batch) if axis == context.batch_axis
+                             else st.integers(minimum, max(minimum, max_width))))
+                 for axis, minimum in context.axes.items())
+    params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
+    scale = draw(st.sampled_from(scales))
+    edge = draw(st.one_of(st.none(), st.sampled_from(tuple(context.edges)))) if edges and context.edges else None
+    return Case(context, dims, draw(st.integers(0, 2**32 - 1)), scale, params, edge)
+
+
+def _validate(context: object, min_batch: object, max_batch: object, max_width: object, scales: object,
+              edges: object) -> None:
+    if not isinstance(context, Context):
+        raise InvalidArgument(f"context={context!r}, but it must be a Context of an assignment")
+    for name, value in (("max_batch", max_batch), ("max_width", max_width)) + \
+            ((("min_batch", min_batch),) if min_batch is not None else ()):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgument(f"{name}={value!r}, but it must be an int")
+    needed = context.axes[context.batch_axis]
+    if min_batch is not None and min_batch < needed:
+        raise InvalidArgument(f"min_batch={min_batch}, but context {context.name!r} needs a batch of at least {needed}")
+    if max_batch < (needed if min_batch is None else min_batch):
+        raise InvalidArgument(f"max_batch={max_batch}, but it must be at least min_batch "
+                              f"({needed if min_batch is None else min_batch})")
+    if max_width < 1:
+        raise InvalidArgument(f"max_width={max_width}, but every width must be at least 1")
+    if isinstance(scales, (str, bytes)) or not isinstance(scales, Sequence) or not scales:
+        raise InvalidArgument(f"scales={scales!r}, but it must be a non-empty sequence of floats")
+    for scale in scales:
+        if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
+            raise InvalidArgument(f"scales={scales!r}, but {scale!r} is not a positive finite number")
+    if not isinstance(edges, bool):
+        raise InvalidArgument(f"edges={edges!r}, but it must be a bool")

@@ -1,0 +1,1 @@
+"""Grading: a submission graded id by id, diagnosed, with error carried forward, under a rubric."""

@@ -1,0 +1,143 @@
+"""Grading a batch: which paths are submissions, how many workers at once, a probe first, and no lost grades.
+
+No submission can end the batch: whatever goes wrong in grading one is that
+submission's `grader_error`, and the others are graded as if it were not there.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from checks import assignments
+from checks.assignment import Assignment
+from checks.engine.cases import smallest_case
+from checks.engine.oracles import evaluate, use_one_thread
+from checks.engine.check import refusal
+from checks.engine.submission import call_derivation
+from checks.grading.grade import grade_submission, grader_error
+from checks.grading.grades import SubmissionGrade
+from checks.grading.rubric import Rubric
+from checks.sandbox.calling import Outcome
+from checks.sandbox.client import FATAL, open_submission
+from checks.sandbox.files import display
+from checks.sandbox.isolation import Isolation
+
+PROBE_CONCURRENCY = 64
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """`.py` files and package folders are submissions; any other folder stands for the `.py` files in it."""
+    submissions = []
+    for path in map(Path, paths):
+        if not os.path.lexists(path):
+            raise FileNotFoundError(f"{display(path)}: no such file or folder")
+        if path.is_dir() and not path.is_symlink() and not (path / "__init__.py").exists():
+            found = sorted(p for p in path.iterdir() if p.suffix == ".py" and (p.is_file() or p.is_symlink()))
+            if not found:
+                raise FileNotFoundError(f"{display(path)}: a folder with no .py files and no __init__.py")
+            submissions += found
+        else:
+            submissions.append(path)
+    return submissions
+
+
+def worker_slots(memory_mb: int) -> int:
+    """How many workers may run at once: each may use `memory_mb`, and together at most 3/4 of the memory free now."""
+    available = _available_memory()
+    return max(1, int(0.75 * available // (memory_mb * 2**20))) if available else PROBE_CONCURRENCY
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def grade_many(paths: list[Path], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
+               on_done: Callable[[SubmissionGrade], None] = lambda grade: None) -> list[SubmissionGrade]:
+    """Grade every submission, `jobs` at a time; results come back in the order of `paths`.
+
+    With more than one submission, a quick probe first calls every id of every
+    submission once, many submissions at the same time, so that hanging or
+    crashing derivations across the whole batch cost about one timeout together,
+    not one each. No submission can end the batch: whatever goes wrong in
+    grading one is that submission's `grader_error`.
+    """
+    assignment = assignments.load(assignment_name)
+    fatal = probe(paths, assignment, rubric, isolation) if len(paths) > 1 else {}
+    jobs = min(jobs, worker_slots(rubric.limits.memory_mb))
+    if jobs == 1 or len(paths) == 1:
+        grades = []
+        for path in paths:
+            grades.append(grade_contained(path, assignment_name, rubric, isolation, fatal.get(path, {})))
+            on_done(grades[-1])
+        return grades
+    context = multiprocessing.get_context("spawn")
+    results: dict[Path, SubmissionGrade] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
+        futures = {pool.submit(grade_contained, path, assignment_name, rubric, isolation, fatal.get(path, {})): path
+                   for path in paths}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                results[path] = future.result()
+            except Exception as exc:  # the grading process itself died: its one submission is lost, not the batch
+                results[path] = grader_error(path, assignment, rubric, isolation, f"its grading process failed ({exc!r})")
+            on_done(results[path])
+    return [results[path] for path in paths]
+
+
+def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
+    """Call each defined id once on its context's smallest case, many submissions at once; keep the timeouts and crashes."""
+    values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
+    concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(paths))
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return dict(zip(paths, pool.map(lambda path: _probe_quietly(path, assignment, rubric, isolation, values), paths)))
+
+
+def _probe_quietly(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+                   values: dict[str, dict]) -> dict[str, Outcome]:
+    """The probe only saves time: whatever goes wrong in it, grading meets again and reports."""
+    try:
+        return _probe(path, assignment, rubric, isolation, values)
+    except Exception:
+        return {}
+
+
+def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+           values: dict[str, dict]) -> dict[str, Outcome]:
+    with open_submission(path, rubric.limits, isolation, assignment.ids) as submission:
+        if submission.load_error or submission.forbidden_imports:
+            return {}
+        found = {}
+        for entry in assignment.derivations:
+            signature = submission.signature(entry.id)
+            if signature is None or signature.problem or refusal(entry, signature) is not None:
+                continue
+            (outcome,) = call_derivation(submission, entry, [values[entry.context.name]])
+            if outcome.tags & FATAL:
+                found[entry.id] = outcome
+        return found
+
+
+
+
+def grade_contained(path: Path, assignment_name: str, rubric: Rubric, isolation: Isolation,
+                    known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+    """`grade_submission`, with anything it raises turned into this submission's `grader_error`.
+
+    It takes the assignment by name, so that a grading process can look it up for itself.
+    """
+    assignment = assignments.load(assignment_name)
+    try:
+        return grade_submission(path, assignment, rubric, isolation, known_fatal)
+    except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
+        return grader_error(path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")

@@ -1,0 +1,45 @@
+"""Grades as data: one row per derivation id, one record per submission. The JSON contract is their fields."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+STATUSES = {
+    "passed": "matches autograd on every case",
+    "failed": "returned an array, and it is wrong",
+    "partial": "wrong for the reference model, right for the submission's own forward pass (error carried forward)",
+    "error": "raised, crashed, ran out of memory, returned no usable array, asked for an unknown or forbidden name, "
+             "broke the protocol, or was refused",
+    "timeout": "a call took longer than timeout_seconds, or the submission's budget ran out",
+    "not_attempted": "not defined, or still raising NotImplementedError",
+}
+"""Every status a derivation can have, with what it means."""
+
+
+@dataclass
+class DerivationGrade:
+    id: str
+    status: str
+    tags: list[str] = field(default_factory=list)
+    score: float = 0.0
+    max_score: float = 0.0
+    message: str = ""
+    counterexample: dict | None = None
+    examples: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class SubmissionGrade:
+    path: str
+    status: str
+    """`graded`, `load_error` (it does not load, or was refused unread) or `grader_error` (gradjudge's own fault)."""
+    message: str
+    score: float
+    max_score: float
+    derivations: list[DerivationGrade]
+    isolation: str = ""
+    assignment: str = ""
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
