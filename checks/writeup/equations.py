@@ -143,6 +143,15 @@ def is_symbol(node: Node) -> bool:
 
 def _chains(formula: Formula, origin: Origin, scope: Scope) -> list[Equation]:
     equations = []
+    for row in formula.rows:
+        numbered = origin if row.tag is None else Origin(origin.latex, row.tag, origin.section, origin.line,
+                                                         origin.order, origin.via)
+        equations += _row_chains(Formula((row,), None), numbered, scope)
+    return equations
+
+
+def _row_chains(formula: Formula, origin: Origin, scope: Scope) -> list[Equation]:
+    equations = []
     for clause in clauses(formula):
         if not isinstance(clause, Relation):
             continue

@@ -122,6 +122,7 @@ class Evaluator:
         self._pending: list[str] = []
         self._bound: dict[str, str] = {}
         self._batch_sum_depth = 0
+        self._summed_letter: str | None = None
         self.batch_sums = 0
         """How many outermost sums over the batch the formula has."""
         self._quantities = notation.quantities(context)
@@ -217,6 +218,8 @@ class Evaluator:
     def symbol_value(self, symbol: Symbol) -> Value:
         """The value of a resolved symbol: the quantity, with its indices, transpose and power applied."""
         value = self._named(symbol.name)
+        if symbol.sample is not None:
+            self._check_sample_letter(symbol.sample, symbol.spelling)
         if symbol.sample is not None and SAMPLE not in value.kind.keys:
             raise Unreadable(f"{symbol.spelling}^{symbol.sample} marks a sample, but {symbol.name} has no batch axis")
         for index in symbol.indices:
@@ -235,6 +238,7 @@ class Evaluator:
                              "a `\\dots` pattern")
         letter = index.spelling
         if letter in self.scope.batch_letters and letter not in self._bound:
+            self._check_sample_letter(letter, symbol.spelling)
             if SAMPLE not in value.kind.keys:
                 raise Unreadable(f"{symbol.spelling}_{letter}: {letter} is the sample, but {symbol.name} has no batch axis")
             return value
@@ -247,6 +251,12 @@ class Evaluator:
         cols = kind.cols if kind.rows is not None else None
         kind = Kind(kind.indices + ((letter, axis),), None, cols)
         return replace(value, kind=kind, einsum=None)
+
+    def _check_sample_letter(self, letter: str, spelling: str) -> None:
+        """Inside a sum over samples j, every sample marker must be j: sample i there is not read."""
+        if self._summed_letter is not None and letter != self._summed_letter:
+            raise Unreadable(f"{spelling} is sample {letter} inside a sum over samples {self._summed_letter}; "
+                             "two samples in one term are not read")
 
     def _bind(self, letter: str, axis: str) -> None:
         bound = self._bound.get(letter)
@@ -305,8 +315,8 @@ class Evaluator:
         raise Unreadable(f"no definition of {name} reads: " + "; ".join(problems))
 
     def _definition_value(self, definition: Definition) -> Value:
-        saved = (self.scope, dict(self._bound), self._batch_sum_depth, self.per_sample_sums)
-        self.scope, self._batch_sum_depth, self.per_sample_sums = definition.scope, 0, False
+        saved = (self.scope, dict(self._bound), self._batch_sum_depth, self.per_sample_sums, self._summed_letter)
+        self.scope, self._batch_sum_depth, self.per_sample_sums, self._summed_letter = definition.scope, 0, False, None
         self._bound = {}
         try:
             letters = [index.spelling for index in definition.lhs.indices if isinstance(index, Name)]
@@ -328,7 +338,7 @@ class Evaluator:
                     return Value(definition.name, expected, mask=definition.name)
                 raise ShapeError(f"it gives {value.kind.describe()}, but {definition.name} is {expected.describe()}")
         finally:
-            self.scope, self._bound, self._batch_sum_depth, self.per_sample_sums = saved
+            self.scope, self._bound, self._batch_sum_depth, self.per_sample_sums, self._summed_letter = saved
         return Value(self.assign(definition.name, value, definition.latex), value.kind)
 
     def _entries_as_vector(self, value: Value, letters: list[str]) -> Value:
@@ -497,14 +507,15 @@ class Evaluator:
 
     def _batch_sum(self, node: Sum, letter: str, upper: str | None) -> Value:
         outermost = self._batch_sum_depth == 0
-        saved_scope = self.scope
+        saved_scope, saved_letter = self.scope, self._summed_letter
         self.scope = Scope(self.scope.batch_letters | {letter})
+        self._summed_letter = letter
         self._batch_sum_depth += 1
         try:
             body = self.evaluate(node.body)
         finally:
             self._batch_sum_depth -= 1
-            self.scope = saved_scope
+            self.scope, self._summed_letter = saved_scope, saved_letter
         if outermost:
             self.batch_sums += 1
         if outermost and self.per_sample_sums:

@@ -51,8 +51,11 @@ def _describe(error: UnexpectedInput, latex: str) -> str:
     return f"unsupported construct at column {position + 1}: {found!r}"
 
 
-def _letter_name(token: Token) -> Name:
-    return Name(str(token))
+def _tag_number(token: Token) -> str:
+    """`5` for `\\tag{5}` or `\\quad (5)`."""
+    value = str(token)
+    opening, closing = ("{", "}") if "{" in value else ("(", ")")
+    return value[value.index(opening) + 1:value.rindex(closing)].strip()
 
 
 def _command(token: Token) -> str:
@@ -76,9 +79,7 @@ class _ToTree(Transformer):
         return Formula(rows, tags)
 
     def tags(self, *tags):
-        value = str(tags[-1])
-        inner = value[value.index("{") + 1:value.rindex("}")] if "{" in value else value[value.index("(") + 1:value.rindex(")")]
-        return inner.strip()
+        return _tag_number(tags[-1])
 
     def rows(self, *rows):
         return tuple(row for row in rows if isinstance(row, Row))
@@ -105,23 +106,26 @@ class _ToTree(Transformer):
         return RELATIONS[str(token)]
 
     def aligned(self, *items):
-        rows = [item for item in items if isinstance(item, list)]
-        chains: list[list] = []
-        for row in rows:
+        rows = [item for item in items if isinstance(item, tuple)]
+        chains: list[tuple[list, str | None]] = []
+        for row, tag in rows:
             if chains and row and isinstance(row[0], str):
-                chains[-1].extend(row)
+                chains[-1][0].extend(row)
+                chains[-1] = (chains[-1][0], tag or chains[-1][1])
             else:
-                chains.append(list(row))
+                chains.append((list(row), tag))
         result = []
-        for chain in chains:
+        for chain, tag in chains:
             expressions = [item for item in chain if not isinstance(item, str)]
             relations = [item for item in chain if isinstance(item, str)][:max(len(expressions) - 1, 0)]
-            result.append(Row((Relation(tuple(expressions), tuple(relations)) if relations else expressions[0],)))
+            result.append(Row((Relation(tuple(expressions), tuple(relations)) if relations else expressions[0],), tag))
         return tuple(result)
 
     def arow(self, *items):
-        return [item for item in items
+        tag = next((_tag_number(item) for item in items if isinstance(item, Token) and item.type == "TAG"), None)
+        kept = [item for item in items
                 if not (isinstance(item, Token) and item.type in ("AMP", "TAG")) and not isinstance(item, Prose | None)]
+        return kept, tag
 
     def expr(self, *items):
         terms, sign = [], "+"

@@ -123,6 +123,8 @@ class Row(Node):
     """One row of a formula: clauses (relations or expressions) and the prose between them, in order."""
 
     clauses: tuple[Node, ...]
+    tag: str | None = None
+    """The row's own `\\tag{n}`, in an `aligned` block whose rows are numbered one by one."""
 
 
 @dataclass(frozen=True)
