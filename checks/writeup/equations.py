@@ -20,6 +20,8 @@ from checks.writeup.tree import (CaseRow, Cases, Derivative, Formula, Name, Node
 LINKS = re.compile(r"结果为|结果是|等于|得到|得|为|是|\bis\b|\bare\b|\bequals?\b|\bgives?\b|\bgiven by\b|\bbecomes\b"
                    r"|\bresult\b|\byields?\b|=", re.I)
 IF_WORDS = re.compile(r"^\s*(if|when|where|如果|若|当)\b|^\s*(如果|若|当)", re.I)
+TRAILING_TAG = re.compile(r"(?:\\tag\*?\s*\{\s*([^{}]*?)\s*\}|\\q?quad\s*\(\s*([0-9]+[a-z]?)\s*\))\s*$")
+"""An equation number at the end of a formula that does not parse (the grammar's own tag, found lexically)."""
 ELSE_VALUE = re.compile(r"^\s*,?\s*(?:else|otherwise|否则|其他|其它)\s*,?\s*(-?\d+(?:\.\d+)?)", re.I)
 
 
@@ -91,6 +93,8 @@ def collect(document: Document, *, batch_bounds: Iterable[str]) -> Collected:
     by_math: dict[int, tuple[Formula, Origin, Scope]] = {}
     for segment, paragraph, formula, error, origin in parsed:
         if formula is None:
+            number = _trailing_tag(segment.latex) or origin.number
+            origin = Origin(origin.latex, number, origin.section, origin.line, origin.order, origin.via)
             problems.append(Problem(origin, error, _lhs_hint(segment.latex)))
             continue
         scope = Scope(frozenset(_batch_letters(formula, bounds)) | frozenset(section_letters[paragraph.section.path]))
@@ -229,6 +233,11 @@ def _if_else(segments: list, index: int, by_math: dict, clause: Relation) -> tup
     value = Num(float(otherwise.group(1)), otherwise.group(1))
     return condition_math, Cases((CaseRow(Row((clause.items[1],)), Row((condition,))),
                                   CaseRow(Row((value,)), Row((Prose("otherwise"),)))))
+
+
+def _trailing_tag(latex: str) -> str | None:
+    match = TRAILING_TAG.search(latex)
+    return None if match is None else (match.group(1) or match.group(2))
 
 
 def _lhs_hint(latex: str) -> Node | None:

@@ -127,12 +127,16 @@ def _attempt(target: Target, equation: Equation, environment: Environment, conve
     keys = _lhs_keys(evaluator, target, equation)
     value = evaluator.composer.canonical(evaluator.evaluate(equation.rhs))
     summed_away = SAMPLE in dict(keys) and SAMPLE not in value.kind.keys and evaluator.batch_sums > 0
+    diagonal = entry.kind == "jacobian" and is_diagonal(target, equation.scope.batch_letters)
     if not summed_away:
-        value = _completed(evaluator, value, keys, entry.shape)
+        value = _completed(evaluator, value, keys, entry.shape if not diagonal else ())
     if value.mask is not None:
         raise Unreadable(f"the mask {value.mask} stands alone, multiplying nothing")
     axes = value.kind.axes
     fits = axes == entry.shape
+    if diagonal and not fits:
+        raise Unreadable(f"it gives only the diagonal entries (the same index on both sides); the entries off the "
+                         f"diagonal of {entry.id} are not derived")
     lacks_batch = bool(entry.shape) and entry.shape[0] == environment.notation.batch_axis and SAMPLE not in value.kind.keys
     note = None if fits else (f"the formula reads as shape ({', '.join(axes)}), but {entry.id} returns "
                               f"({', '.join(entry.shape)}); it is kept as written")
@@ -141,6 +145,8 @@ def _attempt(target: Target, equation: Equation, environment: Environment, conve
     if entry.kind == "value":
         result = _forward_result(evaluator, entry, value, equation)
         statements = list(evaluator.statements)
+    if equation.origin.via == "prose":
+        evaluator.tags.add("reading:prose_link")
     generated = Generated(entry, tuple(evaluator.parameters), tuple(statements), result,
                           frozenset(evaluator.helpers), tuple(sorted(evaluator.tags)), (equation,), note)
     return generated, fits, lacks_batch
@@ -190,7 +196,7 @@ def _completed(evaluator: Evaluator, value: Value, keys: tuple[tuple[str, str], 
     missing = [key for key in wanted if key not in value.kind.keys]
     indices = evaluator.composer.ordered(tuple(keys) + value.kind.indices)
     kind = Kind(indices, value.kind.rows, value.kind.cols)
-    fills_shape = value.kind.scalar and kind.axes != shape and kind.axes == shape[:len(kind.axes)]
+    fills_shape = bool(shape) and value.kind.scalar and kind.axes != shape and kind.axes == shape[:len(kind.axes)]
     if not missing and not fills_shape:
         return value
     evaluator.tags.add("reading:scalar_broadcast")
@@ -216,8 +222,8 @@ def _is_number(code: str) -> bool:
 def _forward_result(evaluator: Evaluator, entry: IdSpec, value: Value, equation: Equation) -> str:
     """Assign the forward value, compute the write-up's own intermediates, and return the dict of them.
 
-    The intermediates are the nodes the write-up defines that are computed from the answer's own ancestors
-    (for ŷ_B: z1B, mu, H_BN, N, zBN, x2B, …; for ŷ_A: z1A, zDP), each from the write-up's definition.
+    The intermediates are the nodes the write-up defines that are the answer's ancestors, or are computed
+    from them only (a batch mean of a layer's output, a ReLU mask), each from the write-up's own definition.
     """
     answer = evaluator.assign(entry.of, value, equation.origin.latex)
     quantities = evaluator.notation.quantities(entry.context)

@@ -2,7 +2,7 @@
 
 `\\hat{\\mathbf{y}}_{B,k}^i` is taken apart into the spelling `hat y_B` (looked up in
 the notation table), the index k, and the sample marker i. The longest spelling
-that names something wins, so `x_{2B}` is x2B, never x indexed by 2B.
+that names something wins, so `W_{2}` is the weight W_2 when the table has it, never W indexed by 2.
 """
 from __future__ import annotations
 

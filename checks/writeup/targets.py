@@ -1,7 +1,8 @@
 """Which id an equation answers: from its left-hand side, with the equation number and section as tie-breakers.
 
-`\\frac{\\partial \\mathcal{L}}{\\partial \\theta_{2B}}` names the id whose `of`/`wrt`
-are L/theta2B; `\\hat{\\mathbf{y}}_A = …` the forward id whose `of` is yA_hat.
+`\\frac{\\partial \\mathcal{L}}{\\partial W}` names the id whose `of`/`wrt` are the
+quantities the notation table gives for L and W; `\\hat{\\mathbf{y}} = …` the forward id
+whose `of` is the quantity spelled `hat y`.
 Where the left-hand side fits ids of several contexts (∂y/∂x in Dropout and in
 Softmax), the equation's tag, the context its section is about, and the
 section's number decide.
