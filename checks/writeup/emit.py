@@ -84,7 +84,8 @@ def _function(function: Generated, quotes: tuple[Quote, ...]) -> str:
     for quote in quotes:
         doc.append(f"{quote.cite()}:")
         doc += ["", textwrap.indent(quote.latex, "    "), ""]
-    body = ['    r"""' + _safe("\n".join(doc)).replace("\n", "\n    ").rstrip() + '\n    """']
+    docstring = "\n".join(("    " + line).rstrip() for line in _safe("\n".join(doc)).splitlines()).strip()
+    body = ['    r"""' + docstring + '\n    """']
     comments = [CONVENTION["reading:row_vectors" in function.readings]]
     comments += [f"{tag}: {describe(tag)}." for tag in function.readings]
     if function.note:
@@ -95,7 +96,7 @@ def _function(function: Generated, quotes: tuple[Quote, ...]) -> str:
         body += textwrap.wrap(_one_line(statement.comment), 112, initial_indent="    # ", subsequent_indent="    #   ")
         body.append(f"    {statement.target} = {statement.code}")
     body.append(f"    return {function.result}")
-    return f"\n\ndef {entry.id}({', '.join(function.parameters)}):\n" + "\n".join(body) + "\n"
+    return f"\ndef {entry.id}({', '.join(function.parameters)}):\n" + "\n".join(body) + "\n"
 
 
 def _one_line(text: str) -> str:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 
 from checks.writeup.errors import Unreadable
 from checks.writeup.grouping import group
-from checks.writeup.kinds import (ATOM, COMPARISON, POSTFIX, POWER, SAMPLE, UNARY, Composer, Kind, ShapeError, Value,
-                                  wrap)
+from checks.writeup.kinds import COMPARISON, POWER, SAMPLE, UNARY, Composer, Kind, ShapeError, Value, wrap
 from checks.writeup.patterns import dotted_column
 from checks.writeup.spec import Notation
 from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve

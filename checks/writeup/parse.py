@@ -7,7 +7,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from checks.writeup.tree import (Add, CaseRow, Cases, Derivative, Dots, Formula, Frac, Func, Group, Matrix, Name, Node,
+from checks.writeup.tree import (ACCENTS, Add, CaseRow, Cases, Derivative, Dots, Formula, Frac, Func, Group, Matrix, Name, Node,
                                  Norm, Num, Product, Prose, Relation, Row, Script, Scripted, Sqrt, Sum, spell)
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -243,7 +243,7 @@ class _ToTree(Transformer):
     def wrapped(self, wrapper, *inner):
         command = _command(wrapper)
         inner = tuple(self._token_atom(item) if isinstance(item, Token) else item for item in inner)
-        accent = command if command in ("hat", "bar", "tilde", "widehat", "widetilde", "overline", "dot", "vec") else None
+        accent = command if command in ACCENTS else None
         if len(inner) == 1:
             return _accented(inner[0], accent)
         return Product(tuple(_accented(item, accent) for item in inner), ("juxtapose",) * (len(inner) - 1))

@@ -64,7 +64,3 @@ class Reading:
     """The generated submission: plain Python, one numpy function per id read."""
     provenance: Mapping[str, Provenance]
     unread: tuple[Unread, ...]
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(self.provenance)

@@ -70,6 +70,7 @@ def test_provenance_quotes_the_equation_and_its_number(seed, id, number):
     reading, _, _ = seed
     provenance = reading.provenance[id]
     assert provenance.equation == number
+    assert provenance.section.endswith("Backpropagation" if number else "1.1 Gradient of BatchNormalization Layer")
     assert provenance.latex in reading.source
     assert (f"eq. ({number})" in reading.source) == (number is not None)
 
