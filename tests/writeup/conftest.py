@@ -9,7 +9,8 @@ from checks.writeup import hw1_notation, read
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "examples" / "writeups"
-SEED = Path("/work/shared/seed/000_cd42fb9085cf3877.txt")
+SEED = EXAMPLES / "seed_writeup.txt"
+"""A copy of the seed write-up (shared/seed/000_cd42fb9085cf3877.txt), mistakes included."""
 
 
 @pytest.fixture(scope="session")
