@@ -1,0 +1,44 @@
+"""Fixtures of the write-up reader's tests: HW1's notation, and grading a read write-up quickly."""
+from pathlib import Path
+
+import pytest
+
+from checks import rubric
+from checks.grading import grade_submission
+from checks.writeup import hw1_notation, read
+
+ROOT = Path(__file__).parent.parent.parent
+EXAMPLES = ROOT / "examples" / "writeups"
+SEED = EXAMPLES / "seed_writeup.txt"
+"""A copy of the seed write-up (shared/seed/000_cd42fb9085cf3877.txt), mistakes included."""
+
+
+@pytest.fixture(scope="session")
+def notation():
+    return hw1_notation()
+
+
+@pytest.fixture(scope="session")
+def quick_rubric(tmp_path_factory):
+    """Ten examples per id and a short timeout: each grading takes a few seconds."""
+    path = tmp_path_factory.mktemp("rubric") / "quick.toml"
+    path.write_text("[grading]\nexamples = 10\ntimeout_seconds = 2.0\nmemory_mb = 512\n")
+    return rubric.load(path)
+
+
+@pytest.fixture(scope="session")
+def read_and_grade(notation, quick_rubric, tmp_path_factory):
+    """Read a write-up, write the generated submission to a file, grade it: (reading, {id: row})."""
+    folder = tmp_path_factory.mktemp("read")
+    cache = {}
+
+    def run(path: Path):
+        if path not in cache:
+            reading = read(path.read_text(encoding="utf-8"), notation, source_name=path.name)
+            generated = folder / f"{path.stem}_read.py"
+            generated.write_text(reading.source, encoding="utf-8")
+            grade = grade_submission(generated, quick_rubric)
+            cache[path] = reading, {row.id: row for row in grade.derivations}, grade
+        return cache[path]
+
+    return run
