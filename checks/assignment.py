@@ -289,6 +289,29 @@ class Derivation:
 
 
 @dataclass(frozen=True)
+class Notation:
+    """How write-ups spell an assignment's quantities: the table the write-up reader (`checks.writeup`) reads.
+
+    `aliases[context][spelling]` names the quantity a spelling stands for, once
+    font wrappers are taken off: accents, then the letter or Greek name, then `_`
+    and the subscript, then `^` and a superscript that is part of the name
+    (`"hat y_B"` for `\\hat{\\mathbf{y}}_B`, `"sigma^2"`); the context `"*"` holds
+    for all. `axis_symbols` does the same for the upper limits of sums;
+    `derivative_aliases[context][(of, wrt)]` names a quantity written as a
+    derivative (an upstream gradient `dy` as `\\partial L / \\partial y`);
+    `context_keywords` are words of a heading that announce a context;
+    `sample_letters` are the superscripts that mark sample i. A course extends
+    any of them by declaring its own.
+    """
+
+    aliases: Mapping[str, Mapping[str, str]]
+    axis_symbols: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    derivative_aliases: Mapping[str, Mapping[tuple[str, str], str]] = field(default_factory=dict)
+    context_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sample_letters: tuple[str, ...] = ("i",)
+
+
+@dataclass(frozen=True)
 class WrongVariant:
     """A known wrong formula for one id, with a hint that points at the missed idea without giving the answer."""
 
@@ -317,6 +340,8 @@ class Assignment:
     template: str
     rubric: Path | None = None
     catalog: tuple[WrongVariant, ...] = ()
+    notation: Notation | None = None
+    """How its write-ups spell things; without one, `gradjudge read` cannot read this assignment's write-ups."""
     default: bool = False
     """The assignment used when none is named (one installed assignment declares it)."""
 

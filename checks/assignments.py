@@ -58,15 +58,29 @@ def _imported(name: str, spec: str) -> object:
     return getattr(module, attribute, None)
 
 
-@functools.lru_cache(maxsize=None)
-def load(name: str) -> Assignment:
-    """The assignment `name` stands for, imported and checked once per process."""
-    spec = spec_of(name)
-    found = _imported(name, spec)
+def declared(name: str) -> Assignment:
+    """The assignment `name` stands for, imported but not run (no model is evaluated, torch is not imported)."""
+    found = _imported(name, spec_of(name))
     if not isinstance(found, Assignment):
-        raise UnknownAssignment(f"assignment={name!r}: {spec} is {type(found).__name__}, not an Assignment")
-    found.check()
+        raise UnknownAssignment(f"assignment={name!r}: {spec_of(name)} is {type(found).__name__}, not an Assignment")
     return found
 
 
-__all__ = ["DeclarationError", "UnknownAssignment", "default", "known", "load", "spec_of"]
+_LOADED: dict[str, Assignment] = {}
+
+
+def load(name: str) -> Assignment:
+    """The assignment `name` stands for, imported and checked once per process."""
+    if name not in _LOADED:
+        found = declared(name)
+        found.check()
+        _LOADED[name] = found
+    return _LOADED[name]
+
+
+def name_of(assignment: Assignment) -> str:
+    """The name an assignment was loaded by here, for another process to load it by (a registered name or a spec)."""
+    return next((name for name, found in _LOADED.items() if found is assignment), assignment.name)
+
+
+__all__ = ["DeclarationError", "UnknownAssignment", "declared", "default", "known", "load", "name_of", "spec_of"]

@@ -59,10 +59,14 @@ def _parser() -> argparse.ArgumentParser:
                             "machine has; default)")
     grade.add_argument("--allow-weak-isolation", action="store_true",
                        help="grade several submissions, or write --gradescope, with only process isolation")
+    read = commands.add_parser("read", help="read a Markdown/LaTeX write-up into a submission file")
+    read.add_argument("writeup", type=Path, metavar="WRITEUP", help="a .md, .tex or .txt write-up")
+    read.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the submission here (default: print it)")
+    read.add_argument("--force", action="store_true", help="overwrite an existing output file")
     template = commands.add_parser("template", help="write a blank submission with every derivation id")
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    for command in (verify, soak, grade, template):
+    for command in (verify, soak, grade, read, template):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
                                   "module:ATTRIBUTE (default: the one declared default)")
@@ -164,6 +168,35 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
     return 0 if len(grades) == len(paths) else 130
 
 
+def _read(args: argparse.Namespace, console: Console) -> int:
+    assignments.spec_of(args.assignment)
+    from checks.reports.outputs import OutputRefused, check_file_target, write_text
+    from checks.sandbox.files import Refused, read_text
+    from checks.writeup.isolated import Unreadable, read_isolated
+
+    try:
+        if args.output is not None:
+            if args.output.exists() and not args.force:
+                raise UsageError(f"{args.output} exists; pass --force to overwrite it")
+            check_file_target(args.output, [args.writeup])
+        result = read_isolated(read_text(args.writeup), args.assignment, args.writeup.name)
+    except (Refused, Unreadable, OutputRefused) as problem:
+        raise UsageError(f"{args.writeup}: {problem}") from None
+    if args.output is None:
+        sys.stdout.write(result.source)
+    else:
+        write_text(args.output, result.source)
+        console.print(literal(f"wrote {args.output}"))
+    for id, source in result.sources.items():
+        number = f"eq. ({source['equation']}), " if source["equation"] else ""
+        console.print(literal(f"read {id}: {number}section {source['section']}; "
+                              f"{', '.join(source['readings']) or 'as written'}"), highlight=False)
+    for item in result.unread:
+        console.print(literal(f"not read{' ' + item['id'] if item['id'] else ''}: line {item['line']}: {item['reason']}",
+                              "yellow"), highlight=False)
+    return 0
+
+
 def _template(args: argparse.Namespace, console: Console) -> int:
     assignments.spec_of(args.assignment)
     if args.out.exists() and not args.force:
@@ -176,7 +209,7 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "template": _template}
+COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "read": _read, "template": _template}
 
 
 def _console() -> Console:

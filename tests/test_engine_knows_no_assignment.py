@@ -14,8 +14,11 @@ from pathlib import Path
 from helpers import ASSIGNMENTS
 
 ENGINE = Path(__file__).resolve().parent.parent / "checks"
-GENERIC = {"var", "eps"}
-"""Quantity names that are ordinary words of numerical code (a variance, a machine epsilon)."""
+GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
+         "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"}
+GENERIC = {"var", "eps", "softmax"} | GREEK
+"""Names that are ordinary words of mathematics and numerical code (a variance, a machine epsilon, the softmax
+function and the Greek letters the write-up grammar knows), whichever assignment also uses them."""
 
 
 def declared_names() -> set[str]:

@@ -17,10 +17,12 @@ from checks.engine.properties import CheckFailed, check_property
 from checks.grading import diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
+from checks.grading.writeups import grade_writeup
 from checks.sandbox.calling import Outcome
 from checks.sandbox.client import Sandboxed, open_submission
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
+from checks.writeup.isolated import is_writeup
 
 ECF_EXTRA_CASES = 2
 """Diagnostic cases on which error carried forward must hold, besides the failing one."""
@@ -28,6 +30,18 @@ ECF_EXTRA_CASES = 2
 
 def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
                      known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first."""
+    if is_writeup(path):
+        start = time.perf_counter()
+        grade = grade_writeup(path, assignment, rubric, isolation, known_fatal, _grade_code)
+        grade.isolation = isolation.level
+        grade.seconds = time.perf_counter() - start
+        return grade
+    return _grade_code(path, assignment, rubric, isolation, known_fatal)
+
+
+def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+                known_fatal: dict[str, Outcome] | None) -> SubmissionGrade:
     start = time.perf_counter()
     with open_submission(path, rubric.limits, isolation, assignment.ids) as submission:
         for id, outcome in (known_fatal or {}).items():

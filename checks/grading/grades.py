@@ -26,6 +26,8 @@ class DerivationGrade:
     counterexample: dict | None = None
     examples: int = 0
     seconds: float = 0.0
+    source: dict | None = None
+    """For a graded write-up: the `equation`, `section` and `latex` the id was read from, and the `readings` used."""
 
 
 @dataclass
@@ -39,6 +41,8 @@ class SubmissionGrade:
     derivations: list[DerivationGrade]
     isolation: str = ""
     assignment: str = ""
+    unread: list[dict] = field(default_factory=list)
+    """For a graded write-up: every formula that could not be read, with its place and the reason."""
     seconds: float = 0.0
 
     def to_json(self) -> dict:

@@ -83,6 +83,14 @@ def collect(path: Path) -> SubmissionFiles:
     return SubmissionFiles(_module_name(path.name), True, tuple(sources))
 
 
+def read_text(path: Path) -> bytes:
+    """A write-up's bytes: a regular file, read without following links, at most `FILE_LIMIT` bytes."""
+    info = _lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{display(path)} is {_kind(info.st_mode)}; a write-up must be a regular file")
+    return _read(path, FILE_LIMIT)
+
+
 def _walk(root: Path, folder: Path, sources: list[tuple[str, bytes]], depth: int) -> None:
     if depth > MAX_DEPTH:
         raise Refused(f"{display(folder)} is nested more than {MAX_DEPTH} folders deep")

@@ -1,37 +1,35 @@
-"""HW1's `Notation`, built from the engine's registry, vocabulary and models and `derivations/notation_hw1.py`.
-
-This is the only place that ties the generic reader to one assignment; once each
-assignment declares its contexts, ids and notation, it is replaced.
-"""
+"""The reader's view of an assignment: its contexts, ids and declared notation, as a `ReadingSpec`."""
 from __future__ import annotations
 
 import functools
-import importlib
 
-from checks.writeup.spec import ContextSpec, IdSpec, Notation, QuantitySpec
-
-NOTATION_MODULE = "derivations.notation_hw1"
+from checks.assignment import Assignment
+from checks.writeup.spec import ContextSpec, IdSpec, QuantitySpec, ReadingSpec
 
 
-@functools.cache
-def hw1_notation() -> Notation:
-    """The notation of the homework the registry describes."""
-    from checks.models import MODELS
-    from checks.registry import REGISTRY
-    from checks.vocabulary import CONTEXTS
+class NoNotation(LookupError):
+    """The assignment declares no notation, so its write-ups cannot be read."""
 
-    table = importlib.import_module(NOTATION_MODULE)
+
+@functools.lru_cache(maxsize=None)
+def reading_spec(assignment: Assignment) -> ReadingSpec:
+    """Everything the reader needs to read write-ups of `assignment`."""
+    notation = assignment.notation
+    if notation is None:
+        raise NoNotation(f"assignment {assignment.name!r} declares no notation, so its write-ups cannot be read; "
+                         "declare one (checks.assignment.Notation) to read them")
     contexts = {
-        context: ContextSpec(
-            context,
-            {name: QuantitySpec(name, quantity.shape, name in MODELS[context].leaves,
-                                frozenset(MODELS[context].ancestors[name]))
-             for name, quantity in quantities.items()},
-            tuple(getattr(table, "CONTEXT_KEYWORDS", {}).get(context, ())))
-        for context, quantities in CONTEXTS.items()
+        context.name: ContextSpec(
+            context.name,
+            {name: QuantitySpec(name, quantity.shape, name in context.leaf_names,
+                                frozenset(context.graph.ancestors[name]))
+             for name, quantity in context.vocabulary.items()},
+            tuple(notation.context_keywords.get(context.name, ())))
+        for context in assignment.contexts
     }
-    ids = tuple(IdSpec(entry.id, entry.context, entry.of, entry.wrt, entry.pattern, entry.shape, entry.section)
-                for entry in REGISTRY)
-    return Notation(batch_axis=table.BATCH_AXIS, contexts=contexts, ids=ids, aliases=table.ALIASES,
-                    axis_symbols=table.AXIS_SYMBOLS, derivative_aliases=getattr(table, "DERIVATIVE_ALIASES", {}),
-                    sample_letters=tuple(table.SAMPLE_LETTERS))
+    ids = tuple(IdSpec(entry.id, entry.context.name, entry.of, entry.wrt, entry.pattern, entry.shape, entry.section,
+                       entry.context.loss)
+                for entry in assignment.derivations)
+    return ReadingSpec(batch_axis=assignment.batch_axis, contexts=contexts, ids=ids, aliases=notation.aliases,
+                       axis_symbols=notation.axis_symbols, derivative_aliases=notation.derivative_aliases,
+                       sample_letters=tuple(notation.sample_letters))

@@ -57,8 +57,9 @@ def render(*, source_name: str, functions: list[Generated], quotes: dict[str, tu
 
 
 def _safe(text: str) -> str:
-    """Text that can stand inside a raw triple-quoted string."""
-    text = text.replace('"""', '" " "')
+    """Text that can stand inside a raw triple-quoted string: no run of three quotes survives."""
+    while '"""' in text:
+        text = text.replace('"""', '" " "')
     return text + " " if text.endswith("\\") else text
 
 

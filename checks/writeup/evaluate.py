@@ -15,7 +15,7 @@ from checks.writeup.errors import Unreadable
 from checks.writeup.grouping import group
 from checks.writeup.kinds import COMPARISON, POWER, SAMPLE, UNARY, Composer, Kind, ShapeError, Value, wrap
 from checks.writeup.patterns import dotted_column
-from checks.writeup.spec import Notation
+from checks.writeup.spec import ReadingSpec
 from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
 from checks.writeup.tree import (Add, Cases, Derivative, Dots, Frac, Func, Group, Matrix, Name, Node, Norm, Num,
                                  Product, Prose, Relation, Row, Script, Scripted, Sqrt, Sum, spell)
@@ -96,7 +96,7 @@ def step_argument(node: Node) -> Node | None:
 class Evaluator:
     """Evaluates formulas of one context into numpy code, collecting parameters, statements and readings."""
 
-    def __init__(self, *, notation: Notation, context: str, mode: str, convention: str,
+    def __init__(self, *, notation: ReadingSpec, context: str, mode: str, convention: str,
                  definitions: Mapping[str, list[Definition]], derivatives: DerivativeLookup, scope: Scope,
                  per_sample_sums: bool = False):
         if mode not in ("forward", "gradient"):

@@ -16,7 +16,7 @@ from checks.writeup.equations import Equation
 from checks.writeup.errors import Unreadable
 from checks.writeup.evaluate import Call, Definition, Evaluator, Statement
 from checks.writeup.kinds import SAMPLE, Kind, ShapeError, Value
-from checks.writeup.spec import IdSpec, Notation
+from checks.writeup.spec import IdSpec, ReadingSpec
 from checks.writeup.symbols import Symbol, UnknownSymbol
 from checks.writeup.targets import Target
 from checks.writeup.tree import Name, Num
@@ -42,7 +42,7 @@ class Generated:
 class Environment:
     """What interpreting needs beyond the equation: the notation, the definitions, other ids' functions."""
 
-    notation: Notation
+    notation: ReadingSpec
     definitions: Mapping[str, Mapping[str, list[Definition]]]
     derivatives: Callable[[str, str, str], Call | None]
     """`derivatives(context, of, wrt)`: a call of the function that answers ∂of/∂wrt, if the write-up derives it."""

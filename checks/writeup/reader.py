@@ -9,12 +9,12 @@ from checks.writeup.equations import Equation, collect, is_symbol
 from checks.writeup.evaluate import Call, Definition, Scope
 from checks.writeup.interpret import PROBLEMS, Environment, Generated, interpret, interpret_entries, is_diagonal
 from checks.writeup.provenance import Provenance, Quote, Reading, Unread
-from checks.writeup.spec import ANY_CONTEXT, IdSpec, Notation
+from checks.writeup.spec import ANY_CONTEXT, IdSpec, ReadingSpec
 from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
 from checks.writeup.targets import Target, candidates, choose, resolve_in, section_contexts
 
 
-def read(text: str, notation: Notation, *, source_name: str) -> Reading:
+def read(text: str, notation: ReadingSpec, *, source_name: str) -> Reading:
     """Read a Markdown or LaTeX write-up into a submission: one numpy function per id it derives.
 
     Raises `checks.writeup.WriteupError` for text that is not a write-up at all
@@ -23,8 +23,8 @@ def read(text: str, notation: Notation, *, source_name: str) -> Reading:
     """
     if not isinstance(text, str):
         raise TypeError(f"text={type(text).__name__}, but a write-up is read from a str (decode the file first)")
-    if not isinstance(notation, Notation):
-        raise TypeError(f"notation={type(notation).__name__}, but the reader needs a checks.writeup.Notation")
+    if not isinstance(notation, ReadingSpec):
+        raise TypeError(f"notation={type(notation).__name__}, but the reader needs a checks.writeup.ReadingSpec")
     document = split(text, source_name=source_name)
     collected = collect(document, batch_bounds=_batch_bounds(notation))
     contexts = section_contexts(collected.equations, notation)
@@ -52,7 +52,7 @@ def read(text: str, notation: Notation, *, source_name: str) -> Reading:
     return Reading(source_name, source, provenance, tuple(session.unread))
 
 
-def _batch_bounds(notation: Notation) -> set[str]:
+def _batch_bounds(notation: ReadingSpec) -> set[str]:
     return {spelling for table in notation.axis_symbols.values() for spelling, axis in table.items()
             if axis == notation.batch_axis}
 
@@ -65,7 +65,7 @@ def _quote(equation: Equation) -> Quote:
 _NO_SCOPE = Scope(frozenset())
 
 
-def _definitions(equations: tuple[Equation, ...], notation: Notation,
+def _definitions(equations: tuple[Equation, ...], notation: ReadingSpec,
                  contexts: dict[tuple[str, ...], str]) -> dict[str, dict[str, list[Definition]]]:
     """Each context's definitions of symbols, by the name they define, in document order."""
     found: dict[str, dict[str, list[Definition]]] = {context: {} for context in notation.contexts}
@@ -86,7 +86,7 @@ def _definitions(equations: tuple[Equation, ...], notation: Notation,
     return found
 
 
-def _own_symbol(equation: Equation, notation: Notation) -> Symbol | None:
+def _own_symbol(equation: Equation, notation: ReadingSpec) -> Symbol | None:
     """A symbol the write-up introduces itself (`z_{2A}`, `\\delta^i`), under its shortest spelling."""
     try:
         return resolve(equation.lhs, lambda spelling: spelling, sample_letters=frozenset(notation.sample_letters)
@@ -99,7 +99,7 @@ def _own_symbol(equation: Equation, notation: Notation) -> Symbol | None:
 class _Session:
     """The state of one reading: answers per id, generated functions, what was not read."""
 
-    notation: Notation
+    notation: ReadingSpec
     definitions: dict[str, dict[str, list[Definition]]]
     answers: dict[str, list[tuple[Target, Equation]]] = field(default_factory=dict)
     generated: dict[str, Generated] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """What the reader needs to know about an assignment: its contexts, its ids and how write-ups spell things.
 
-Nothing here names an assignment: a course builds a `Notation` from its own
-declarations (for HW1, `checks.writeup.adapter.hw1_notation`).
+Nothing here names an assignment: `checks.writeup.adapter.reading_spec` builds a
+`ReadingSpec` from an assignment's declarations and its declared notation.
 """
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class IdSpec:
 
 
 @dataclass(frozen=True)
-class Notation:
+class ReadingSpec:
     """Everything assignment-specific the reader uses.
 
     `aliases[context][spelling]` names the quantity a spelling stands for

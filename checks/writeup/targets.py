@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from checks.writeup.document import Section
 from checks.writeup.equations import Equation, is_symbol
 from checks.writeup.evaluate import Scope
-from checks.writeup.spec import IdSpec, Notation
+from checks.writeup.spec import IdSpec, ReadingSpec
 from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
 from checks.writeup.tree import Derivative, Node
 
@@ -30,7 +30,7 @@ class Target:
     wrt: Symbol | None
 
 
-def resolve_in(node: Node, notation: Notation, context: str, scope: Scope) -> Symbol | None:
+def resolve_in(node: Node, notation: ReadingSpec, context: str, scope: Scope) -> Symbol | None:
     """The symbol `node` writes in `context`, or None if it names nothing there."""
     try:
         return resolve(node, lambda spelling: notation.alias(context, spelling),
@@ -39,7 +39,7 @@ def resolve_in(node: Node, notation: Notation, context: str, scope: Scope) -> Sy
         return None
 
 
-def candidates(lhs: Node, notation: Notation, scope: Scope) -> list[Target]:
+def candidates(lhs: Node, notation: ReadingSpec, scope: Scope) -> list[Target]:
     """Every id whose `of`/`wrt` the left-hand side names, in any context."""
     found = []
     for entry in notation.ids:
@@ -58,7 +58,7 @@ def candidates(lhs: Node, notation: Notation, scope: Scope) -> list[Target]:
     return found
 
 
-def section_contexts(equations: Iterable[Equation], notation: Notation) -> dict[tuple[str, ...], str]:
+def section_contexts(equations: Iterable[Equation], notation: ReadingSpec) -> dict[tuple[str, ...], str]:
     """The context each section is about: the one its unambiguous equations answer, else its number or keywords."""
     votes: dict[tuple[str, ...], Counter] = {}
     sections: dict[tuple[str, ...], Section] = {}
@@ -79,7 +79,7 @@ def section_contexts(equations: Iterable[Equation], notation: Notation) -> dict[
     return found
 
 
-def heading_context(section: Section, notation: Notation) -> str | None:
+def heading_context(section: Section, notation: ReadingSpec) -> str | None:
     """The context a heading names by its number (an id's section) or by a keyword, deepest heading first."""
     if section.number is not None:
         numbered = {entry.context for entry in notation.ids if entry.section == section.number}

@@ -17,6 +17,7 @@ from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
 from .catalog import CATALOG
+from .notation import NOTATION
 
 TINY_STD = 1e-3
 """Standard deviation of a tiny-variance column, centred within a few of its own stds of zero:
@@ -320,5 +321,6 @@ ASSIGNMENT = Assignment(
     template=TEMPLATE,
     rubric=Path(__file__).with_name("rubric.toml"),
     catalog=CATALOG,
+    notation=NOTATION,
     default=True,
 )

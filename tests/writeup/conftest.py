@@ -3,19 +3,22 @@ from pathlib import Path
 
 import pytest
 
-from checks import rubric
-from checks.grading import grade_submission
-from checks.writeup import hw1_notation, read
+from checks import assignments
+from checks.grading import rubric
+from checks.grading.grade import grade_submission
+from checks.sandbox.isolation import choose
+from checks.writeup import read, reading_spec
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "examples" / "writeups"
-SEED = EXAMPLES / "seed_writeup.txt"
-"""A copy of the seed write-up (shared/seed/000_cd42fb9085cf3877.txt), mistakes included."""
+SEED = ROOT / "examples" / "seed_writeup.txt"
+"""A copy of the seed write-up, as it was handed in, mistakes included."""
+HW1 = assignments.load("hw1")
 
 
 @pytest.fixture(scope="session")
 def notation():
-    return hw1_notation()
+    return reading_spec(HW1)
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +26,7 @@ def quick_rubric(tmp_path_factory):
     """Ten examples per id and a short timeout: each grading takes a few seconds."""
     path = tmp_path_factory.mktemp("rubric") / "quick.toml"
     path.write_text("[grading]\nexamples = 10\ntimeout_seconds = 2.0\nmemory_mb = 512\n")
-    return rubric.load(path)
+    return rubric.load(HW1, path)
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +40,7 @@ def read_and_grade(notation, quick_rubric, tmp_path_factory):
             reading = read(path.read_text(encoding="utf-8"), notation, source_name=path.name)
             generated = folder / f"{path.stem}_read.py"
             generated.write_text(reading.source, encoding="utf-8")
-            grade = grade_submission(generated, quick_rubric)
+            grade = grade_submission(generated, HW1, quick_rubric, choose())
             cache[path] = reading, {row.id: row for row in grade.derivations}, grade
         return cache[path]
 

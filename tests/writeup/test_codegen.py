@@ -7,13 +7,13 @@ has no spelling for z, so a mask defined on `z_a` names an unknown argument.
 import numpy as np
 import pytest
 
-from checks.writeup import ContextSpec, IdSpec, Notation, QuantitySpec, read
+from checks.writeup import ContextSpec, IdSpec, ReadingSpec, QuantitySpec, read
 from checks.writeup.readings import READINGS
 
 M, K, D = 4, 3, 2
 
 
-def toy_notation() -> Notation:
+def toy_notation() -> ReadingSpec:
     leaves = {name: QuantitySpec(name, shape, True) for name, shape in
               [("x", ("m", "d")), ("W", ("k", "d")), ("b", ("k",)), ("t", ("m", "k")), ("m", ())]}
     nodes = {"z": QuantitySpec("z", ("m", "k"), False, frozenset({"x", "W", "b"})),
@@ -27,7 +27,7 @@ def toy_notation() -> Notation:
            IdSpec("lin_dL_dh", "lin", "L", "h", None, ("m", "k"), "4"),
            IdSpec("lin_dL_dx", "lin", "L", "x", None, ("m", "d"), "5"),
            IdSpec("lin_dh_dx", "lin", "h", "x", "iaib->iab", ("m", "k", "d"), "6"))
-    return Notation(batch_axis="m", contexts={"lin": context}, ids=ids,
+    return ReadingSpec(batch_axis="m", contexts={"lin": context}, ids=ids,
                     aliases={"*": {"L": "L", "m": "m"}, "lin": {"x": "x", "W": "W", "b": "b", "t": "t", "h": "h",
                                                                   "N": "N"}},
                     axis_symbols={"*": {"m": "m"}, "lin": {"k": "k", "d": "d"}})

@@ -1,4 +1,4 @@
-"""How HW1 write-ups spell the vocabulary: plain data for gradjudge's write-up reader.
+"""How homework 1's write-ups spell its vocabulary: the notation table gradjudge's write-up reader reads.
 
 A spelling is what a formula shows once font wrappers (`\\mathbf`, `\\boldsymbol`,
 `\\mathcal`, `\\text`, …) are taken off: accents first (`hat`, `bar`, `tilde`), then
@@ -6,10 +6,9 @@ the letter or Greek name without its backslash, then `_` and the subscript's
 name part, then `^` and a superscript that belongs to the name (`sigma^2`).
 Indices are not part of a spelling: `\\hat{\\mathbf{y}}_{B,k}^i` is `hat y_B` with
 class k of sample i. Extend a table to accept more notation; every entry must
-name a quantity of its context's vocabulary (`checks/vocabulary.py`).
+name a quantity of its context's vocabulary (`assignment.py`).
 """
-
-BATCH_AXIS = "m"
+from checks.assignment import Notation
 
 SAMPLE_LETTERS = ("i",)
 """Superscripts that mark sample i (`x^i`; `x^{(i)}` is accepted for any letter)."""
@@ -76,3 +75,6 @@ CONTEXT_KEYWORDS = {
     "net": ("network", "feed-forward", "feedforward", "forward pass", "backprop", "two-task", "block two",
             "网络", "前向", "反向传播"),
 }
+
+NOTATION = Notation(aliases=ALIASES, axis_symbols=AXIS_SYMBOLS, derivative_aliases=DERIVATIVE_ALIASES,
+                    context_keywords=CONTEXT_KEYWORDS, sample_letters=SAMPLE_LETTERS)
