@@ -109,6 +109,35 @@ class Mask:
     outside_says: str
 
 
+VARIANT_KINDS = {
+    "path": "one path of the model cut: the value is unchanged, no gradient flows along it",
+    "knob": "the model with one setting changed: a different model, differentiated exactly",
+    "local_derivative": "a node's value unchanged, its derivative swapped for a common wrong one",
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A model a wrong answer may have differentiated instead of the true one: some nodes computed otherwise.
+
+    `replaces` maps node names to functions of the same inputs. `says` completes
+    "Your <id> is ..." in the vocabulary of the assignment, saying what that
+    answer computes, never what the right one is.
+    """
+
+    kind: str
+    name: str
+    replaces: Mapping[str, Callable[..., object]]
+    says: str
+    subject: str = ""
+    """For a path: what it is, as a noun ("the path through the batch variance"), to say it is scaled wrongly."""
+
+
+def surrogate(value, proxy):
+    """A tensor with `value`'s value and `proxy`'s derivative: how a local-derivative variant swaps a derivative."""
+    return value.detach() + (proxy - proxy.detach())
+
+
 @dataclass(frozen=True, eq=False)
 class Context:
     """One model: its axes (the batch axis first, each with its minimum size), leaves, nodes and loss.
@@ -131,6 +160,8 @@ class Context:
     """Deliberate edge cases `generate` knows, with what each draws."""
     length_scales: Mapping[str, LengthScale] = field(default_factory=dict)
     masks: tuple[Mask, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    """Paths, knobs and local derivatives that diagnosis tries, declared next to the model."""
 
     def __post_init__(self) -> None:
         where = f"context {self.name!r}"
@@ -164,6 +195,18 @@ class Context:
         for mask in self.masks:
             if mask.quantity not in self.vocabulary:
                 raise DeclarationError(f"{where}: a mask on {mask.quantity!r}, which it does not have")
+        nodes = {node.name for node in self.nodes}
+        for variant in self.variants:
+            if variant.kind not in VARIANT_KINDS:
+                raise DeclarationError(f"{where}: variant {variant.name!r} has kind={variant.kind!r}, but the kinds are "
+                                       f"{', '.join(VARIANT_KINDS)}")
+            _identifier(variant.name, f"{where}: variant")
+            if variant.kind == "path" and not variant.subject:
+                raise DeclarationError(f"{where}: path {variant.name!r} needs a subject, what it is as a noun")
+            unknown = [name for name in variant.replaces if name not in nodes]
+            if unknown or not variant.replaces:
+                raise DeclarationError(f"{where}: variant {variant.name!r} must replace some of its nodes, not "
+                                       f"{', '.join(unknown) or 'none'}")
 
     @property
     def batch_axis(self) -> str:

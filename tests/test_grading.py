@@ -133,7 +133,15 @@ def test_unknown_quantity_suggests_the_closest_names(graded):
 def test_counterexample_has_expected_and_got_at_the_worst_index(graded):
     found = rows(graded("wrong_in_known_ways"))["eq01_dL_dyB_hat"].counterexample
     assert found["expected"] == pytest.approx(-found["got"])
-    assert found["case"]["m"] == 2 and found["case"]["seed"] == 0
+    assert found["minimal"]["case"]["m"] == 2 and found["minimal"]["case"]["seed"] == 0
+
+
+def test_the_case_shown_is_informative_not_degenerate(graded):
+    for row in rows(graded("wrong_in_known_ways")).values():
+        if row.status == "failed":
+            case = row.counterexample["case"]
+            widths = [size for axis, size in case.items() if axis in HW1.context(case["context"]).axes and axis != "m"]
+            assert case["m"] >= 3 and min(widths) >= 2, (row.id, case)
 
 
 def test_consistent_wrong_forward_earns_error_carried_forward(graded, quick):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
+from checks import tags
 from checks.assignment import Derivation
 from checks.engine.cases import Case
 from checks.engine.compare import Comparison, compare
@@ -112,9 +113,9 @@ def check_case(entry: Derivation, case: Case, submission: Submission) -> CaseRes
 def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     signature = submission.signature(entry.id)
     if signature is None:
-        return CaseResult(entry, case, "not_attempted", frozenset({"not_attempted"}))
+        return CaseResult(entry, case, "not_attempted", frozenset({tags.NOT_ATTEMPTED}))
     if signature.problem:
-        return CaseResult(entry, case, "error", frozenset({"bad_signature"}), f"{entry.id}: {signature.problem}")
+        return CaseResult(entry, case, "error", frozenset({tags.BAD_SIGNATURE}), f"{entry.id}: {signature.problem}")
     refused = refusal(entry, signature)
     if refused is not None:
         return CaseResult(entry, case, "error", frozenset({refused[0]}), refused[1])
@@ -132,25 +133,25 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     closed = outcome.value
     if isinstance(closed, dict):
         if entry.kind != "value" or entry.of not in closed:
-            return _with(base, tags=base.tags | {"bad_return"},
+            return _with(base, tags=base.tags | {tags.BAD_RETURN},
                          detail=f"returned a dict with keys {sorted(closed)}; expected an array"
                                 + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
         closed = closed[entry.of]
     base = _with(base, closed=closed, status="failed")
     if closed.shape != truth.shape:
         expected = ", ".join(entry.shape)
-        return _with(base, tags=base.tags | {"shape_mismatch"},
+        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH},
                      detail=f"returned shape {closed.shape}; expected {truth.shape} = ({expected})")
     if not np.all(np.isfinite(closed)):
         bad = int(np.count_nonzero(~np.isfinite(closed)))
-        return _with(base, tags=base.tags | {"nonfinite"}, detail=f"returned {bad} NaN or infinite entries")
+        return _with(base, tags=base.tags | {tags.NONFINITE}, detail=f"returned {bad} NaN or infinite entries")
     scale = magnitude(entry, evaluated, truth_tensor)
     comparisons = [compare(closed, truth, tolerance=TRUTH_TOLERANCE, scale=scale, label=CLOSED_VS_AUTOGRAD)]
     if not comparisons[0].passed and closed_form_tolerance(closed.dtype) != TRUTH_TOLERANCE and \
             compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale, label="").passed:
         note = (f"returned {closed.dtype}, which cannot carry the float64 precision it is judged at; "
                 "it would pass at its own precision")
-        base = _with(base, tags=base.tags | {"low_precision"}, detail="\n".join(filter(None, (base.detail, note))))
+        base = _with(base, tags=base.tags | {tags.LOW_PRECISION}, detail="\n".join(filter(None, (base.detail, note))))
     numeric = None
     witness = None
     if entry.wrt is not None:
@@ -158,7 +159,7 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
         comparisons += _numeric_comparisons(entry, witness, truth_tensor, closed, scale)
         if witness.full:
             numeric = as_returned(entry, witness, witness.values, truth_tensor).numpy()
-    status = "passed" if comparisons[0].passed and "mutates_input" not in outcome.tags else "failed"
+    status = "passed" if comparisons[0].passed and tags.MUTATES_INPUT not in outcome.tags else "failed"
     return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric,
                  probes=0 if witness is None else len(witness.discarded),
                  discarded=0 if witness is None else int(witness.discarded.sum()),
@@ -172,19 +173,19 @@ def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
     if unknown:
         hints = "; ".join(f"{name!r} (closest: {', '.join(difflib.get_close_matches(name, vocabulary, n=3, cutoff=0.4)) or 'none'})"
                           for name in unknown)
-        return "unknown_quantity", f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
+        return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
     computed = [name for name in signature.names if name not in entry.offered]
     if computed:
-        return "forbidden_quantity", (f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks "
+        return tags.FORBIDDEN_QUANTITY, (f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks "
                                       f"and scalars ({', '.join(entry.offered)}); it asks for {', '.join(computed)}, "
                                       "which the forward pass computes")
     return None
 
 
-def _status_without_value(tags: frozenset[str]) -> str:
-    if "not_implemented" in tags:
+def _status_without_value(reported: frozenset[str]) -> str:
+    if tags.NOT_IMPLEMENTED in reported:
         return "not_attempted"
-    return "timeout" if "timeout" in tags else "error"
+    return "timeout" if tags.TIMEOUT in reported else "error"
 
 
 def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tensor, closed: np.ndarray,

@@ -8,7 +8,7 @@ forward values into the reference's loss.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -24,22 +24,24 @@ class Graph:
         self.leaves = context.leaf_names
         self.nodes = context.nodes
 
-    def evaluate(self, leaves: Mapping[str, object]) -> dict[str, object]:
+    def evaluate(self, leaves: Mapping[str, object], overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
+        """Every value, computed from the leaves; `overrides` computes some nodes by other functions (a variant)."""
         values = dict(leaves)
         for node in self.nodes:
-            values[node.name] = node.fn(*(values[name] for name in node.inputs))
+            values[node.name] = (overrides or {}).get(node.name, node.fn)(*(values[name] for name in node.inputs))
         return values
 
-    def reenter(self, values: Mapping[str, object], name: str, value: object,
-                targets: tuple[str, ...] | None = None) -> dict[str, object]:
+    def reenter(self, values: Mapping[str, object], name: str, value: object, targets: tuple[str, ...] | None = None,
+                overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
         """Every value, with `name` replaced by `value` and everything downstream recomputed.
 
         With `targets`, only the nodes that lie between `name` and them are recomputed.
         """
-        return self.replace(values, {name: value}, targets)
+        return self.replace(values, {name: value}, targets, overrides)
 
     def replace(self, values: Mapping[str, object], replacements: Mapping[str, object],
-                targets: tuple[str, ...] | None = None) -> dict[str, object]:
+                targets: tuple[str, ...] | None = None,
+                overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
         """Every value, with `replacements` put in and the nodes downstream of them (but not they) recomputed."""
         needed = frozenset().union(*(self.downstream[name] for name in replacements)) - set(replacements)
         if targets is not None:
@@ -48,7 +50,7 @@ class Graph:
         fresh.update(replacements)
         for node in self.nodes:
             if node.name in needed:
-                fresh[node.name] = node.fn(*(fresh[n] for n in node.inputs))
+                fresh[node.name] = (overrides or {}).get(node.name, node.fn)(*(fresh[n] for n in node.inputs))
         return fresh
 
     @cached_property

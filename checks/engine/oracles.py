@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.func import jacrev, vmap
 
-from checks.assignment import Derivation
+from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
 from checks.engine.graph import Graph
 from checks.engine.numeric import BatchedFunction, directional_derivatives
@@ -39,42 +39,58 @@ of a wide layer, and one of thousands is always within a step of its kink."""
 
 @dataclass(frozen=True)
 class Evaluated:
-    """A case's values: as float64 tensors for the oracles, as numpy arrays for closed forms."""
+    """A case's values: as float64 tensors for the oracles, as numpy arrays for closed forms.
+
+    With a `variant`, they are the values of that variant of the model (diagnosis).
+    """
 
     case: Case
     tensors: dict[str, Value]
     arrays: dict[str, np.ndarray | float | int]
+    variant: Variant | None = None
 
     @property
     def model(self) -> Graph:
         return self.case.context.graph
 
+    @property
+    def overrides(self) -> dict:
+        return dict(self.variant.replaces) if self.variant is not None else {}
 
-def evaluate(case: Case) -> Evaluated:
+
+def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
     leaves = {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
     with torch.no_grad():
-        tensors = case.context.graph.evaluate(leaves)
+        tensors = case.context.graph.evaluate(leaves, dict(variant.replaces) if variant is not None else None)
     arrays = {name: v.numpy().copy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
     for value in arrays.values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
-    return Evaluated(case, tensors, arrays)
+    return Evaluated(case, tensors, arrays, variant)
 
 
-def autograd_truth(entry: Derivation, evaluated: Evaluated) -> torch.Tensor:
-    """The entry's true value: a node, a gradient of L, or the picked entries of a Jacobian."""
-    model, values = evaluated.model, evaluated.tensors
+def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None = None) -> torch.Tensor:
+    """The entry's true value: a node, a gradient of L, or the picked entries of a Jacobian.
+
+    `wrt` differentiates with respect to another quantity than the entry's own (a
+    wrong-node hypothesis of diagnosis; a gradient only).
+    """
+    model, values, overrides = evaluated.model, evaluated.tensors, evaluated.overrides
     if entry.kind == "value":
         return values[entry.of]
-    w = values[entry.wrt].detach().clone()
+    wrt = wrt or entry.wrt
+    w = values[wrt].detach().clone()
 
     def of(w: torch.Tensor) -> torch.Tensor:
-        return model.reenter(values, entry.wrt, w, targets=(entry.of,))[entry.of]
+        return model.reenter(values, wrt, w, targets=(entry.of,), overrides=overrides)[entry.of]
 
     if entry.kind == "jacobian":
         return torch.einsum(entry.pattern, jacrev(of)(w))
     w.requires_grad_(True)
-    (gradient,) = torch.autograd.grad(of(w), w, allow_unused=True, materialize_grads=True)
+    output = of(w)
+    if not output.requires_grad:
+        return torch.zeros_like(w)
+    (gradient,) = torch.autograd.grad(output, w, allow_unused=True, materialize_grads=True)
     return gradient
 
 

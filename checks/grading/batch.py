@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from checks import assignments
+from checks import assignments, tags
 from checks.assignment import Assignment
 from checks.engine.cases import smallest_case
 from checks.engine.oracles import evaluate, use_one_thread
@@ -21,7 +21,7 @@ from checks.grading.grade import grade_submission, grader_error
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.sandbox.calling import Outcome
-from checks.sandbox.client import FATAL, open_submission
+from checks.sandbox.client import open_submission
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
 
@@ -123,7 +123,7 @@ def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolat
             if signature is None or signature.problem or refusal(entry, signature) is not None:
                 continue
             (outcome,) = call_derivation(submission, entry, [values[entry.context.name]])
-            if outcome.tags & FATAL:
+            if outcome.tags & tags.FATAL:
                 found[entry.id] = outcome
         return found
 

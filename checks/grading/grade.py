@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from checks import tags
 from checks.assignment import Assignment, Derivation
 from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult, OracleError
 from checks.engine.properties import CheckFailed, check_property
-from checks.grading import diagnosis, ecf
+from checks.grading import counterexamples, diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup
@@ -58,14 +59,14 @@ def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: I
 
 
 def unloadable(path: Path, assignment: Assignment, error: str, rubric: Rubric) -> SubmissionGrade:
-    rows = [DerivationGrade(entry.id, "error", ["load_error"], 0.0, rubric.points[entry.id],
+    rows = [DerivationGrade(entry.id, "error", [tags.LOAD_ERROR], 0.0, rubric.points[entry.id],
                             f"The submission does not load: {error}") for entry in assignment.derivations]
     return SubmissionGrade(display(path), "load_error", error, 0.0, rubric.max_score, rows, assignment=assignment.name)
 
 
 def grader_error(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, error: str) -> SubmissionGrade:
     message = f"Not graded: {error}. Please report it; the other submissions are not affected."
-    rows = [DerivationGrade(entry.id, "error", ["grader_error"], 0.0, rubric.points[entry.id], message)
+    rows = [DerivationGrade(entry.id, "error", [tags.GRADER_ERROR], 0.0, rubric.points[entry.id], message)
             for entry in assignment.derivations]
     return SubmissionGrade(display(path), "grader_error", message, 0.0, rubric.max_score, rows, isolation.level,
                            assignment.name)
@@ -84,7 +85,7 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                 verdict = ecf.carried_forward(entry, assignment, submission, cases)
                 if verdict.holds:
                     row.status = "partial"
-                    row.tags = sorted({*row.tags, "ecf"})
+                    row.tags = sorted({*row.tags, tags.ECF})
                     row.message = f"{verdict.detail}\n\n{row.message}"
     _apply_numeric_policy(rows, submission.source.numeric, rubric)
     for row in rows.values():
@@ -100,7 +101,7 @@ def _apply_numeric_policy(rows: dict[str, DerivationGrade], evidence: dict[str, 
         row = rows.get(id)
         if row is None or row.status == "not_attempted":
             continue
-        row.tags = sorted({*row.tags, "numeric_differentiation"})
+        row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION})
         note = (f"Its source differentiates numerically ({found}). Numbers alone cannot tell that from a "
                 "derivation; the rubric's policy decides.")
         if rubric.numeric_differentiation == "refuse":
@@ -112,9 +113,9 @@ def _apply_numeric_policy(rows: dict[str, DerivationGrade], evidence: dict[str, 
 def _refused(path: Path, assignment: Assignment, submission: Sandboxed, rubric: Rubric) -> SubmissionGrade:
     reason = "; ".join(submission.forbidden_imports)
     message = f"Refused: the submission {reason}. Autodiff libraries and gradjudge's own packages are off limits."
-    rows = [DerivationGrade(entry.id, "error", ["forbidden_import"], 0.0, rubric.points[entry.id], message)
+    rows = [DerivationGrade(entry.id, "error", [tags.FORBIDDEN_IMPORT], 0.0, rubric.points[entry.id], message)
             if entry.id in submission.defined else
-            DerivationGrade(entry.id, "not_attempted", ["not_attempted"], 0.0, rubric.points[entry.id], "Not attempted.")
+            DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, rubric.points[entry.id], "Not attempted.")
             for entry in assignment.derivations]
     return SubmissionGrade(display(path), "graded", message, 0.0, rubric.max_score, rows, assignment=assignment.name)
 
@@ -123,7 +124,7 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
                  rubric: Rubric) -> tuple[DerivationGrade, CaseResult | None]:
     points = rubric.points[entry.id]
     if submission.signature(entry.id) is None:
-        return DerivationGrade(entry.id, "not_attempted", ["not_attempted"], 0.0, points, "Not attempted."), None
+        return DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
     start = time.perf_counter()
     try:
         report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False)
@@ -131,31 +132,37 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         return _failed(entry, assignment, failure, submission, points, time.perf_counter() - start), failure.result
     except Exception as problem:  # the oracles' fault on this id (OracleError, or anything else): contained here
         detail = str(problem) if isinstance(problem, OracleError) else f"{type(problem).__name__}: {problem}"
-        return DerivationGrade(entry.id, "error", ["oracle_error"], 0.0, points,
+        return DerivationGrade(entry.id, "error", [tags.ORACLE_ERROR], 0.0, points,
                                f"gradjudge could not compute the truth, so this id is not judged: {detail}. "
                                "Please report it.", None, 0, time.perf_counter() - start), None
     message = "Matches autograd on every case."
-    tags = []
+    found = []
     if report.witness_disagreements:
-        tags = ["oracle_disagreement"]
+        found = [tags.ORACLE_DISAGREEMENT]
         message += (f" On {report.witness_disagreements} case(s) autograd and numeric differentiation disagreed; "
                     "that is gradjudge's problem, not the submission's, and it is judged by autograd.")
-    return DerivationGrade(entry.id, "passed", tags, 0.0, points, message, None, report.examples,
+    return DerivationGrade(entry.id, "passed", found, 0.0, points, message, None, report.examples,
                            time.perf_counter() - start), None
 
 
 def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, submission: Sandboxed, points: float,
             seconds: float) -> DerivationGrade:
-    result = failure.result
-    tags = set(result.tags)
-    lines = [result.message]
-    if result.status == "failed":
-        findings = diagnosis.diagnose(entry, assignment, result, submission)
-        tags |= {finding.tag for finding in findings}
+    minimal = failure.result
+    result = minimal
+    found = set(minimal.tags)
+    lines = []
+    if minimal.status == "failed":
+        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context)], submission)
+        result = counterexamples.shown(entry, minimal, observations, submission)
+        findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
+        found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}
         if findings:
-            lines += ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
-    return DerivationGrade(entry.id, result.status, sorted(tags), 0.0, points, "\n".join(lines),
-                           counterexample(result), failure.report.examples if failure.report else 0, seconds)
+            lines = ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
+    shown = counterexample(result)
+    if result is not minimal:
+        shown["minimal"] = counterexample(minimal)
+    return DerivationGrade(entry.id, result.status, sorted(found), 0.0, points, "\n".join([result.message, *lines]),
+                           shown, failure.report.examples if failure.report else 0, seconds)
 
 
 def counterexample(result: CaseResult) -> dict:

@@ -15,6 +15,22 @@ import numpy as np
 Arguments = Mapping[str, "np.ndarray | float | int"]
 Returned = "np.ndarray | dict[str, np.ndarray]"
 
+EXCEPTION = "exception"
+MEMORY = "memory"
+NOT_IMPLEMENTED = "not_implemented"
+BAD_RETURN = "bad_return"
+MUTATES_INPUT = "mutates_input"
+FORBIDDEN_IMPORT = "forbidden_import"
+TAGS = {
+    EXCEPTION: "the function raised an exception",
+    MEMORY: "it ran out of memory",
+    NOT_IMPLEMENTED: "it still raises NotImplementedError: not attempted",
+    BAD_RETURN: "it returned no numeric array (or dict of them)",
+    MUTATES_INPUT: "it changed an argument in place, which would corrupt a real backward pass",
+    FORBIDDEN_IMPORT: "it imports, or tried to import, a forbidden module (autodiff, or gradjudge's own packages)",
+}
+"""What one call can report about itself: the tags the worker may send, and only for that call."""
+
 
 class RefusedImport(ImportError):
     """Raised by the worker's import guard when a call tries to import a forbidden module."""
@@ -64,22 +80,22 @@ def call(function: Callable, arguments: Arguments) -> Outcome:
     try:
         returned = function(**copies)
     except MemoryError:
-        return Outcome(error="MemoryError: ran out of memory", tags=frozenset({"memory"}), seconds=time.perf_counter() - start)
+        return Outcome(error="MemoryError: ran out of memory", tags=frozenset({MEMORY}), seconds=time.perf_counter() - start)
     except RefusedImport as exc:
-        return Outcome(error=f"ImportError: {exc}", tags=frozenset({"forbidden_import"}), seconds=time.perf_counter() - start)
+        return Outcome(error=f"ImportError: {exc}", tags=frozenset({FORBIDDEN_IMPORT}), seconds=time.perf_counter() - start)
     except NotImplementedError:
-        return Outcome(error="raises NotImplementedError: not attempted yet", tags=frozenset({"not_implemented"}),
+        return Outcome(error="raises NotImplementedError: not attempted yet", tags=frozenset({NOT_IMPLEMENTED}),
                        seconds=time.perf_counter() - start)
     except Exception as exc:  # a submission may raise anything; it is reported, never re-raised
-        return Outcome(error=describe_exception(exc), tags=frozenset({"exception"}), seconds=time.perf_counter() - start)
+        return Outcome(error=describe_exception(exc), tags=frozenset({EXCEPTION}), seconds=time.perf_counter() - start)
     seconds = time.perf_counter() - start
     mutated = sorted(name for name, value in arguments.items()
                      if isinstance(value, np.ndarray) and not _same(copies[name], value))
-    tags = {"mutates_input"} if mutated else set()
-    note = f"modified its argument(s) {', '.join(mutated)} in place" if mutated else None
+    tags = {MUTATES_INPUT} if mutated else set()
+    note = "; ".join(_what_changed(name, arguments[name], copies[name]) for name in mutated) if mutated else None
     value, problem = normalize(returned)
     if problem:
-        return Outcome(error=problem, tags=frozenset(tags | {"bad_return"}), seconds=seconds)
+        return Outcome(error=problem, tags=frozenset(tags | {BAD_RETURN}), seconds=seconds)
     return Outcome(value=value, error=note, tags=frozenset(tags), seconds=seconds)
 
 
@@ -108,6 +124,18 @@ def _as_array(value: object) -> tuple[np.ndarray | None, str | None]:
     if array.dtype.kind != "f":
         return None, f"returned an array of dtype {array.dtype}; expected real floats"
     return array, None
+
+
+def _what_changed(name: str, before: np.ndarray, after: np.ndarray) -> str:
+    """`changed its argument dy in place: 4 of 6 entries, the largest change at index (0, 1), 0.5 became 1`."""
+    if after.shape != before.shape:
+        return f"changed its argument {name} in place: its shape went from {before.shape} to {after.shape}"
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(np.nan_to_num(after.astype(np.float64) - before.astype(np.float64), nan=np.inf))
+    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(gap)), gap.shape)) if gap.size else ()
+    changed = int(np.count_nonzero(gap))
+    return (f"changed its argument {name} in place: {changed} of {gap.size} entries, the largest change at index "
+            f"{index}, {before[index]:.6g} became {after[index]:.6g}")
 
 
 def _same(after: np.ndarray, before: np.ndarray) -> bool:

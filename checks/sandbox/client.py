@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checks.sandbox import protocol
+from checks import tags
+from checks.sandbox import calling, protocol
 from checks.sandbox.calling import Arguments, Outcome, Signature
 from checks.sandbox.cgroups import Cgroup
 from checks.sandbox.files import Refused, SubmissionFiles, collect, display
@@ -36,7 +37,6 @@ PROCESSES = 64
 """Processes (and threads) one worker and everything it starts may have together, where a cgroup binds them."""
 CGROUP_SLACK = 128 * 2**20
 """The group's memory cap is the worker's address-space cap plus this: its private /tmp and the runtime's pages."""
-FATAL = frozenset({"timeout", "crashed", "protocol_violation"})
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Sandboxed:
             return [self._fatal[id]] * len(batch)
         if self._staging is None or self.load_error:
             return [Outcome(error=f"the submission does not load: {self.load_error or 'it was refused'}",
-                            tags=frozenset({"crashed"}))] * len(batch)
+                            tags=frozenset({tags.CRASHED}))] * len(batch)
         remaining = self.limits.budget - self.spent
         if remaining <= 0:
             return [self._budget_outcome()] * len(batch)
@@ -141,10 +141,10 @@ class Sandboxed:
             try:
                 self._spawn()
             except WorkerGone as gone:
-                return [Outcome(error=str(gone), tags=frozenset({"crashed"}))] * len(batch)
+                return [Outcome(error=str(gone), tags=frozenset({tags.CRASHED}))] * len(batch)
             if self.load_error:
                 return [Outcome(error=f"the submission no longer imports: {self.load_error}",
-                                tags=frozenset({"crashed"}))] * len(batch)
+                                tags=frozenset({tags.CRASHED}))] * len(batch)
         outcomes: list[Outcome] = []
         start = time.monotonic()
         budget_end = start + remaining
@@ -157,14 +157,14 @@ class Sandboxed:
             return outcomes
         except TimeoutError:
             outcome = self._budget_outcome() if cut_by_budget else Outcome(
-                error=f"took longer than {self.limits.timeout:g} s, and was stopped", tags=frozenset({"timeout"}),
+                error=f"took longer than {self.limits.timeout:g} s, and was stopped", tags=frozenset({tags.TIMEOUT}),
                 seconds=time.monotonic() - call_start)
         except WorkerGone as gone:
-            outcome = Outcome(error=str(gone), tags=frozenset({"memory" if self._out_of_memory() else "crashed"}),
+            outcome = Outcome(error=str(gone), tags=frozenset({tags.MEMORY if self._out_of_memory() else tags.CRASHED}),
                               seconds=time.monotonic() - start)
         except protocol.ProtocolViolation as violation:
             outcome = Outcome(error=f"the worker broke the reply protocol: {violation}",
-                              tags=frozenset({"protocol_violation"}), seconds=time.monotonic() - start)
+                              tags=frozenset({tags.PROTOCOL_VIOLATION}), seconds=time.monotonic() - start)
         finally:
             self.spent += time.monotonic() - start
         self._kill()
@@ -173,7 +173,7 @@ class Sandboxed:
 
     def _budget_outcome(self) -> Outcome:
         return Outcome(error=f"the submission used up its budget of {self.limits.budget:g} s for all its calls",
-                       tags=frozenset({"timeout", "budget_exhausted"}))
+                       tags=frozenset({tags.TIMEOUT, tags.BUDGET_EXHAUSTED}))
 
     def _spawn(self) -> None:
         request_read, request_write = os.pipe()
@@ -230,7 +230,7 @@ class Sandboxed:
 
     def _receive_result(self, deadline: float, reply_limit: int) -> Outcome:
         header = self._receive_header(deadline)
-        arrays = protocol.result_arrays(header, reply_limit)
+        arrays = protocol.result_arrays(header, reply_limit, frozenset(calling.TAGS))
         payload = memoryview(self._read(sum(size for *_, size in arrays), deadline))
         value = protocol.decode_value(header["kind"], arrays, payload)
         return Outcome(value=value, error=header["error"], tags=frozenset(header["tags"]), seconds=header["seconds"])

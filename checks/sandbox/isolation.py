@@ -7,8 +7,9 @@ library (every `site-packages` and `dist-packages` under it hidden by an empty
 mount), the system libraries, numpy and the three worker modules, a private
 size-capped `/tmp`, its own `/proc` and `/dev`, and a private copy of its own
 submission. Neither gradjudge's packages, nor torch, nor the rubric, nor other
-submissions, nor the output paths exist in its world. It dies with the grader,
-and every process it starts dies with its PID namespace.
+submissions, nor the output paths exist in its world. The worker itself is its
+namespace's process 1 (no bubblewrap process inside shows the grader's paths);
+it dies with the grader, and every process it starts dies with it.
 
 `process`: a separate process with rlimits, a minimal environment, a private
 working folder and an import guard. It contains accidents (loops, crashes,
@@ -118,7 +119,7 @@ def submission_path(isolation: Isolation, staged: Path, folder: Path) -> str:
 
 
 def bubblewrap_command(submission_folder: Path, python_arguments: list[str]) -> list[str]:
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
     for root in _runtime_roots():
         argv += _bind(root)

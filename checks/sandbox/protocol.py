@@ -32,8 +32,6 @@ MAX_DIMS = 8
 MAX_PARAMETERS = 256
 ARRAY_DTYPES = {"<f2": np.dtype("<f2"), "<f4": np.dtype("<f4"), "<f8": np.dtype("<f8")}
 """The only dtypes a reply may carry; the worker converts everything numeric to one of them."""
-WORKER_TAGS = frozenset({"exception", "memory", "not_implemented", "bad_return", "mutates_input", "forbidden_import"})
-"""Tags the worker may report about one call. They only ever describe that call."""
 RESULT_KINDS = ("none", "array", "dict")
 
 
@@ -111,16 +109,16 @@ def load_reply(header: dict, ids: frozenset[str]) -> tuple[str | None, dict[str,
     return error, found
 
 
-def result_arrays(header: dict, limit: int) -> list[tuple[str | None, np.dtype, tuple[int, ...], int]]:
+def result_arrays(header: dict, limit: int, tags: frozenset[str]) -> list[tuple[str | None, np.dtype, tuple[int, ...], int]]:
     """Check one call's reply header; return its arrays' (key, dtype, shape, bytes).
 
     `limit` caps the bytes of the reply, checked with exact integers before
-    anything is read or allocated.
+    anything is read or allocated; `tags` are the only tags a reply may carry.
     """
     _keys(header, {"error", "tags", "seconds", "kind", "arrays"}, "the reply")
     _optional_text(header["error"], "its error")
-    tags = header["tags"]
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t in WORKER_TAGS for t in tags):
+    reported = header["tags"]
+    if not isinstance(reported, list) or not all(isinstance(t, str) and t in tags for t in reported):
         raise ProtocolViolation("the reply carries tags a worker may not report")
     seconds = header["seconds"]
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds) or seconds < 0:

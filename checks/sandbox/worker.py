@@ -113,7 +113,7 @@ def _call(function, arguments, calling):
     try:
         return calling.call(function, arguments)
     except BaseException as exc:  # SystemExit or KeyboardInterrupt raised by the submission
-        return calling.Outcome(error=calling.describe_exception(exc), tags=frozenset({"exception"}))
+        return calling.Outcome(error=calling.describe_exception(exc), tags=frozenset({calling.EXCEPTION}))
 
 
 if __name__ == "__main__":

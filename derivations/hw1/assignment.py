@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import Assignment, Axis, Context, Derivation, Mask, Node, Quantity, Scalar, absmax
+from checks.assignment import (Assignment, Axis, Context, Derivation, Mask, Node, Quantity, Scalar, Variant, absmax,
+                               surrogate)
 from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
@@ -71,6 +72,69 @@ def _column_scale(x, eps):
     return (x.var(0, correction=0) + eps).sqrt()
 
 
+def _batch_norm_as(*, cut: tuple[str, ...] = (), eps_zero: bool = False, unbiased: bool = False,
+                   gamma_one: bool = False):
+    """BatchNorm written out (the same values as PyTorch's), with some of its paths cut or one knob turned."""
+    def normalised(x, gamma, beta, eps):
+        mean, var = x.mean(0), x.var(0, correction=1 if unbiased else 0)
+        mean = mean.detach() if "mean" in cut else mean
+        var = var.detach() if "variance" in cut else var
+        xhat = (x - mean) / (var + (0.0 if eps_zero else eps)).sqrt()
+        return xhat + beta if gamma_one else gamma * xhat + beta
+    return normalised
+
+
+def _batch_norm_variants(node: str) -> tuple[Variant, ...]:
+    """What a BatchNorm's derivation can lose: its two batch paths, its eps, its biased variance, its gamma."""
+    return (
+        Variant("path", "batch_mean", {node: _batch_norm_as(cut=("mean",))},
+                "the exact gradient of a BatchNorm whose batch mean is held constant: the path through the batch "
+                "mean is missing", subject="the path through the batch mean"),
+        Variant("path", "batch_variance", {node: _batch_norm_as(cut=("variance",))},
+                "the exact gradient of a BatchNorm whose batch variance is held constant: the path through the batch "
+                "variance is missing", subject="the path through the batch variance"),
+        Variant("knob", "no_eps", {node: _batch_norm_as(eps_zero=True)},
+                "the exact gradient of a BatchNorm without eps: eps is left out of the normaliser"),
+        Variant("knob", "unbiased_variance", {node: _batch_norm_as(unbiased=True)},
+                "the exact gradient of a BatchNorm that normalises by the unbiased variance (dividing by m - 1), "
+                "where the batch variance divides by m"),
+        Variant("knob", "gamma_as_one", {node: _batch_norm_as(gamma_one=True)},
+                "the exact gradient of a BatchNorm without its scale: gamma is taken as 1"),
+        Variant("knob", "normaliser_only", {node: _batch_norm_as(cut=("mean", "variance"), gamma_one=True)},
+                "the exact gradient of (x - mu) / sqrt(var + eps) + beta with the batch mean and variance held "
+                "constant: no gamma, and neither path through the batch statistics"),
+    )
+
+
+def _dropout_variants(node: str) -> tuple[Variant, ...]:
+    return (
+        Variant("knob", "no_rescale", {node: lambda M, x: (M != 0).to(x.dtype) * x},
+                "the exact gradient of a dropout that keeps units without scaling them by 1/(1-p)"),
+        Variant("knob", "mask_never_applied", {node: lambda M, x: x * 1.0},
+                "the exact gradient of a model without dropout: the mask is never applied"),
+    )
+
+
+def _softmax_variants(node: str) -> tuple[Variant, ...]:
+    def with_jacobian(jacobian):
+        def node_fn(z):
+            y = F.softmax(z, dim=-1)
+            return surrogate(y, torch.einsum("...ab,...b->...a", jacobian(y.detach(), z.detach()), z))
+        return node_fn
+
+    return (
+        Variant("local_derivative", "softmax_jacobian_as_identity",
+                {node: with_jacobian(lambda y, z: torch.eye(y.shape[-1], dtype=y.dtype).expand(*y.shape, y.shape[-1]))},
+                "the gradient with softmax's Jacobian taken as the identity"),
+        Variant("local_derivative", "softmax_jacobian_diagonal_only",
+                {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)))},
+                "the gradient with only the diagonal of softmax's Jacobian: each output moves only with its own logit"),
+        Variant("local_derivative", "softmax_jacobian_at_its_input",
+                {node: with_jacobian(lambda y, z: torch.diag_embed(z) - z.unsqueeze(-1) * z.unsqueeze(-2))},
+                "the gradient with softmax's Jacobian evaluated at its input (the logits) instead of its output"),
+    )
+
+
 def _bn_leaves(rng: np.random.Generator, case) -> dict:
     m, d = case.size["m"], case.size["d"]
     x = _normal(rng, d, std=case.scale) + _normal(rng, m, d, std=case.scale)
@@ -100,6 +164,7 @@ BN = Context(
     generate=_bn_leaves,
     edges={"tiny_variance": "a column of variance near 1e-6"},
     length_scales={"x": lambda v: _column_scale(v["x"], v["eps"])},
+    variants=_batch_norm_variants("y"),
 )
 
 
@@ -125,6 +190,7 @@ DROPOUT = Context(
     generate=_dropout_leaves,
     edges={"dropped_row": "a sample with every unit dropped"},
     masks=(Mask("M", "units_kept", "units_dropped", "dropout keeps the unit (M ≠ 0)", "dropout drops the unit (M = 0)"),),
+    variants=_dropout_variants("y"),
 )
 
 
@@ -151,6 +217,7 @@ SOFTMAX = Context(
     ),
     generate=_softmax_leaves,
     edges={"extreme_logits": "logits spread over about ±50"},
+    variants=_softmax_variants("y"),
 )
 
 
@@ -245,6 +312,31 @@ NET = Context(
     },
     masks=(Mask("N", "relu_active", "relu_inactive", "the ReLU is active (N = 1)", "the ReLU is off (N = 0)"),
            Mask("M", "units_kept", "units_dropped", "dropout keeps the unit (M ≠ 0)", "dropout drops the unit (M = 0)")),
+    variants=(
+        *_batch_norm_variants("H_BN"),
+        *_dropout_variants("zDP"),
+        *_softmax_variants("yB_hat"),
+        Variant("path", "skip_connection", {"x2B": lambda zBN, yA_hat: zBN + yA_hat.detach()},
+                "the gradient with the skip connection cut: the path from yA_hat through x2B into task B is missing",
+                subject="the path from yA_hat through the skip connection into task B"),
+        Variant("path", "task_A_loss",
+                {"L": lambda yA_hat, yA, yB, yB_hat, m: _net_loss(yA_hat.detach(), yA, yB, yB_hat, m)},
+                "the gradient of the task-B loss alone: the task-A term of the loss is missing",
+                subject="the task-A term of the loss"),
+        Variant("path", "task_B_loss",
+                {"L": lambda yA_hat, yA, yB, yB_hat, m: _net_loss(yA_hat, yA, yB, yB_hat.detach(), m)},
+                "the gradient of the task-A loss alone: the task-B term of the loss is missing",
+                subject="the task-B term of the loss"),
+        Variant("knob", "loss_without_mean", {"L": lambda yA_hat, yA, yB, yB_hat, m: _net_loss(yA_hat, yA, yB, yB_hat, m) * m},
+                "the exact gradient of a loss summed over the batch: the loss's 1/m is missing"),
+        Variant("local_derivative", "sine_derivative_as_sine",
+                {"z1A": lambda h: surrogate(torch.sin(h), torch.sin(h).detach() * h)},
+                "the gradient with the sine's derivative taken as sin instead of cos"),
+        Variant("local_derivative", "sine_derivative_missing", {"z1A": lambda h: surrogate(torch.sin(h), h)},
+                "the gradient with the sine's derivative left out (taken as 1)"),
+        Variant("local_derivative", "relu_derivative_as_one", {"zBN": lambda h: surrogate(F.relu(h), h)},
+                "the gradient with the ReLU's derivative taken as 1: its mask N is missing"),
+    ),
 )
 
 

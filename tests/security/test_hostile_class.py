@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -82,17 +83,22 @@ def site_packages() -> Path:
     return Path(numpy.__file__).resolve().parent.parent
 
 
-def worker_processes() -> list[str]:
-    """Command lines of any gradjudge worker or bubblewrap process still alive on this machine."""
+def processes_touching(marker: str) -> list[str]:
+    """Command lines of processes still alive whose command line or mounts name `marker` (this run's temporary folder).
+
+    A sandboxed worker's mounts show the folder its submission was staged in,
+    so even a daemon that left its session and process group is found.
+    """
     alive = []
     for name in os.listdir("/proc"):
-        if not name.isdigit():
+        if not name.isdigit() or int(name) == os.getpid():
             continue
         try:
             command = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            mounts = Path(f"/proc/{name}/mountinfo").read_text(errors="replace")
         except OSError:
             continue
-        if isolation.INSIDE_WORKER in command or str(isolation.HERE / "worker.py") in command or command.startswith("bwrap"):
+        if marker in command or marker in mounts:
             alive.append(command)
     return alive
 
@@ -145,14 +151,18 @@ def hostile_class(tmp_path_factory):
     watched = snapshot(ROOT / "checks", ROOT / "derivations", site_packages())
     watched.update(snapshot(folder))
     watched.pop(str(folder / "symlink_to_classmate.py"), None)
+    scratch = base / "scratch"
+    scratch.mkdir()
     os.environ["GRADJUDGE_TEST_SECRET"] = SECRET
+    os.environ["TMPDIR"], tempfile.tempdir = str(scratch), str(scratch)
     try:
         start = time.monotonic()
         code = cli.main(["grade", str(folder), *map(str, packages), "--rubric", str(rubric), "--jobs", "2",
                          "--json", str(out / "grades.json"), "--gradescope", str(out / "gradescope")])
         seconds = time.monotonic() - start
     finally:
-        del os.environ["GRADJUDGE_TEST_SECRET"]
+        del os.environ["GRADJUDGE_TEST_SECRET"], os.environ["TMPDIR"]
+        tempfile.tempdir = None
     json_text = (out / "grades.json").read_text()
     time.sleep(DAEMON_DELAY + 1)
     alone = {}
@@ -163,7 +173,7 @@ def hostile_class(tmp_path_factory):
     grades = {Path(entry["path"]).stem: entry for entry in json.loads(json_text)["submissions"]}
     return {"code": code, "grades": grades, "alone": alone, "json_text": json_text, "json_after": (out / "grades.json").read_text(),
             "watched": watched, "now": snapshot(ROOT / "checks", ROOT / "derivations", site_packages()) | snapshot(folder),
-            "listener": listener, "seconds": seconds, "out": out, "folder": folder}
+            "listener": listener, "seconds": seconds, "out": out, "folder": folder, "scratch": scratch}
 
 
 def rows(grade: dict) -> dict[str, dict]:
@@ -250,7 +260,7 @@ def test_no_file_outside_the_outputs_changed(hostile_class):
 
 
 def test_no_process_of_any_submission_outlives_grading(hostile_class):
-    assert worker_processes() == []
+    assert processes_touching(str(hostile_class["scratch"])) == []
     assert hostile_class["json_after"] == hostile_class["json_text"], "a daemon rewrote the JSON after grading"
 
 
@@ -259,6 +269,7 @@ def test_nothing_reaches_the_network_or_the_graders_memory(hostile_class):
     assert SECRET not in hostile_class["json_text"]
     looted = rows(hostile_class["grades"]["reads_the_grader_memory"])["dropout_dL_dx"]["message"]
     assert "pytest" not in looted and "GRADJUDGE" not in looted
+    assert str(ROOT) not in looted and "site-packages" not in looted, "the grader's own paths are not the worker's to see"
 
 
 def test_a_submission_that_stalls_is_stopped_by_its_budget(hostile_class):

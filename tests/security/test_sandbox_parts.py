@@ -11,7 +11,7 @@ import pytest
 from checks import cli
 from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
 from checks.reports.text import fenced, printable
-from checks.sandbox import protocol
+from checks.sandbox import calling, protocol
 from checks.sandbox.files import FILE_LIMIT, Refused, collect
 from checks.sandbox.source_scan import scan
 
@@ -28,7 +28,7 @@ def result(**changes):
 def test_a_valid_reply_decodes_to_its_array():
     values = np.arange(6.0).reshape(2, 3)
     header, arrays = protocol.encode_result(values, None, {"mutates_input"}, 0.5)
-    specs = protocol.result_arrays(json.loads(json.dumps(header)), 2**20)
+    specs = protocol.result_arrays(json.loads(json.dumps(header)), 2**20, frozenset(calling.TAGS))
     decoded = protocol.decode_value(header["kind"], specs, memoryview(b"".join(arrays)))
     np.testing.assert_array_equal(decoded, values)
 
@@ -49,7 +49,7 @@ def test_a_valid_reply_decodes_to_its_array():
 ])
 def test_a_forged_reply_is_a_violation_before_anything_is_allocated(header, says):
     with pytest.raises(protocol.ProtocolViolation, match=says):
-        protocol.result_arrays(header, 2**20)
+        protocol.result_arrays(header, 2**20, frozenset(calling.TAGS))
 
 
 @pytest.mark.parametrize("data", [b"[1, 2]", b"not json", b"[" * 100_000, b'"text"'])
