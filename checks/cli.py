@@ -25,6 +25,7 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    profiles.private_storage()
     console = _console()
     try:
         args.assignment = args.assignment or assignments.default()
@@ -48,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="grade submissions: .py files, package folders, or folders of .py files")
     grade.add_argument("paths", nargs="+", metavar="PATH")
     grade.add_argument("--json", type=Path, metavar="OUT", help="write every grade as JSON")
-    grade.add_argument("--gradescope", type=Path, metavar="OUT",
-                       help="write Gradescope results.json (a folder of them for several submissions)")
+    grade.add_argument("--gradescope", metavar="OUT",
+                       help="write Gradescope results.json: a folder of them when OUT ends with a separator, is a "
+                            "folder, or several submissions are graded")
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
@@ -59,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
                             "machine has; default)")
     grade.add_argument("--allow-weak-isolation", action="store_true",
                        help="grade several submissions, or write --gradescope, with only process isolation")
+    grade.add_argument("--details", action="store_true", help="print every submission's table and explanations, "
+                                                             "not only the summary (always, for one submission)")
+    check = commands.add_parser("check", help="grade your own file: its table, every explanation, exit 1 if anything "
+                                              "is not right")
+    check.add_argument("path", metavar="FILE", help="a .py file, a package folder, or a write-up")
+    check.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
+    check.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
+                       help="how the file is shut in (default: the best this machine has)")
     read = commands.add_parser("read", help="read a Markdown/LaTeX write-up into a submission file")
     read.add_argument("writeup", type=Path, metavar="WRITEUP", help="a .md, .tex or .txt write-up")
     read.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the submission here (default: print it)")
@@ -66,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write a blank submission with every derivation id")
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    for command in (verify, soak, grade, read, template):
+    for command in (verify, soak, grade, check, read, template):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
                                   "module:ATTRIBUTE (default: the one declared default)")
@@ -113,59 +123,89 @@ def _soak(args: argparse.Namespace, console: Console) -> int:
 
 
 def _grade(args: argparse.Namespace, console: Console) -> int:
-    assignments.spec_of(args.assignment)
-    from rich.progress import Progress
+    _, interrupted = _graded(args, console, details=args.details)
+    return 130 if interrupted else 0
 
-    from checks.grading.batch import expand, grade_many
+
+def _check(args: argparse.Namespace, console: Console) -> int:
+    """`grade` for one file, for its author: the table and every explanation, and exit 1 if anything is not right."""
+    args.paths, args.json, args.csv, args.gradescope = [args.path], None, None, None
+    args.jobs, args.allow_weak_isolation = 1, False
+    grades, interrupted = _graded(args, console, details=True)
+    wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
+    return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
+
+
+def _graded(args: argparse.Namespace, console: Console, *, details: bool):
+    """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted."""
+    assignments.spec_of(args.assignment)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from checks.grading.discovery import NothingToGrade, discover
     from checks.grading.rubric import RubricError, load
-    from checks.reports import formats
+    from checks.reports import terminal
+    from checks.reports.csv_report import as_csv
+    from checks.reports.gradescope import is_folder_target, write_gradescope
+    from checks.reports.json_report import as_json
     from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
     from checks.sandbox.isolation import IsolationUnavailable, choose
 
     try:
-        paths = expand(args.paths)
+        declared = assignments.declared(args.assignment)
+        found = discover(args.paths, declared.ids)
+        paths = [entry.path for entry in found.entries]
         for target in (args.json, args.csv):
             if target is not None:
                 check_file_target(target, paths)
         if args.gradescope is not None:
-            (check_file_target if len(paths) == 1 and not args.gradescope.is_dir() else check_folder_target)(
-                args.gradescope, paths)
+            (check_folder_target if is_folder_target(args.gradescope, len(paths)) else check_file_target)(
+                Path(args.gradescope), paths)
         isolation = choose(args.isolation)
-        assignment = assignments.load(args.assignment)
-        rubric = load(assignment, args.rubric)
-    except (RubricError, FileNotFoundError, OutputRefused, IsolationUnavailable) as exc:
+        rubric = load(declared, args.rubric)
+    except (RubricError, NothingToGrade, OutputRefused, IsolationUnavailable) as exc:
         raise UsageError(str(exc)) from None
-    from checks.engine.oracles import use_one_thread
-
-    use_one_thread()
     if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
+    from checks.engine.oracles import use_one_thread
+    from checks.grading.batch import grade_many
+
+    use_one_thread()
+    assignments.load(args.assignment)
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
-    done = []
-    with Progress(console=console, transient=True, disable=len(paths) == 1) as progress:
+    done, interrupted = [], False
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=len(paths) == 1) as progress:
         task = progress.add_task("grading", total=len(paths))
+
+        def probing(count: int) -> None:
+            progress.update(task, description=f"probing {count} submissions for hangs and crashes")
 
         def finished(grade) -> None:
             done.append(grade)
-            progress.advance(task)
+            progress.update(task, advance=1, description=f"graded {literal(grade.name).plain}")
 
         try:
-            grades = grade_many(paths, args.assignment, rubric, args.jobs, isolation, finished)
+            grades = grade_many(found.entries, args.assignment, rubric, args.jobs, isolation, finished, probing)
         except KeyboardInterrupt:
-            order = {formats.display_path(path): index for index, path in enumerate(paths)}
-            grades = sorted(done, key=lambda grade: order.get(grade.path, 0))
+            order = {entry.name: index for index, entry in enumerate(found.entries)}
+            grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
             console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
-    for grade in grades:
-        formats.print_grade(grade, assignment, console)
+    if len(grades) > 1:
+        terminal.print_summary(grades, found.skipped, console)
+    if details or len(grades) == 1:
+        for grade in grades:
+            terminal.print_details(grade, console)
+        if len(grades) == 1:
+            terminal.print_skipped(found.skipped, console)
     if args.json:
-        write_text(args.json, formats.as_json(grades))
+        write_text(args.json, as_json(grades, found.skipped))
     if args.csv:
-        write_text(args.csv, formats.as_csv(grades, assignment))
+        write_text(args.csv, as_csv(grades, assignments.load(args.assignment)))
     if args.gradescope:
-        formats.write_gradescope(grades, assignment, args.gradescope)
-    return 0 if len(grades) == len(paths) else 130
+        write_gradescope(grades, assignments.load(args.assignment), rubric, args.gradescope)
+    return grades, interrupted
 
 
 def _read(args: argparse.Namespace, console: Console) -> int:
@@ -209,7 +249,7 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "read": _read, "template": _template}
+COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "read": _read, "template": _template}
 
 
 def _console() -> Console:

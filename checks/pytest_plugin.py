@@ -1,29 +1,58 @@
 """pytest plugin: the code under test, the assignment, and one test per derivation id.
 
 Registered through the `pytest11` entry point. `--assignment NAME` (or
-GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none); `--submission PATH`
-(or GRADJUDGE_SUBMISSION) chooses a sandboxed submission instead of the
-assignment's own reference. A test that takes a `derivation` argument runs once
-per id of the assignment. Heavy imports wait until a test asks for them.
+GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none);
+`--submission PATH` (or GRADJUDGE_SUBMISSION) chooses a sandboxed submission
+instead of the assignment's own reference. A test that takes a `derivation`
+argument runs once per id of the assignment.
+
+With `--submission`, pytest runs only the tests a student runs (`tests/student/`
+of gradjudge's checkout), from whatever folder it is started in, on the same
+derandomized cases as `gradjudge grade`, and writes nothing where it is run.
 """
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 SUBMISSION_VARIABLE = "GRADJUDGE_SUBMISSION"
 ASSIGNMENT_VARIABLE = "GRADJUDGE_ASSIGNMENT"
+STUDENT_TESTS = Path(__file__).resolve().parent.parent / "tests" / "student"
+WARNINGS = ("ignore:`torch.jit.script` is deprecated:DeprecationWarning",)
+"""torch's forward-mode AD loads TorchScript decompositions on first use; nothing a student can act on."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gradjudge")
     group.addoption("--submission", metavar="PATH", default=os.environ.get(SUBMISSION_VARIABLE),
                     help=f"a submission file or package to test instead of the reference derivations "
-                         f"(env: {SUBMISSION_VARIABLE})")
+                         f"(env: {SUBMISSION_VARIABLE}); runs only the tests a student runs")
     group.addoption("--assignment", metavar="NAME", default=os.environ.get(ASSIGNMENT_VARIABLE),
                     help=f"the assignment whose derivations are tested (env: {ASSIGNMENT_VARIABLE}; default: the "
                          "installed assignment declared default)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for line in WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
+    if config.getoption("submission") is None:
+        return
+    if not STUDENT_TESTS.is_dir():
+        raise pytest.UsageError(f"pytest --submission runs gradjudge's student tests, {STUDENT_TESTS}, which this "
+                                "installation does not have; use `gradjudge check FILE` instead")
+    from checks.engine import profiles
+    from checks.engine.oracles import use_one_thread
+
+    use_one_thread()
+    profiles.private_storage()
+    config.args[:] = [str(STUDENT_TESTS)]
+    cache = config.rootpath / ".pytest_cache"
+    if not cache.exists():
+        config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -48,6 +77,16 @@ def assignment(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="session")
+def grading_profile(request: pytest.FixtureRequest, assignment):
+    """For a submission, the rubric's derandomized budget, as `gradjudge grade` uses; else the loaded profile."""
+    if request.config.getoption("submission") is None:
+        return None
+    from checks.grading import rubric
+
+    return rubric.load(assignment).profile
+
+
+@pytest.fixture(scope="session")
 def submission(request: pytest.FixtureRequest, assignment):
     """The code under test: the assignment's reference derivations, or the sandboxed `--submission`."""
     from checks.engine.submission import reference
@@ -63,17 +102,34 @@ def submission(request: pytest.FixtureRequest, assignment):
     with open_submission(path, rubric.load(assignment).limits, choose(), assignment.ids) as sandboxed:
         if sandboxed.load_error:
             pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
+        if sandboxed.forbidden_imports:
+            pytest.exit(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}", returncode=2)
         yield sandboxed
 
 
 @pytest.fixture
-def requires(submission):
-    """Call with a derivation id: skips it as not attempted in a submission, fails it in the reference."""
+def requires(submission, assignment):
+    """Call with a derivation id: skips it as not attempted in a submission, fails it in the reference.
 
+    A function that is defined but still raises `NotImplementedError` (a
+    template's stub) is not attempted either.
+    """
     def require(id: str) -> None:
-        if submission.signature(id) is None:
+        from checks import tags
+        from checks.engine.cases import smallest_case
+        from checks.engine.check import refusal
+        from checks.engine.oracles import evaluate
+        from checks.engine.submission import call_derivation
+
+        signature = submission.signature(id)
+        if signature is None:
             if getattr(submission, "is_reference", False):
                 pytest.fail(f"{submission.label} does not define {id}")
             pytest.skip(f"{id}: not attempted")
+        entry = assignment.by_id[id]
+        if signature.problem is None and refusal(entry, signature) is None:
+            (outcome,) = call_derivation(submission, entry, [evaluate(smallest_case(entry.context)).arrays])
+            if tags.NOT_IMPLEMENTED in outcome.tags:
+                pytest.skip(f"{id}: not attempted (it raises NotImplementedError)")
 
     return require

@@ -37,11 +37,13 @@ def test_grading_a_folder_in_parallel_writes_every_format(tmp_path, quick_rubric
     assert all(len(s["derivations"]) == len(HW1.derivations) for s in submissions)
     rows = list(csv.DictReader((out / "all.csv").read_text().splitlines()))
     assert [row["total"] for row in rows] == ["0", "3", "4"]
-    results = json.loads((out / "gradescope" / "hanging.json").read_text())
+    results = json.loads((out / "gradescope" / "hanging.py.json").read_text())
     assert results["score"] == 3
     assert {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility"} <= set(results["tests"][0])
     assert results["tests"][0]["output_format"] == "md"
-    assert "timeout" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "3 submissions" in printed and "hanging.py" in printed
+    assert any(row["status"] == "timeout" for row in submissions[1]["derivations"])
 
 
 def test_single_submission_gradescope_is_one_file(tmp_path, quick_rubric):

@@ -17,7 +17,7 @@ from helpers import HW1
 
 from checks.grading import rubric
 from checks.grading.grade import grade_submission
-from checks.reports import formats as reports
+from checks.reports import json_report as reports
 from checks.sandbox.isolation import choose
 
 SEED = Path(__file__).parent.parent / "examples" / "seed_submission.py"

@@ -5,9 +5,15 @@ measured by the benchmark scripts, never asserted by a test.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+STORAGE_VARIABLE = "HYPOTHESIS_STORAGE_DIRECTORY"
 
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 """Every phase but `explain`, whose list of the checker's own lines says nothing about a derivation."""
@@ -34,3 +40,18 @@ def load_from_environment() -> str:
         raise SystemExit(f"HYPOTHESIS_PROFILE={name!r}, but the profiles are {', '.join(PROFILES)}")
     settings.load_profile(name)
     return name
+
+
+def private_storage() -> None:
+    """Keep hypothesis's own files (`.hypothesis/`) out of the current folder: in a temporary one, removed at exit.
+
+    Grading and checking a student's file must write nothing where they are run
+    but the outputs asked for. Processes this one starts inherit the folder.
+    """
+    if os.environ.get(STORAGE_VARIABLE, "").startswith(tempfile.gettempdir()):
+        set_hypothesis_home_dir(os.environ[STORAGE_VARIABLE])
+        return
+    folder = tempfile.mkdtemp(prefix="gradjudge-hypothesis-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ[STORAGE_VARIABLE] = folder
+    set_hypothesis_home_dir(folder)

@@ -1,4 +1,4 @@
-"""Grading a batch: which paths are submissions, how many workers at once, a probe first, and no lost grades.
+"""Grading a batch: how many workers at once, a probe first, and no lost grades.
 
 No submission can end the batch: whatever goes wrong in grading one is that
 submission's `grader_error`, and the others are graded as if it were not there.
@@ -6,8 +6,7 @@ submission's `grader_error`, and the others are graded as if it were not there.
 from __future__ import annotations
 
 import multiprocessing
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -17,31 +16,16 @@ from checks.engine.cases import smallest_case
 from checks.engine.oracles import evaluate, use_one_thread
 from checks.engine.check import refusal
 from checks.engine.submission import call_derivation
-from checks.grading.grade import grade_submission, grader_error
+from checks.engine import profiles
+from checks.grading.discovery import Entry
+from checks.grading.grade import grade_submission, grader_error, unloadable
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.sandbox.calling import Outcome
 from checks.sandbox.client import open_submission
-from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
 
 PROBE_CONCURRENCY = 64
-
-
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """`.py` files and package folders are submissions; any other folder stands for the `.py` files in it."""
-    submissions = []
-    for path in map(Path, paths):
-        if not os.path.lexists(path):
-            raise FileNotFoundError(f"{display(path)}: no such file or folder")
-        if path.is_dir() and not path.is_symlink() and not (path / "__init__.py").exists():
-            found = sorted(p for p in path.iterdir() if p.suffix == ".py" and (p.is_file() or p.is_symlink()))
-            if not found:
-                raise FileNotFoundError(f"{display(path)}: a folder with no .py files and no __init__.py")
-            submissions += found
-        else:
-            submissions.append(path)
-    return submissions
 
 
 def worker_slots(memory_mb: int) -> int:
@@ -61,8 +45,9 @@ def _available_memory() -> int | None:
     return None
 
 
-def grade_many(paths: list[Path], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
-               on_done: Callable[[SubmissionGrade], None] = lambda grade: None) -> list[SubmissionGrade]:
+def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
+               on_done: Callable[[SubmissionGrade], None] = lambda grade: None,
+               on_probe: Callable[[int], None] = lambda count: None) -> list[SubmissionGrade]:
     """Grade every submission, `jobs` at a time; results come back in the order of `paths`.
 
     With more than one submission, a quick probe first calls every id of every
@@ -72,27 +57,32 @@ def grade_many(paths: list[Path], assignment_name: str, rubric: Rubric, jobs: in
     grading one is that submission's `grader_error`.
     """
     assignment = assignments.load(assignment_name)
-    fatal = probe(paths, assignment, rubric, isolation) if len(paths) > 1 else {}
+    runnable = [entry.path for entry in entries if entry.problem is None]
+    if len(runnable) > 1:
+        on_probe(len(runnable))
+    fatal = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
     jobs = min(jobs, worker_slots(rubric.limits.memory_mb))
-    if jobs == 1 or len(paths) == 1:
+    if jobs == 1 or len(entries) == 1:
         grades = []
-        for path in paths:
-            grades.append(grade_contained(path, assignment_name, rubric, isolation, fatal.get(path, {})))
+        for entry in entries:
+            grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})))
             on_done(grades[-1])
         return grades
     context = multiprocessing.get_context("spawn")
-    results: dict[Path, SubmissionGrade] = {}
+    results: dict[int, SubmissionGrade] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
-        futures = {pool.submit(grade_contained, path, assignment_name, rubric, isolation, fatal.get(path, {})): path
-                   for path in paths}
+        futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})): index
+                   for index, entry in enumerate(entries)}
         for future in as_completed(futures):
-            path = futures[future]
+            index = futures[future]
             try:
-                results[path] = future.result()
+                results[index] = future.result()
             except Exception as exc:  # the grading process itself died: its one submission is lost, not the batch
-                results[path] = grader_error(path, assignment, rubric, isolation, f"its grading process failed ({exc!r})")
-            on_done(results[path])
-    return [results[path] for path in paths]
+                results[index] = grader_error(entries[index].path, assignment, rubric, isolation,
+                                              f"its grading process failed ({exc!r})")
+                results[index].name = entries[index].name
+            on_done(results[index])
+    return [results[index] for index in range(len(entries))]
 
 
 def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
@@ -130,14 +120,21 @@ def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolat
 
 
 
-def grade_contained(path: Path, assignment_name: str, rubric: Rubric, isolation: Isolation,
+def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolation: Isolation,
                     known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
     """`grade_submission`, with anything it raises turned into this submission's `grader_error`.
 
     It takes the assignment by name, so that a grading process can look it up for itself.
     """
     assignment = assignments.load(assignment_name)
+    profiles.private_storage()
     try:
-        return grade_submission(path, assignment, rubric, isolation, known_fatal)
+        if entry.problem is not None:
+            grade = unloadable(entry.path, assignment, entry.problem, rubric)
+            grade.isolation = isolation.level
+        else:
+            grade = grade_submission(entry.path, assignment, rubric, isolation, known_fatal)
     except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
-        return grader_error(path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
+        grade = grader_error(entry.path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
+    grade.name = entry.name
+    return grade

@@ -41,6 +41,8 @@ class SubmissionGrade:
     derivations: list[DerivationGrade]
     isolation: str = ""
     assignment: str = ""
+    name: str = ""
+    """What the submission is reported by: its path relative to the folder graded (a student's folder's name)."""
     unread: list[dict] = field(default_factory=list)
     """For a graded write-up: every formula that could not be read, with its place and the reason."""
     seconds: float = 0.0

@@ -32,6 +32,9 @@ NUMERIC_DIFFERENTIATION = {
     "refuse": "tag them, and give them no points",
 }
 """What grading does with a function that evidently differentiates numerically (found by the source scan)."""
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+"""Gradescope's visibility of a result or of one test."""
+SECTIONS = ("grading", "points", "gradescope", "visibility")
 
 
 class RubricError(ValueError):
@@ -45,6 +48,10 @@ class Rubric:
     ecf_fraction: float
     limits: Limits
     numeric_differentiation: str
+    visibility: str
+    """Gradescope's visibility of the whole result, and of every test the rubric does not set on its own."""
+    test_visibility: dict[str, str]
+    """Gradescope's visibility of each id's test."""
 
     @property
     def profile(self) -> settings:
@@ -66,15 +73,17 @@ def default_text() -> str:
 
 def load(assignment: Assignment, path: Path | None = None) -> Rubric:
     """The rubric for `assignment`: gradjudge's defaults, the assignment's points, then the file at `path`, if any."""
-    table = {"grading": tomllib.loads(default_text())["grading"], "points": {}}
+    defaults = tomllib.loads(default_text())
+    table = {"grading": defaults["grading"], "points": {}, "gradescope": defaults["gradescope"], "visibility": {}}
     layers = ([(assignment.rubric, "the assignment's rubric")] if assignment.rubric is not None else []) + \
              ([(path, "the rubric")] if path is not None else [])
     for layer, what in layers:
         override = _read(layer, what)
         _validate(override, layer, assignment)
-        for section in ("grading", "points"):
+        for section in SECTIONS:
             table[section].update(override.get(section, {}))
     grading = table["grading"]
+    visibility = table["gradescope"]["visibility"]
     return Rubric(
         points={id: float(table["points"].get(id, DEFAULT_POINTS)) for id in assignment.by_id},
         examples=grading["examples"],
@@ -82,6 +91,8 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
         limits=Limits(timeout=float(grading["timeout_seconds"]), memory_mb=grading["memory_mb"],
                       forbidden=tuple(grading["forbidden_imports"]), budget=float(grading["submission_seconds"])),
         numeric_differentiation=grading["numeric_differentiation"],
+        visibility=visibility,
+        test_visibility={id: table["visibility"].get(id, visibility) for id in assignment.by_id},
     )
 
 
@@ -100,8 +111,11 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
     def fail(message: str) -> None:
         raise RubricError(f"{path}: {message}")
 
-    for section in set(table) - {"grading", "points"}:
-        fail(f"[{section}] is not a rubric section; the sections are [grading] and [points]")
+    for section in set(table) - set(SECTIONS):
+        fail(f"[{section}] is not a rubric section; the sections are {', '.join(f'[{name}]' for name in SECTIONS)}")
+    for section in SECTIONS:
+        if not isinstance(table.get(section, {}), dict):
+            fail(f"{section} = {table[section]!r}, but [{section}] must be a table")
     grading = table.get("grading", {})
     for key in set(grading) - GRADING_KEYS:
         close = difflib.get_close_matches(key, GRADING_KEYS, n=1)
@@ -126,6 +140,18 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
                  + (f"; did you mean {' or '.join(close)}?" if close else ""))
         if not (_number(value) and value >= 0):
             fail(f"points.{id} = {value!r}, but points must be a number of at least 0")
+    for key, value in table.get("gradescope", {}).items():
+        if key != "visibility":
+            fail(f"gradescope.{key} is not a setting; the one setting is gradescope.visibility")
+        if value not in VISIBILITIES:
+            fail(f"gradescope.visibility = {value!r}, but it must be one of {', '.join(VISIBILITIES)}")
+    for id, value in table.get("visibility", {}).items():
+        if id not in assignment.by_id:
+            close = difflib.get_close_matches(id, assignment.by_id, n=2, cutoff=0.3)
+            fail(f"visibility.{id} names no derivation of {assignment.name}"
+                 + (f"; did you mean {' or '.join(close)}?" if close else ""))
+        if value not in VISIBILITIES:
+            fail(f"visibility.{id} = {value!r}, but it must be one of {', '.join(VISIBILITIES)}")
 
 
 def _number(value: object) -> bool:

@@ -38,16 +38,23 @@ def check_folder_target(target: Path, submissions: list[Path]) -> None:
 
 
 def write_text(target: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `target`, then rename it into place."""
+    """Write `text` to a temporary file beside `target`, then rename it into place, with the usual permissions."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _check_folder(folder: Path, target: Path) -> None:

@@ -171,16 +171,15 @@ def test_control_characters_are_shown_not_obeyed():
 def test_a_file_name_with_escape_sequences_prints_inert():
     from rich.console import Console
 
-    from helpers import HW1
 
     from checks.grading.grades import DerivationGrade, SubmissionGrade
-    from checks.reports.formats import print_grade
+    from checks.reports.terminal import print_details
 
     console = Console(record=True, width=100, force_terminal=True)
     name = "\x1b[2J\x1b[Hall_passed[bold].py"
-    print_grade(SubmissionGrade(name, "graded", "0 / 1", 0.0, 1.0,
-                                [DerivationGrade("dropout_dL_dx", "failed", ["x\x1b[0m"], 0.0, 1.0, "boom\x1b]0;title\x07")],
-                                "namespaces"), HW1, console)
+    print_details(SubmissionGrade(name, "graded", "0 / 1", 0.0, 1.0,
+                                  [DerivationGrade("dropout_dL_dx", "failed", ["x\x1b[0m"], 0.0, 1.0, "boom\x1b]0;title\x07")],
+                                  "namespaces"), console)
     text = console.export_text(styles=False)
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[2J" in text and "all_passed[bold].py" in text

@@ -1,0 +1,16 @@
+"""Grades as JSON: the contract other tools read (see the README). Everything but `seconds` is deterministic."""
+from __future__ import annotations
+
+import json
+
+from checks.grading.discovery import Skipped
+from checks.grading.grades import SubmissionGrade
+
+TIMING_FIELDS = ("seconds",)
+"""Fields that change from run to run; everything else is deterministic."""
+
+
+def as_json(grades: list[SubmissionGrade], skipped: list[Skipped] = ()) -> str:
+    document = {"submissions": [grade.to_json() for grade in grades],
+                "skipped": [{"path": item.path, "reason": item.reason} for item in skipped]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
