@@ -1,7 +1,7 @@
 """Check one derivation of one submission on one case against both oracles."""
 from __future__ import annotations
 
-import difflib
+import re
 import time
 from dataclasses import dataclass, field, replace
 
@@ -15,6 +15,7 @@ from checks.engine.compare import Comparison, compare
 from checks.engine.oracles import (Evaluated, Witness, as_returned, autograd_truth, evaluate, magnitude,
                                    numeric_witness, project)
 from checks.engine.submission import Submission, call_derivation
+from checks.engine.suggestions import closest
 from checks.engine.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
 from checks.sandbox.calling import Outcome, Signature
 
@@ -82,7 +83,7 @@ class CaseResult:
         for comparison in shown:
             lines += [f"{comparison.label}:", comparison.describe()]
         verdict = self.comparison(CLOSED_VS_AUTOGRAD)
-        if verdict is not None and verdict.worst is not None and not self.passed:
+        if verdict is not None and verdict.worst is not None and not verdict.passed:
             lines.append(self.side_by_side(verdict.worst))
         return "\n".join(lines)
 
@@ -90,6 +91,8 @@ class CaseResult:
     def headline(self) -> str:
         if self.status == "failed" and self.comparisons and not self.comparisons[0].passed:
             return "does not match autograd"
+        if self.status == "failed" and tags.MUTATES_INPUT in self.tags:
+            return "its values match autograd, but it changes its input in place"
         if self.status == "passed" and not self.witness_agrees:
             return "matches autograd, but autograd and numeric differentiation disagree (a gradjudge problem, not the submission's)"
         return {"passed": "passed", "failed": "wrong", "error": "no usable result", "timeout": "timed out",
@@ -126,8 +129,8 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     if not np.all(np.isfinite(truth)):
         raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
                           "gradjudge can judge, a fault of the case strategies, not of the submission")
-    base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags, outcome.error or "",
-                      truth=truth, outcome=outcome, evaluated=evaluated)
+    base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags,
+                      _with_numpy_hint(outcome.error or ""), truth=truth, outcome=outcome, evaluated=evaluated)
     if outcome.value is None:
         return base
     closed = outcome.value
@@ -139,9 +142,7 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
         closed = closed[entry.of]
     base = _with(base, closed=closed, status="failed")
     if closed.shape != truth.shape:
-        expected = ", ".join(entry.shape)
-        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH},
-                     detail=f"returned shape {closed.shape}; expected {truth.shape} = ({expected})")
+        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, evaluated, closed, truth))
     if not np.all(np.isfinite(closed)):
         bad = int(np.count_nonzero(~np.isfinite(closed)))
         return _with(base, tags=base.tags | {tags.NONFINITE}, detail=f"returned {bad} NaN or infinite entries")
@@ -166,12 +167,40 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
                  evaluations=0 if witness is None else witness.evaluations)
 
 
+REMOVED_NUMPY = re.compile(r"module 'numpy' has no attribute '(float|int|bool|object|complex|str|long|unicode|NaN|Inf|"
+                           r"PINF|NINF|infty|float_|complex_|product|cumproduct|sometrue|alltrue|round_|asfarray|"
+                           r"trapz|in1d|row_stack|msort)'")
+"""Names numpy 1.24 and 2.0 removed, which code written for numpy 1.x still uses."""
+
+
+def _with_numpy_hint(error: str) -> str:
+    found = REMOVED_NUMPY.search(error)
+    if found is None:
+        return error
+    return (f"{error}\nnp.{found.group(1)} was removed from numpy (1.24 and 2.0): use the Python type (float, int, "
+            "bool, ...) or the explicit numpy one (np.float64, np.prod, ...); see the README's Troubleshooting.")
+
+
+def _shape_mismatch(entry: Derivation, evaluated: Evaluated, closed: np.ndarray, truth: np.ndarray) -> str:
+    """What came back instead of the shape due, and whether its values are right once reshaped."""
+    got = "a scalar" if closed.ndim == 0 else f"shape {closed.shape}"
+    said = f"returned {got}; expected {'a scalar' if truth.ndim == 0 else f'shape {truth.shape}'} = ({', '.join(entry.shape)})"
+    if closed.size != truth.size:
+        return said
+    scale = magnitude(entry, evaluated, torch.from_numpy(truth))
+    right = compare(closed.reshape(truth.shape), truth, tolerance=TRUTH_TOLERANCE, scale=scale, label="").passed
+    squeezed = closed.squeeze().shape == truth.squeeze().shape
+    how = "squeezed" if squeezed else "reshaped"
+    return said + (f"; {how} to {truth.shape}, its values are right" if right else
+                   f"; {how} to {truth.shape}, its values are still wrong")
+
+
 def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
     """Why a function may not be called with the names it asks for, as (tag, detail); None if it may."""
     vocabulary = entry.context.vocabulary
     unknown = [name for name in signature.names if name not in vocabulary]
     if unknown:
-        hints = "; ".join(f"{name!r} (closest: {', '.join(difflib.get_close_matches(name, vocabulary, n=3, cutoff=0.4)) or 'none'})"
+        hints = "; ".join(f"{name!r} (closest: {', '.join(closest(name, vocabulary, entry.context.batch_axis)) or 'none'})"
                           for name in unknown)
         return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
     computed = [name for name in signature.names if name not in entry.offered]

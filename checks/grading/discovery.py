@@ -1,7 +1,7 @@
 """What is a submission: the paths given, read as files, packages, folders of files, or class exports.
 
 - A `.py` file is one submission; so is a write-up (`.md`, `.markdown`, `.tex`,
-  or a `.txt` whose content has math in it).
+  or `.txt`; inside a folder, a `.txt` file only when its content has math).
 - A folder with `__init__.py` is one submission: a package.
 - Any other folder is a class. Each `.py` file and write-up directly in it is a
   submission, named by its file name. Each subfolder is a package, or a
@@ -74,7 +74,7 @@ def discover(paths: list[str | Path], ids: frozenset[str]) -> Found:
             if len(entries) == before:
                 raise NothingToGrade(f"{display(given)}: a folder with no submission in it (no .py file, write-up, "
                                      "package or student's folder)")
-        elif _is_folder(given) or given.suffix == ".py" or _is_writeup(given) or os.path.islink(given):
+        elif _is_folder(given) or given.suffix.lower() in (".py", TEXT, *WRITEUPS) or os.path.islink(given):
             entries.append(Entry(given, display(given)))
         else:
             raise NothingToGrade(f"{display(given)}: not a .py file, a write-up (.md, .tex, or .txt with math) or a folder")
