@@ -1,9 +1,9 @@
 """Which names a function probably meant when it asks for one its context does not have.
 
-In order: the same name but for case and underscores (`zdp` for `zDP`); a
+In order: the same name but for case and underscores (`hout` for `h_Out`); a
 common name of the batch size (`batch_size`, `N`) for the context's batch axis;
 the same name with another usual prefix for a weight, a bias or an upstream
-gradient (`W2B` or `w2b` for `theta2B`, `bias` for `b`); then the vocabulary's
+gradient (`W3` or `w_3` for `theta3`, `bias` for `b`); then the vocabulary's
 closest spellings.
 """
 from __future__ import annotations
