@@ -61,22 +61,30 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "derivation" in metafunc.fixturenames:
-        from checks import assignments
+    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed."""
+    if "derivation" not in metafunc.fixturenames:
+        return
+    from checks import assignments
 
-        chosen = assignments.load(metafunc.config.getoption("assignment") or assignments.default())
-        metafunc.parametrize("derivation", chosen.derivations, ids=[entry.id for entry in chosen.derivations])
+    named = metafunc.config.getoption("assignment")
+    if named is None and metafunc.config.getoption("submission") is None:
+        chosen = [assignments.load(name) for name in sorted(assignments.known())]
+    else:
+        chosen = [assignments.load(named or assignments.default())]
+    pairs = [(assignment, entry) for assignment in chosen for entry in assignment.derivations]
+    names = [entry.id if len(chosen) == 1 else f"{assignment.name}.{entry.id}" for assignment, entry in pairs]
+    metafunc.parametrize(("assignment", "derivation"), pairs, ids=names)
 
 
 @pytest.fixture(scope="session")
 def assignment(request: pytest.FixtureRequest):
-    """The assignment `--assignment` names."""
+    """The assignment `--assignment` names (a test with a `derivation` gets its own)."""
     from checks import assignments
 
     return assignments.load(request.config.getoption("assignment") or assignments.default())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def grading_profile(request: pytest.FixtureRequest, assignment):
     """For a submission, the rubric's derandomized budget, as `gradjudge grade` uses; else the loaded profile."""
     if request.config.getoption("submission") is None:
@@ -87,24 +95,32 @@ def grading_profile(request: pytest.FixtureRequest, assignment):
 
 
 @pytest.fixture(scope="session")
-def submission(request: pytest.FixtureRequest, assignment):
-    """The code under test: the assignment's reference derivations, or the sandboxed `--submission`."""
-    from checks.engine.submission import reference
-
+def _sandboxed(request: pytest.FixtureRequest):
+    """The `--submission`, opened once for the session in a sandbox, for the one assignment it is tested against."""
     path = request.config.getoption("submission")
     if path is None:
-        yield reference(assignment)
+        yield None
         return
+    from checks import assignments
     from checks.grading import rubric
     from checks.sandbox.client import open_submission
     from checks.sandbox.isolation import choose
 
-    with open_submission(path, rubric.load(assignment).limits, choose(), assignment.ids) as sandboxed:
+    chosen = assignments.load(request.config.getoption("assignment") or assignments.default())
+    with open_submission(path, rubric.load(chosen).limits, choose(), chosen.ids) as sandboxed:
         if sandboxed.load_error:
             pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
         if sandboxed.forbidden_imports:
             pytest.exit(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}", returncode=2)
         yield sandboxed
+
+
+@pytest.fixture
+def submission(_sandboxed, assignment):
+    """The code under test: the assignment's reference derivations, or the sandboxed `--submission`."""
+    from checks.engine.submission import reference
+
+    return _sandboxed if _sandboxed is not None else reference(assignment)
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
-"""Shared helpers for the harness's own tests: the shipped assignments, small cases, and catalog variants."""
+"""Shared helpers for the harness's own tests: the shipped assignments, small cases, catalog variants, junit outcomes."""
 from checks import assignments
 from checks.engine.cases import Case
 from checks.engine.submission import Overlay, reference
 
 HW1 = assignments.load("hw1")
+HW2 = assignments.load("hw2")
 ASSIGNMENTS = [assignments.load(name) for name in sorted(assignments.known())]
 """Every assignment installed: a check about the engine runs over all of their declarations."""
 ENTRIES = [entry for assignment in ASSIGNMENTS for entry in assignment.derivations]
@@ -22,3 +23,16 @@ def with_variant(name: str, assignment=HW1) -> Overlay:
     """The reference with one id replaced by a catalog variant."""
     variant = next(v for v in assignment.catalog if v.name == name)
     return Overlay(reference(assignment), {variant.id: variant.function}, name)
+
+
+def junit_outcomes(xml: str) -> dict[str, str]:
+    """Each derivation id of a `--junitxml` report of the student tests, with `passed`, `failed` or `skipped`."""
+    import xml.etree.ElementTree as ElementTree
+
+    outcomes = {}
+    for case in ElementTree.fromstring(xml).iter("testcase"):
+        id = case.get("name").partition("[")[2].rstrip("]")
+        outcome = "failed" if case.find("failure") is not None or case.find("error") is not None else \
+            "skipped" if case.find("skipped") is not None else "passed"
+        outcomes[id] = outcome
+    return outcomes

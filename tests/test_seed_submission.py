@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HW1
+from helpers import HW1, junit_outcomes
 
 from checks.grading import rubric
 from checks.grading.grade import grade_submission
@@ -71,7 +71,7 @@ def test_pytest_with_the_seed_as_submission_fails_exactly_its_wrong_derivations(
                     "--submission", str(SEED),
                     "-p", "no:cacheprovider", "-q", f"--junitxml={report}"],
                    cwd=SEED.parent.parent, capture_output=True, env={**_environment(), "HYPOTHESIS_PROFILE": "dev"})
-    outcomes = _junit_outcomes(report.read_text())
+    outcomes = junit_outcomes(report.read_text())
     assert {id for id, outcome in outcomes.items() if outcome == "failed"} == WRONG
     assert {id for id, outcome in outcomes.items() if outcome == "skipped"} == NOT_ATTEMPTED
     assert {id for id, outcome in outcomes.items() if outcome == "passed"} == PASSED
@@ -81,15 +81,3 @@ def _environment() -> dict:
     import os
 
     return dict(os.environ)
-
-
-def _junit_outcomes(xml: str) -> dict[str, str]:
-    import xml.etree.ElementTree as ElementTree
-
-    outcomes = {}
-    for case in ElementTree.fromstring(xml).iter("testcase"):
-        id = case.get("name").partition("[")[2].rstrip("]")
-        outcome = "failed" if case.find("failure") is not None or case.find("error") is not None else \
-            "skipped" if case.find("skipped") is not None else "passed"
-        outcomes[id] = outcome
-    return outcomes

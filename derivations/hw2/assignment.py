@@ -1,0 +1,278 @@
+"""Homework 2, declared: LayerNorm on its own, and a pre-LayerNorm transformer block.
+
+Section 1 checks LayerNorm in its own context with a random upstream gradient
+`dy` and the loss `L = sum(dy * y)`, never `y.sum()`, whose gradient through a
+normalization is zero and hides every error. Section 2 is one transformer block
+on `m` sequences of `t` tokens of width `d`: LayerNorm over each token's
+features, single-head attention with scores scaled by 1/sqrt(d) and a softmax
+over the keys, a residual, an exact-GELU MLP of hidden width `d_ff` and a
+second residual, under the loss `L = (1/m) sum_i 1/2 ||y_i - y_target_i||^2`.
+Everything gradjudge checks, grades and explains about this homework follows
+from this file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from checks.assignment import Assignment, Axis, Context, Derivation, Node, Quantity, Scalar, absmax
+from checks.engine.graph import rms_scale
+from checks.lazy import F, torch
+
+from .catalog import CATALOG
+
+TINY_STD = 1e-3
+"""Standard deviation of a tiny-variance row (variance near 1e-6, below either eps), centred within a
+few of its own stds of zero: a large offset would only add a cancellation that punishes correct formulas."""
+SATURATED_SCORE = 40.0
+"""The saturated-attention edge scales `Wq` and `Wk` alike until the largest score is ± this (scores are
+about unit-sized otherwise): a query's softmax is then nearly one-hot, its smallest weights near e^-80,
+far from underflow."""
+
+AXES = (
+    Axis("m", "batch: the sequences (the samples, in the LayerNorm context), first in every batch-first array"),
+    Axis("t", "tokens per sequence; attention mixes them, queries along one axis and keys along the next"),
+    Axis("d", "model width: each token's features, over which LayerNorm takes its statistics"),
+    Axis("d_ff", "hidden width of the block's MLP"),
+)
+
+EPS = Scalar("eps", "LayerNorm epsilon, a float", values=(1e-5, 1e-3), diagnostic=(1e-5,),
+             valid=lambda eps: eps > 0, rule="LayerNorm's epsilon must be positive")
+"""1e-5 is LayerNorm's default; 1e-3 catches an epsilon hard-coded instead of read from `eps`."""
+
+
+def _normal(rng: np.random.Generator, *shape: int, std: float = 1.0) -> np.ndarray:
+    return std * rng.standard_normal(shape)
+
+
+def _layer_norm(x, gamma, beta, eps):
+    """PyTorch's own LayerNorm over the last axis (each row's features)."""
+    return F.layer_norm(x, x.shape[-1:], gamma, beta, eps)
+
+
+def _row_scale(x, eps):
+    """LayerNorm's input moves through its nonlinearity over about one row std: `(..., 1)`, one per row."""
+    return (x.var(-1, correction=0, keepdim=True) + eps).sqrt()
+
+
+def _upstream_loss(dy, y):
+    """`L = sum(dy * y)`: a random upstream gradient, never `.sum()`, which hides errors."""
+    return (dy * y).sum()
+
+
+def _ln_leaves(rng: np.random.Generator, case) -> dict:
+    m, d = case.size["m"], case.size["d"]
+    x = _normal(rng, m, 1, std=case.scale) + _normal(rng, m, d, std=case.scale)
+    if case.edge == "tiny_variance":
+        x[0] = _normal(rng, 1, std=TINY_STD) + _normal(rng, d, std=TINY_STD)
+    return {"x": x, "gamma": _normal(rng, d), "beta": _normal(rng, d), "dy": _normal(rng, m, d)}
+
+
+LAYERNORM = Context(
+    "layernorm", "Section 1: LayerNorm over each row's features, y = gamma * xhat + beta, with L = sum(dy * y)",
+    axes={"m": 1, "d": 2},
+    leaves=(
+        Quantity("x", ("m", "d"), "LayerNorm input, one sample per row"),
+        Quantity("gamma", ("d",), "LayerNorm scale"),
+        Quantity("beta", ("d",), "LayerNorm shift"),
+        Quantity("dy", ("m", "d"), "upstream gradient; L = sum(dy * y)"),
+    ),
+    scalars=(EPS,),
+    nodes=(
+        Node("mu", ("m",), "mean of each row of x, over its features", ("x",), lambda x: x.mean(-1)),
+        Node("var", ("m",), "biased variance of each row of x, over its features", ("x",),
+             lambda x: x.var(-1, correction=0)),
+        Node("xhat", ("m", "d"), "(x - mu) / sqrt(var + eps), row by row", ("x", "eps"),
+             lambda x, eps: _layer_norm(x, None, None, eps)),
+        Node("y", ("m", "d"), "gamma * xhat + beta", ("x", "gamma", "beta", "eps"), _layer_norm),
+        Node("L", (), "sum(dy * y)", ("dy", "y"), _upstream_loss),
+    ),
+    generate=_ln_leaves,
+    edges={"tiny_variance": "a row of variance near 1e-6"},
+    length_scales={"x": lambda v: _row_scale(v["x"], v["eps"])},
+)
+
+
+def _block_leaves(rng: np.random.Generator, case) -> dict:
+    m, t, d, d_ff = (case.size[axis] for axis in ("m", "t", "d", "d_ff"))
+    leaves = {
+        "x": _normal(rng, m, t, 1, std=case.scale) + _normal(rng, m, t, d, std=case.scale),
+        "y_target": _normal(rng, m, t, d),
+        "gamma": _normal(rng, d),
+        "beta": _normal(rng, d, std=0.5),
+        "Wq": _normal(rng, d, d, std=d**-0.5),
+        "Wk": _normal(rng, d, d, std=d**-0.5),
+        "Wv": _normal(rng, d, d, std=d**-0.5),
+        "Wo": _normal(rng, d, d, std=d**-0.5),
+        "W1": _normal(rng, d_ff, d, std=d**-0.5),
+        "b1": _normal(rng, d_ff, std=0.5),
+        "W2": _normal(rng, d, d_ff, std=d_ff**-0.5),
+        "b2": _normal(rng, d, std=0.5),
+        "m": m,
+    }
+    if case.edge == "tiny_variance":
+        leaves["x"][0, 0] = _normal(rng, 1, std=TINY_STD) + _normal(rng, d, std=TINY_STD)
+    if case.edge == "saturated_attention":
+        gain = np.sqrt(SATURATED_SCORE / np.abs(_numpy_scores(leaves, case.scalars["eps"])).max())
+        leaves["Wq"] *= gain
+        leaves["Wk"] *= gain
+    return leaves
+
+
+def _numpy_scores(leaves: dict, eps: float) -> np.ndarray:
+    """The scores `S` the leaves give, computed in numpy while they are drawn: `(m, t, t)`."""
+    x = leaves["x"]
+    u = leaves["gamma"] * (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + eps) + leaves["beta"]
+    Q, K = u @ leaves["Wq"].T, u @ leaves["Wk"].T
+    return Q @ K.transpose(0, 2, 1) / np.sqrt(x.shape[-1])
+
+
+def _scores(Q, K):
+    """`S = Q K^T / sqrt(d)`, one `(t, t)` block per sequence: queries along rows, keys along columns."""
+    return torch.matmul(Q, K.transpose(-1, -2)) / Q.shape[-1] ** 0.5
+
+
+def _gelu_unit_in_r(v):
+    """Steps in r that move no GELU input by more than about one unit, the GELU's natural scale:
+    1 / the largest L1 norm of a row of W1."""
+    return 1 / v["W1"].abs().sum(-1).max()
+
+
+def _block_loss(y, y_target, m):
+    """`L = (1/m) Σ_i ½‖y_i − y_target_i‖²`, the squared norm over each sequence's tokens and features."""
+    return (y - y_target).square().sum() / 2 / m
+
+
+TRANSFORMER = Context(
+    "transformer", "Section 2: a pre-LayerNorm transformer block, its forward pass (2.1) and backward pass (2.2-2.5)",
+    axes={"m": 1, "t": 2, "d": 2, "d_ff": 1},
+    leaves=(
+        Quantity("x", ("m", "t", "d"), "the block's input, one row of features per token"),
+        Quantity("y_target", ("m", "t", "d"), "regression target of the block's output"),
+        Quantity("gamma", ("d",), "LayerNorm scale"),
+        Quantity("beta", ("d",), "LayerNorm shift"),
+        Quantity("Wq", ("d", "d"), "query projection"),
+        Quantity("Wk", ("d", "d"), "key projection"),
+        Quantity("Wv", ("d", "d"), "value projection"),
+        Quantity("Wo", ("d", "d"), "attention output projection"),
+        Quantity("W1", ("d_ff", "d"), "MLP first weight"),
+        Quantity("b1", ("d_ff",), "MLP first bias"),
+        Quantity("W2", ("d", "d_ff"), "MLP second weight"),
+        Quantity("b2", ("d",), "MLP second bias"),
+        Quantity("m", (), "batch size, an int"),
+    ),
+    scalars=(EPS,),
+    nodes=(
+        Node("mu", ("m", "t"), "mean of each token's features of x", ("x",), lambda x: x.mean(-1)),
+        Node("var", ("m", "t"), "biased variance of each token's features of x", ("x",),
+             lambda x: x.var(-1, correction=0)),
+        Node("xhat", ("m", "t", "d"), "(x - mu) / sqrt(var + eps), token by token", ("x", "eps"),
+             lambda x, eps: _layer_norm(x, None, None, eps)),
+        Node("u", ("m", "t", "d"), "gamma * xhat + beta, LayerNorm's output", ("x", "gamma", "beta", "eps"), _layer_norm),
+        Node("Q", ("m", "t", "d"), "u Wq^T, the queries", ("u", "Wq"), F.linear),
+        Node("K", ("m", "t", "d"), "u Wk^T, the keys", ("u", "Wk"), F.linear),
+        Node("V", ("m", "t", "d"), "u Wv^T, the values", ("u", "Wv"), F.linear),
+        Node("S", ("m", "t", "t"), "Q K^T / sqrt(d), the attention scores (query, key)", ("Q", "K"), _scores),
+        Node("A", ("m", "t", "t"), "softmax(S) over the keys (the last axis), the attention weights", ("S",),
+             lambda s: F.softmax(s, dim=-1)),
+        Node("Z", ("m", "t", "d"), "A V, the attention output", ("A", "V"), torch.matmul),
+        Node("r", ("m", "t", "d"), "x + Z Wo^T, the first residual", ("x", "Z", "Wo"), lambda x, z, w: x + F.linear(z, w)),
+        Node("h_in", ("m", "t", "d_ff"), "r W1^T + b1, the GELU's input", ("r", "W1", "b1"), F.linear),
+        Node("h", ("m", "t", "d_ff"), "gelu(h_in), the exact (erf) GELU", ("h_in",), F.gelu),
+        Node("y", ("m", "t", "d"), "r + h W2^T + b2, the second residual: the block's output", ("r", "h", "W2", "b2"),
+             lambda r, h, w, b: r + F.linear(h, w, b)),
+        Node("L", (), "(1/m) sum_i 1/2 ‖y_i - y_target_i‖²", ("y", "y_target", "m"), _block_loss),
+    ),
+    generate=_block_leaves,
+    edges={"tiny_variance": "a token whose features have variance near 1e-6",
+           "saturated_attention": "Wq and Wk scaled up until the largest score is ±40: softmaxes nearly one-hot"},
+    length_scales={
+        "x": lambda v: torch.minimum(_row_scale(v["x"], v["eps"]), _gelu_unit_in_r(v)),
+        "r": lambda v: torch.minimum(rms_scale(v["r"]), _gelu_unit_in_r(v)),
+        "W1": lambda v: torch.minimum(rms_scale(v["W1"]), 1 / v["r"].abs().sum(-1).max()),
+        "S": lambda v: v["S"].new_ones(()),
+    },
+)
+
+
+def _loss_gradient(v, name: str) -> np.ndarray:
+    """∂L/∂name on a case's values, by autograd through the declared block: the size of what an id's terms carry."""
+    tensors = {key: torch.from_numpy(np.array(value)) if isinstance(value, np.ndarray) else value
+               for key, value in v.items()}
+    point = tensors[name].requires_grad_(True)
+    TRANSFORMER.graph.reenter(tensors, name, point, targets=(TRANSFORMER.loss,))[TRANSFORMER.loss].backward()
+    return point.grad.numpy()
+
+
+def _ln_gain(v, upstream: float) -> float:
+    """LayerNorm's input gradient scales its output gradient by up to |gamma| / sqrt(var + eps)."""
+    return upstream * absmax(v["gamma"]) / float(np.sqrt(np.min(v["var"]) + v["eps"]))
+
+
+def _out_of_gelu(v) -> float:
+    """Terms through GELU's output h = z Phi(z), sized as if Phi were 1: Phi comes from 1 + erf, whose roundoff is
+    about 1e-16 absolute however small Phi is, so a GELU far below zero gives h = 0 in one honest formula (torch's)
+    and 1e-16 |z| in another (erfc's)."""
+    return absmax(_loss_gradient(v, "y")) * absmax(v["h_in"])
+
+
+def _into_gelu(v) -> float:
+    """Terms through GELU's derivative Phi(z) + z phi(z), sized as if it were 1, for the same reason."""
+    return absmax(_loss_gradient(v, "h"))
+
+
+def _into_scores(v) -> float:
+    """Terms of ∂L/∂S: the attention weights times the gradient at them."""
+    return absmax(v["A"]) * absmax(_loss_gradient(v, "A"))
+
+
+DERIVATIONS = (
+    Derivation("ln_dL_dx", "1", LAYERNORM, of="L", wrt="x", magnitude=lambda v: _ln_gain(v, absmax(v["dy"]))),
+    Derivation("ln_dL_dgamma", "1", LAYERNORM, of="L", wrt="gamma", magnitude=lambda v: absmax(v["dy"]) * absmax(v["xhat"])),
+    Derivation("ln_dL_dbeta", "1", LAYERNORM, of="L", wrt="beta", rows_of="y"),
+    Derivation("forward_y", "2.1", TRANSFORMER, of="y"),
+    Derivation("block_dL_db2", "2.2", TRANSFORMER, of="L", wrt="b2", rows_of="y"),
+    Derivation("block_dL_dW2", "2.2", TRANSFORMER, of="L", wrt="W2", magnitude=_out_of_gelu),
+    Derivation("block_dL_dW1", "2.2", TRANSFORMER, of="L", wrt="W1", magnitude=lambda v: _into_gelu(v) * absmax(v["r"])),
+    Derivation("block_dL_db1", "2.2", TRANSFORMER, of="L", wrt="b1", rows_of="h_in", magnitude=_into_gelu),
+    Derivation("block_dL_dr", "2.3", TRANSFORMER, of="L", wrt="r"),
+    Derivation("block_dL_dWo", "2.4", TRANSFORMER, of="L", wrt="Wo"),
+    Derivation("block_dL_dA", "2.4", TRANSFORMER, of="L", wrt="A"),
+    Derivation("block_dA_dS", "2.4", TRANSFORMER, of="A", wrt="S", pattern="iqkiql->iqkl", magnitude=lambda v: absmax(v["A"]) ** 2),
+    Derivation("block_dL_dS", "2.4", TRANSFORMER, of="L", wrt="S", magnitude=_into_scores),
+    Derivation("block_dL_dWq", "2.4", TRANSFORMER, of="L", wrt="Wq",
+               magnitude=lambda v: _into_scores(v) * absmax(v["K"]) * absmax(v["u"]) / np.sqrt(v["K"].shape[-1])),
+    Derivation("block_dL_dx", "2.5", TRANSFORMER, of="L", wrt="x", magnitude=lambda v: _ln_gain(v, absmax(_loss_gradient(v, "u")))),
+)
+
+TEMPLATE = '''"""My gradjudge submission for homework 2: LayerNorm, and a pre-LayerNorm transformer block.
+
+Fill in any function below with a plain numpy closed form. Each function asks
+for names of its context as its parameters and is called with exactly those:
+give it the parameters you need, from the names its docstring lists. Arrays are
+batch-first, `(m, t, d)` for the block's tokens; weights are `(out, in)`, as
+torch.nn.Linear stores them. The GELU is the exact one, x * Phi(x): numpy has
+no erf, but `np.vectorize(math.erf)` gives one. A function that still raises
+NotImplementedError counts as not attempted. Do not import torch, jax,
+tensorflow or autograd.
+
+Grade it with `gradjudge grade THIS_FILE --assignment hw2`, or run the
+property tests with `pytest --assignment hw2 --submission THIS_FILE`.
+"""
+import math
+
+import numpy as np
+'''
+
+ASSIGNMENT = Assignment(
+    name="hw2",
+    title="Homework 2: LayerNorm, and the forward and backward pass of a pre-LayerNorm transformer block",
+    axes=AXES,
+    contexts=(LAYERNORM, TRANSFORMER),
+    derivations=DERIVATIONS,
+    reference="derivations.hw2",
+    template=TEMPLATE,
+    rubric=Path(__file__).with_name("rubric.toml"),
+    catalog=CATALOG,
+)
