@@ -88,7 +88,8 @@ def diagnose(entry: Derivation, assignment: Assignment, failure: CaseResult, sub
 
 
 def scale_expressions(context: Context) -> list[tuple[str, Callable[[Case], float | None]]]:
-    """Factors a wrong answer may be off by: the batch size in five forms, 2 and 1/2, then the scalars' own factors."""
+    """Factors a wrong answer may be off by: the batch size in five forms, 2 and 1/2, every other axis's size and
+    its inverse, then the scalars' own factors."""
     b = context.batch_axis
     found = [
         (b, lambda case: case.size[b]),
@@ -99,6 +100,10 @@ def scale_expressions(context: Context) -> list[tuple[str, Callable[[Case], floa
         ("2", lambda case: 2.0),
         ("1/2", lambda case: 0.5),
     ]
+    for axis in context.axes:
+        if axis != b:
+            found += [(axis, lambda case, axis=axis: case.size[axis]),
+                      (f"1/{axis}", lambda case, axis=axis: 1 / case.size[axis])]
     for scalar in context.scalars:
         for name, factor in scalar.factors.items():
             found.append((name, lambda case, factor=factor, scalar=scalar.name: factor(case.scalars[scalar])))

@@ -49,7 +49,11 @@ def _diagonal(answer, shape, batch):
 
 
 def _batch_sum(answer, shape, batch):
-    return answer.sum(axis=0) if answer.shape == (batch, *shape) else None
+    """Per-sample rows (one per sample, or one per sample and token, ...) where their sum was due."""
+    extra = answer.ndim - len(shape)
+    if extra >= 1 and answer.shape[0] == batch and answer.shape[extra:] == shape:
+        return answer.sum(axis=tuple(range(extra)))
+    return None
 
 
 def transforms(*, transposed: str, reshaped: str, diagonal: str, batch_sum: str) -> tuple[Transform, ...]:
