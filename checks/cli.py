@@ -9,12 +9,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from checks import assignments
 from checks.engine import profiles
 from checks.reports.text import literal
+from checks.sandbox.files import display
+
+if TYPE_CHECKING:
+    from checks.assignment import Assignment
+    from checks.grading.grades import SubmissionGrade
 
 ISOLATION_CHOICES = ("auto", "namespaces", "process")
 
@@ -27,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = _console()
     try:
-        args.assignment = args.assignment or assignments.default()
+        if hasattr(args, "assignment"):
+            args.assignment = args.assignment or assignments.default()
         return COMMANDS[args.command](args, console)
     except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError) as problem:
         console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
@@ -51,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--gradescope", type=Path, metavar="OUT",
                        help="write Gradescope results.json (a folder of them for several submissions)")
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
+    grade.add_argument("--html", type=Path, metavar="OUT", help="write the class report: one self-contained HTML page")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
@@ -59,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
                             "machine has; default)")
     grade.add_argument("--allow-weak-isolation", action="store_true",
                        help="grade several submissions, or write --gradescope, with only process isolation")
+    report = commands.add_parser("report", help="write the class report (one self-contained HTML page) from a "
+                                                "grades file of gradjudge grade --json")
+    report.add_argument("grades", type=Path, metavar="GRADES", help="a grades file that gradjudge grade --json wrote")
+    report.add_argument("-o", "--output", type=Path, metavar="OUT", required=True, help="the HTML file to write")
+    for command in (grade, report):
+        command.add_argument("--anonymise", action="store_true",
+                             help="show submissions in the HTML report under stable pseudonyms, for sharing it with "
+                                  "the class (the other outputs keep the real names)")
+        command.add_argument("--pseudonym-key", type=Path, metavar="FILE",
+                             help="the secret key --anonymise derives pseudonyms from, made on first use; one per "
+                                  "class (default: ~/.config/gradjudge/pseudonym-key)")
     read = commands.add_parser("read", help="read a Markdown/LaTeX write-up into a submission file")
     read.add_argument("writeup", type=Path, metavar="WRITEUP", help="a .md, .tex or .txt write-up")
     read.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the submission here (default: print it)")
@@ -124,9 +143,10 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
 
     try:
         paths = expand(args.paths)
-        for target in (args.json, args.csv):
+        for target in (args.json, args.csv, args.html):
             if target is not None:
                 check_file_target(target, paths)
+        _distinct_outputs(json=args.json, csv=args.csv, html=args.html, gradescope=args.gradescope)
         if args.gradescope is not None:
             (check_file_target if len(paths) == 1 and not args.gradescope.is_dir() else check_folder_target)(
                 args.gradescope, paths)
@@ -135,12 +155,17 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
         rubric = load(assignment, args.rubric)
     except (RubricError, FileNotFoundError, OutputRefused, IsolationUnavailable) as exc:
         raise UsageError(str(exc)) from None
-    from checks.engine.oracles import use_one_thread
-
-    use_one_thread()
+    if args.html is not None:
+        _check_report_libraries()
+    elif args.anonymise:
+        raise UsageError("--anonymise changes the names in the HTML report only; give --html OUT too")
     if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
+    key = _pseudonym_key(args, console)
+    from checks.engine.oracles import use_one_thread
+
+    use_one_thread()
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done = []
@@ -159,13 +184,92 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
             console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     for grade in grades:
         formats.print_grade(grade, assignment, console)
+    rubric_file = None if args.rubric is None else display(args.rubric)
     if args.json:
-        write_text(args.json, formats.as_json(grades))
+        write_text(args.json, formats.as_json(grades, rubric_file=rubric_file))
     if args.csv:
         write_text(args.csv, formats.as_csv(grades, assignment))
     if args.gradescope:
         formats.write_gradescope(grades, assignment, args.gradescope)
+    if args.html and grades:
+        _write_report(args.html, grades, assignment=assignment, rubric_file=rubric_file, key=key)
     return 0 if len(grades) == len(paths) else 130
+
+
+def _report(args: argparse.Namespace, console: Console) -> int:
+    from checks.reports import grades_file
+    from checks.reports.outputs import OutputRefused, check_file_target
+
+    try:
+        if args.output.resolve() == args.grades.resolve():
+            raise UsageError(f"-o {display(args.output)} would overwrite the grades file; name another file")
+        check_file_target(args.output, [args.grades])
+        found = grades_file.load(args.grades)
+        assignment = assignments.declared(found.assignment)
+        found.check_ids(assignment.ids)
+    except (grades_file.NotAGradesFile, OutputRefused) as problem:
+        raise UsageError(str(problem)) from None
+    _check_report_libraries()
+    key = _pseudonym_key(args, console)
+    _write_report(args.output, found.grades, assignment=assignment, rubric_file=found.rubric_file, key=key)
+    console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
+                          f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)
+    return 0
+
+
+def _distinct_outputs(**targets: Path | None) -> None:
+    given = {name: target.resolve() for name, target in targets.items() if target is not None}
+    for name, target in given.items():
+        same = [other for other, found in given.items() if other != name and found == target]
+        if same:
+            raise UsageError(f"--{name} and --{same[0]} name the same file ({display(target)}); give each its own")
+
+
+def _check_report_libraries() -> None:
+    """The HTML report draws with matplotlib and fills a Jinja2 template: both must be installed, before any work."""
+    import importlib.util
+
+    missing = [name for name in ("matplotlib", "jinja2") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(f"the HTML report needs {' and '.join(missing)}: pip install 'gradjudge[report]'")
+
+
+def _pseudonym_key(args: argparse.Namespace, console: Console) -> bytes | None:
+    """The key of --anonymise's pseudonyms (made, and said so, on first use); None without --anonymise."""
+    if not args.anonymise:
+        if args.pseudonym_key is not None:
+            raise UsageError("--pseudonym-key is the key of --anonymise's pseudonyms; give --anonymise too")
+        return None
+    from checks.reports.pseudonyms import KeyFileError, default_key_file, read_or_create_key
+
+    path = args.pseudonym_key or default_key_file()
+    try:
+        key, made = read_or_create_key(path)
+    except (KeyFileError, OSError) as problem:
+        raise UsageError(f"--pseudonym-key {display(path)}: {problem}") from None
+    if made:
+        console.print(literal(f"made the pseudonym key {display(path)}: keep it private, and keep it to give the same "
+                              "submissions the same pseudonyms next time", "yellow"), highlight=False)
+    return key
+
+
+def _write_report(target: Path, grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file: str | None,
+                  key: bytes | None) -> None:
+    """The class report of `grades` at `target`, under pseudonyms if there is a `key`."""
+    from datetime import datetime, timezone
+    from importlib.metadata import PackageNotFoundError, version
+
+    from checks.reports.class_report import render
+    from checks.reports.outputs import write_text
+    from checks.reports.pseudonyms import anonymise
+
+    try:
+        made_by = version("gradjudge")
+    except PackageNotFoundError:
+        made_by = "(not installed)"
+    shown = anonymise(grades, key=key) if key is not None else grades
+    write_text(target, render(shown, assignment=assignment, rubric_file=rubric_file, made=datetime.now(timezone.utc),
+                              version=made_by))
 
 
 def _read(args: argparse.Namespace, console: Console) -> int:
@@ -209,7 +313,7 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "read": _read, "template": _template}
+COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "report": _report, "read": _read, "template": _template}
 
 
 def _console() -> Console:

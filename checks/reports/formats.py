@@ -12,6 +12,7 @@ from rich.table import Table
 
 from checks.assignment import Assignment
 from checks.grading.grades import SubmissionGrade
+from checks.reports.class_summary import summarise
 from checks.reports.outputs import write_text
 from checks.reports.text import fenced, literal, printable
 
@@ -22,9 +23,12 @@ STYLE = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red"
          "not_attempted": "dim"}
 
 
-
-def as_json(grades: list[SubmissionGrade]) -> str:
-    return json.dumps({"submissions": [grade.to_json() for grade in grades]}, indent=2, ensure_ascii=False) + "\n"
+def as_json(grades: list[SubmissionGrade], *, rubric_file: str | None = None) -> str:
+    """Every grade; the `rubric` file they were graded under (None: the assignment's defaults); the `class` summary."""
+    data = {"submissions": [grade.to_json() for grade in grades], "rubric": {"file": rubric_file}}
+    if grades:
+        data["class"] = summarise(grades)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def as_gradescope(grade: SubmissionGrade, assignment: Assignment) -> str:
