@@ -9,12 +9,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from checks import assignments
 from checks.engine import profiles
 from checks.reports.text import literal
+from checks.sandbox.files import display
+
+if TYPE_CHECKING:
+    from checks.assignment import Assignment
+    from checks.grading.grades import SubmissionGrade
 
 ISOLATION_CHOICES = ("auto", "namespaces", "process")
 
@@ -28,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     profiles.private_storage()
     console = _console()
     try:
-        args.assignment = args.assignment or assignments.default()
+        if hasattr(args, "assignment"):
+            args.assignment = args.assignment or assignments.default()
         return COMMANDS[args.command](args, console)
     except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError) as problem:
         console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
@@ -53,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="write Gradescope results.json: a folder of them when OUT ends with a separator, is a "
                             "folder, or several submissions are graded")
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
+    grade.add_argument("--html", type=Path, metavar="OUT", help="write the class report: one self-contained HTML page")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
@@ -69,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     check.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
                        help="how the file is shut in (default: the best this machine has)")
+    report = commands.add_parser("report", help="write the class report (one self-contained HTML page) from a "
+                                                "grades file of gradjudge grade --json")
+    report.add_argument("grades", type=Path, metavar="GRADES", help="a grades file that gradjudge grade --json wrote")
+    report.add_argument("-o", "--output", type=Path, metavar="OUT", required=True, help="the HTML file to write")
+    for command in (grade, report):
+        command.add_argument("--anonymise", action="store_true",
+                             help="show submissions in the HTML report under stable pseudonyms, for sharing it with "
+                                  "the class (the other outputs keep the real names)")
+        command.add_argument("--pseudonym-key", type=Path, metavar="FILE",
+                             help="the secret key --anonymise derives pseudonyms from, made on first use; one per "
+                                  "class (default: ~/.config/gradjudge/pseudonym-key)")
     read = commands.add_parser("read", help="read a Markdown/LaTeX write-up into a submission file")
     read.add_argument("writeup", type=Path, metavar="WRITEUP", help="a .md, .tex or .txt write-up")
     read.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the submission here (default: print it)")
@@ -129,8 +148,8 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
 
 def _check(args: argparse.Namespace, console: Console) -> int:
     """`grade` for one file, for its author: the table and every explanation, and exit 1 if anything is not right."""
-    args.paths, args.json, args.csv, args.gradescope = [args.path], None, None, None
-    args.jobs, args.allow_weak_isolation = 1, False
+    args.paths, args.json, args.csv, args.gradescope, args.html = [args.path], None, None, None, None
+    args.jobs, args.allow_weak_isolation, args.anonymise, args.pseudonym_key = 1, False, False, None
     grades, interrupted = _graded(args, console, details=True)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
     return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
@@ -154,9 +173,10 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
         declared = assignments.declared(args.assignment)
         found = discover(args.paths, declared.ids)
         paths = [entry.path for entry in found.entries]
-        for target in (args.json, args.csv):
+        for target in (args.json, args.csv, args.html):
             if target is not None:
                 check_file_target(target, paths)
+        _distinct_outputs(json=args.json, csv=args.csv, html=args.html, gradescope=args.gradescope)
         if args.gradescope is not None:
             (check_folder_target if is_folder_target(args.gradescope, len(paths)) else check_file_target)(
                 Path(args.gradescope), paths)
@@ -164,14 +184,19 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
         rubric = load(declared, args.rubric)
     except (RubricError, NothingToGrade, OutputRefused, IsolationUnavailable) as exc:
         raise UsageError(str(exc)) from None
+    if args.html is not None:
+        _check_report_libraries()
+    elif args.anonymise:
+        raise UsageError("--anonymise changes the names in the HTML report only; give --html OUT too")
     if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
+    key = _pseudonym_key(args, console)
     from checks.engine.oracles import use_one_thread
     from checks.grading.batch import grade_many
 
     use_one_thread()
-    assignments.load(args.assignment)
+    assignment = assignments.load(args.assignment)
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done, interrupted = [], False
@@ -199,13 +224,92 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
             terminal.print_details(grade, console)
         if len(grades) == 1:
             terminal.print_skipped(found.skipped, console)
+    rubric_file = None if args.rubric is None else display(args.rubric)
     if args.json:
-        write_text(args.json, as_json(grades, found.skipped))
+        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file))
     if args.csv:
-        write_text(args.csv, as_csv(grades, assignments.load(args.assignment)))
+        write_text(args.csv, as_csv(grades, assignment))
     if args.gradescope:
-        write_gradescope(grades, assignments.load(args.assignment), rubric, args.gradescope)
+        write_gradescope(grades, assignment, rubric, args.gradescope)
+    if args.html and grades:
+        _write_report(args.html, grades, assignment=assignment, rubric_file=rubric_file, key=key)
     return grades, interrupted
+
+
+def _report(args: argparse.Namespace, console: Console) -> int:
+    from checks.reports import grades_file
+    from checks.reports.outputs import OutputRefused, check_file_target
+
+    try:
+        if args.output.resolve() == args.grades.resolve():
+            raise UsageError(f"-o {display(args.output)} would overwrite the grades file; name another file")
+        check_file_target(args.output, [args.grades])
+        found = grades_file.load(args.grades)
+        assignment = assignments.declared(found.assignment)
+        found.check_ids(assignment.ids)
+    except (grades_file.NotAGradesFile, OutputRefused) as problem:
+        raise UsageError(str(problem)) from None
+    _check_report_libraries()
+    key = _pseudonym_key(args, console)
+    _write_report(args.output, found.grades, assignment=assignment, rubric_file=found.rubric_file, key=key)
+    console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
+                          f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)
+    return 0
+
+
+def _distinct_outputs(**targets: str | Path | None) -> None:
+    given = {name: Path(target).resolve() for name, target in targets.items() if target is not None}
+    for name, target in given.items():
+        same = [other for other, found in given.items() if other != name and found == target]
+        if same:
+            raise UsageError(f"--{name} and --{same[0]} name the same file ({display(target)}); give each its own")
+
+
+def _check_report_libraries() -> None:
+    """The HTML report draws with matplotlib and fills a Jinja2 template: both must be installed, before any work."""
+    import importlib.util
+
+    missing = [name for name in ("matplotlib", "jinja2") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(f"the HTML report needs {' and '.join(missing)}: pip install 'gradjudge[report]'")
+
+
+def _pseudonym_key(args: argparse.Namespace, console: Console) -> bytes | None:
+    """The key of --anonymise's pseudonyms (made, and said so, on first use); None without --anonymise."""
+    if not args.anonymise:
+        if args.pseudonym_key is not None:
+            raise UsageError("--pseudonym-key is the key of --anonymise's pseudonyms; give --anonymise too")
+        return None
+    from checks.reports.pseudonyms import KeyFileError, default_key_file, read_or_create_key
+
+    path = args.pseudonym_key or default_key_file()
+    try:
+        key, made = read_or_create_key(path)
+    except (KeyFileError, OSError) as problem:
+        raise UsageError(f"--pseudonym-key {display(path)}: {problem}") from None
+    if made:
+        console.print(literal(f"made the pseudonym key {display(path)}: keep it private, and keep it to give the same "
+                              "submissions the same pseudonyms next time", "yellow"), highlight=False)
+    return key
+
+
+def _write_report(target: Path, grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file: str | None,
+                  key: bytes | None) -> None:
+    """The class report of `grades` at `target`, under pseudonyms if there is a `key`."""
+    from datetime import datetime, timezone
+    from importlib.metadata import PackageNotFoundError, version
+
+    from checks.reports.class_report import render
+    from checks.reports.outputs import write_text
+    from checks.reports.pseudonyms import anonymise
+
+    try:
+        made_by = version("gradjudge")
+    except PackageNotFoundError:
+        made_by = "(not installed)"
+    shown = anonymise(grades, key=key) if key is not None else grades
+    write_text(target, render(shown, assignment=assignment, rubric_file=rubric_file, made=datetime.now(timezone.utc),
+                              version=made_by))
 
 
 def _read(args: argparse.Namespace, console: Console) -> int:
@@ -249,7 +353,8 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "read": _read, "template": _template}
+COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
+            "template": _template}
 
 
 def _console() -> Console:

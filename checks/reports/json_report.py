@@ -5,12 +5,17 @@ import json
 
 from checks.grading.discovery import Skipped
 from checks.grading.grades import SubmissionGrade
+from checks.reports.class_summary import summarise
 
 TIMING_FIELDS = ("seconds",)
 """Fields that change from run to run; everything else is deterministic."""
 
 
-def as_json(grades: list[SubmissionGrade], skipped: list[Skipped] = ()) -> str:
+def as_json(grades: list[SubmissionGrade], skipped: list[Skipped] = (), *, rubric_file: str | None = None) -> str:
+    """Every grade, the files not graded, the `rubric` file used (None: the assignment's defaults), the `class` summary."""
     document = {"submissions": [grade.to_json() for grade in grades],
-                "skipped": [{"path": item.path, "reason": item.reason} for item in skipped]}
+                "skipped": [{"path": item.path, "reason": item.reason} for item in skipped],
+                "rubric": {"file": rubric_file}}
+    if grades:
+        document["class"] = summarise(grades)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

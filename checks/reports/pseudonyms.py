@@ -1,0 +1,126 @@
+"""Pseudonyms for a report shared with the class: stable, unguessable, and scrubbed from every message.
+
+A submission's pseudonym is `student-` and the first hex digits of
+HMAC-SHA256(key, path), the path as the grades record it. The key is a secret
+the instructor keeps, one per class (a file of random bytes, made on first use):
+
+- stable: the same path under the same key always gives the same pseudonym, in
+  every report, however the class changes (a late submission renames no one);
+- unguessable: without the key, nobody who knows the class list can recompute
+  them, as they could a plain hash of each name; nor does the order give names
+  away, as numbering the sorted names would (student 1 is the alphabetically
+  first): anonymised submissions are listed in the order of their pseudonyms.
+
+The names in a path (every part below the class's common folder, and the file's
+stem) are also replaced wherever they occur in the submission's messages: a
+load error's file name, a traceback's. Text a student typed inside the file
+(their name in an exception message) is not recognisable as a name, and stays.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path, PurePath
+
+from checks.grading.grades import SubmissionGrade
+from checks.sandbox.files import display
+
+PREFIX = "student-"
+DIGITS = 10
+"""Hex digits kept: 40 bits, so two pseudonyms of one class coincide with odds below one in a million for 1000 names."""
+KEY_BYTES = 32
+_TOKEN = re.compile(r"[^\s\"'`<>()\[\]{},;]+")
+_SEPARATOR = re.compile(r"([/\\:])")
+
+
+class KeyFileError(ValueError):
+    """A pseudonym key file that cannot be used; the message says why."""
+
+
+def default_key_file() -> Path:
+    """Where the key lives unless one is named: `$XDG_CONFIG_HOME/gradjudge/pseudonym-key` (`~/.config` by default)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config) / "gradjudge" / "pseudonym-key"
+
+
+def read_or_create_key(path: Path) -> tuple[bytes, bool]:
+    """The key in `path`, and whether it was made just now (the file, readable only by its owner, holds it in hex)."""
+    if not os.path.lexists(path):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = secrets.token_bytes(KEY_BYTES)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(key.hex() + "\n")
+        return key, True
+    if path.is_symlink() or not path.is_file():
+        raise KeyFileError(f"{display(path)} is not a regular file; give the path of a pseudonym key file")
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < KEY_BYTES // 2:
+        raise KeyFileError(f"{display(path)} does not hold a key of at least {KEY_BYTES // 2} bytes in hex; delete it "
+                           "to have a new one made (every pseudonym changes), or name the right file")
+    return key, False
+
+
+def pseudonym(path: str, *, key: bytes) -> str:
+    if not key:
+        raise ValueError("key=b'', but a pseudonym needs a secret key")
+    return PREFIX + hmac.new(key, path.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:DIGITS]
+
+
+def anonymise(grades: list[SubmissionGrade], *, key: bytes) -> list[SubmissionGrade]:
+    """Copies of `grades` under pseudonyms, with the names of their paths scrubbed, in the order of the pseudonyms."""
+    names = {grade.path: pseudonym(grade.path, key=key) for grade in grades}
+    if len(set(names.values())) < len(names):
+        raise ValueError("two submissions have the same pseudonym under this key; make a new key")
+    identifying = _identifying([grade.path for grade in grades])
+    anonymised = [_anonymised(grade, names[grade.path], identifying[grade.path]) for grade in grades]
+    return sorted(anonymised, key=lambda grade: grade.path)
+
+
+def _identifying(paths: list[str]) -> dict[str, frozenset[str]]:
+    """Per path, the names that single it out: its parts below the folder all paths share, and their stems.
+
+    With several submissions, a part every one of them has (`answers.py` in a
+    class export of `alice/answers.py`, `bob/answers.py`) singles out no one, and is kept.
+    """
+    parts = {path: PurePath(path).parts for path in paths}
+    common = min(len(found) - 1 for found in parts.values())
+    first = next(iter(parts.values()))
+    root = next((index for index in range(common) if any(found[index] != first[index] for found in parts.values())),
+                common)
+    below = {path: {name for part in found[root:] for name in (part, PurePath(part).stem) if name}
+             for path, found in parts.items()}
+    shared = set.intersection(*below.values()) if len(paths) > 1 else set()
+    return {path: frozenset(names - shared) for path, names in below.items()}
+
+
+def scrub(text: str, *, names: frozenset[str], replacement: str) -> str:
+    """`text` with every path-like token that has one of `names` as a part rewritten to start at `replacement`.
+
+    `/tmp/x/alice/answers.py:3` becomes `student-…/answers.py:3` for the name `alice`:
+    whatever led to the name goes, and what follows it (shared by the class) stays.
+    """
+    def rewrite(match: re.Match) -> str:
+        pieces = _SEPARATOR.split(match.group())
+        hits = [index for index, piece in enumerate(pieces) if piece in names]
+        return replacement + "".join(pieces[hits[-1] + 1:]) if hits else match.group()
+
+    return _TOKEN.sub(rewrite, text) if names else text
+
+
+def _anonymised(grade: SubmissionGrade, name: str, identifying: frozenset[str]) -> SubmissionGrade:
+    def clean(text: str) -> str:
+        return scrub(text, names=identifying, replacement=name)
+
+    rows = [dataclasses.replace(row, message=clean(row.message)) for row in grade.derivations]
+    unread = [{key: clean(value) if isinstance(value, str) else value for key, value in item.items()}
+              for item in grade.unread]
+    return dataclasses.replace(grade, path=name, message=clean(grade.message), derivations=rows, unread=unread)
