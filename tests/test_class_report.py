@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import HW1
-from needs_report import chromium, require_browser, require_report_libraries
+from needs import chromium, require_browser, require_report_libraries
 
 from checks import cli
 

@@ -45,7 +45,7 @@ BUDGET = 6.0
 DAEMON_DELAY = 4.0
 SECRET = "gradjudge-test-secret-" + os.urandom(8).hex()
 
-pytestmark = needs.namespaces
+needs.require_namespaces(module=True)
 
 
 class Listener:
@@ -279,8 +279,8 @@ def test_a_submission_that_stalls_is_stopped_by_its_budget(hostile_class):
     assert grade["score"] == 0
 
 
-@needs.cgroups
 def test_a_fork_and_memory_bomb_stays_inside_its_group(hostile_class):
+    needs.require_cgroups()
     assert hostile_class["grades"]["forks_and_allocates"]["status"] == "graded"
     assert strip_timing(hostile_class["grades"]["honest_alice"]["derivations"]) == \
         strip_timing(hostile_class["alone"]["honest_alice"]["derivations"])

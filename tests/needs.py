@@ -1,4 +1,5 @@
-"""What the class report's tests need: matplotlib and Jinja2 to make the page, Chromium and Playwright to open it.
+"""What some tests need that a machine may lack: bubblewrap and cgroups for the sandbox, matplotlib and Jinja2
+to make the class report, Chromium and Playwright to open it.
 
 Each is skipped with the reason where it is missing, but never in CI: CI
 (`CI=true`) installs them all (`.ci/run`), so there a missing one fails the test
@@ -19,6 +20,23 @@ CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1100, "height": 1400}
+
+
+def require_namespaces(*, module: bool = False) -> None:
+    """Skip (fail in CI) without bubblewrap's namespaces."""
+    from checks.sandbox import isolation
+
+    found = isolation.choose()
+    if not found.strong:
+        _missing(f"needs bubblewrap namespaces: {found.detail}", allow_module_level=module)
+
+
+def require_cgroups() -> None:
+    """Skip (fail in CI) where the grader cannot make a capped cgroup."""
+    from checks.sandbox.cgroups import Cgroup
+
+    if not Cgroup.available():
+        _missing("needs a writable cgroup")
 
 
 def require_report_libraries() -> None:
