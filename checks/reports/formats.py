@@ -39,7 +39,8 @@ def as_gradescope(grade: SubmissionGrade, assignment: Assignment) -> str:
         "output_format": "md",
         "visibility": "visible",
     } for index, row in enumerate(grade.derivations, start=1)]
-    results = {"score": grade.score, "output": printable(grade.message), "output_format": "md", "visibility": "visible",
+    output = f"{printable(grade.message)}\n\nIsolation: {grade.isolation}."
+    results = {"score": grade.score, "output": output, "output_format": "md", "visibility": "visible",
                "execution_time": round(grade.seconds, 3), "tests": tests}
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
 
