@@ -95,7 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write a blank submission with every derivation id")
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    for command in (verify, soak, grade, check, read, template):
+    autograder = commands.add_parser("autograder", help="write a Gradescope autograder zip that grades one upload per container")
+    autograder.add_argument("--rubric", type=Path, required=True, metavar="FILE", help="TOML rubric to grade with, checked now")
+    autograder.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP", help="where to write the zip")
+    autograder.add_argument("--submission-name", metavar="NAME",
+                            help="the file or package folder students upload, such as homework.py (default: the upload's one "
+                                 ".py file, package folder or write-up)")
+    autograder.add_argument("--force", action="store_true", help="overwrite an existing zip")
+    for command in (verify, soak, grade, check, read, template, autograder):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
                                   "module:ATTRIBUTE (default: the one declared default)")
@@ -353,8 +360,23 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _autograder(args: argparse.Namespace, console: Console) -> int:
+    from checks.reports.autograder import AutograderRefused, write_autograder
+
+    try:
+        made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
+                                submission_name=args.submission_name, force=args.force)
+    except AutograderRefused as problem:
+        raise UsageError(str(problem)) from None
+    settings = made.settings
+    console.print(literal(f"wrote {args.output}: gradjudge {settings['gradjudge']} grading {made.assignment} out of "
+                          f"{made.max_score:g}; students upload "
+                          f"{settings['submission_name'] or 'one .py file, package folder or write-up'}"), highlight=False)
+    return 0
+
+
 COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
-            "template": _template}
+            "template": _template, "autograder": _autograder}
 
 
 def _console() -> Console:

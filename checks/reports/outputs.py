@@ -38,11 +38,16 @@ def check_folder_target(target: Path, submissions: list[Path]) -> None:
 
 
 def write_text(target: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `target`, then rename it into place, with the usual permissions."""
+    """Write `text` as UTF-8 to a temporary file beside `target`, then rename it into place."""
+    write_bytes(target, text.encode("utf-8"))
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `target`, then rename it into place, with the usual permissions."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
