@@ -72,8 +72,11 @@ _LOADED: dict[str, Assignment] = {}
 def load(name: str) -> Assignment:
     """The assignment `name` stands for, imported and checked once per process."""
     if name not in _LOADED:
+        from checks.engine.truths import TRUTHS
+
         found = declared(name)
         found.check()
+        TRUTHS.know(found.derivations)
         _LOADED[name] = found
     return _LOADED[name]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -12,20 +13,16 @@ from checks import tags
 from checks.assignment import Derivation
 from checks.engine.cases import Case
 from checks.engine.compare import Comparison, compare
-from checks.engine.oracles import (Evaluated, Witness, as_returned, autograd_truth, evaluate, magnitude,
-                                   numeric_witness, project)
+from checks.engine.oracles import Evaluated, Witness, as_returned, project
 from checks.engine.submission import Submission, call_derivation
 from checks.engine.suggestions import closest
 from checks.engine.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
+from checks.engine.truths import TRUTHS, Truth
 from checks.sandbox.calling import Outcome, Signature
 
 TRUTH_TOLERANCE = CLOSED_FORM[np.dtype(np.float64)]
 """Every answer is judged at the precision of the truth (float64), whatever dtype it comes back in:
 an answer in float32 cannot carry 1e-10 relative, and that is the answer's fault."""
-
-class OracleError(RuntimeError):
-    """The ground truth itself is unusable on a case (never the submission's fault)."""
-
 
 CLOSED_VS_AUTOGRAD = "closed form vs autograd"
 AUTOGRAD_VS_NUMERIC = "autograd vs numeric"
@@ -46,6 +43,8 @@ class CaseResult:
     """The numeric witness in the returned array's shape, when it took the full Jacobian."""
     comparisons: tuple[Comparison, ...] = ()
     outcome: Outcome | None = None
+    witnessed: bool = False
+    """Whether the numeric witness confirmed autograd on this case."""
     probes: int = 0
     discarded: int = 0
     evaluations: int = 0
@@ -108,29 +107,43 @@ class CaseResult:
 
 
 def check_case(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
+    """One case, with the numeric witness."""
+    (result,) = check_cases(entry, [case], submission, witness=lambda case, agrees: True)
+    return result
+
+
+def check_cases(entry: Derivation, cases: list[Case] | tuple[Case, ...], submission: Submission, *,
+                witness: Callable[[Case, bool], bool]) -> list[CaseResult]:
+    """Every case judged against its cached truth; the submission called once for all of them.
+
+    `witness(case, agrees)` says whether the numeric witness confirms autograd on a case.
+    """
     start = time.perf_counter()
-    result = _check(entry, case, submission)
-    return _with(result, seconds=time.perf_counter() - start)
-
-
-def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
     signature = submission.signature(entry.id)
     if signature is None:
-        return CaseResult(entry, case, "not_attempted", frozenset({tags.NOT_ATTEMPTED}))
+        return [CaseResult(entry, case, "not_attempted", frozenset({tags.NOT_ATTEMPTED})) for case in cases]
     if signature.problem:
-        return CaseResult(entry, case, "error", frozenset({tags.BAD_SIGNATURE}), f"{entry.id}: {signature.problem}")
+        return [CaseResult(entry, case, "error", frozenset({tags.BAD_SIGNATURE}), f"{entry.id}: {signature.problem}")
+                for case in cases]
     refused = refusal(entry, signature)
     if refused is not None:
-        return CaseResult(entry, case, "error", frozenset({refused[0]}), refused[1])
-    evaluated = evaluate(case)
-    (outcome,) = call_derivation(submission, entry, [evaluated.arrays])
-    truth_tensor = autograd_truth(entry, evaluated)
-    truth = truth_tensor.detach().numpy()
-    if not np.all(np.isfinite(truth)):
-        raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
-                          "gradjudge can judge, a fault of the case strategies, not of the submission")
+        return [CaseResult(entry, case, "error", frozenset({refused[0]}), refused[1]) for case in cases]
+    evaluations = [TRUTHS.evaluated(case) for case in cases]
+    outcomes = call_derivation(submission, entry, [evaluated.arrays for evaluated in evaluations])
+    called = (time.perf_counter() - start) / len(cases)
+    results = []
+    for case, evaluated, outcome in zip(cases, evaluations, outcomes):
+        begun = time.perf_counter()
+        result = _judge(entry, case, evaluated, outcome, witness)
+        results.append(_with(result, seconds=called + time.perf_counter() - begun))
+    return results
+
+
+def _judge(entry: Derivation, case: Case, evaluated: Evaluated, outcome: Outcome,
+           witness: Callable[[Case, bool], bool]) -> CaseResult:
+    truth = TRUTHS.truth(entry, case)
     base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags,
-                      _with_numpy_hint(outcome.error or ""), truth=truth, outcome=outcome, evaluated=evaluated)
+                      _with_numpy_hint(outcome.error or ""), truth=truth.array, outcome=outcome, evaluated=evaluated)
     if outcome.value is None:
         return base
     closed = outcome.value
@@ -141,30 +154,28 @@ def _check(entry: Derivation, case: Case, submission: Submission) -> CaseResult:
                                 + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
         closed = closed[entry.of]
     base = _with(base, closed=closed, status="failed")
-    if closed.shape != truth.shape:
-        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, evaluated, closed, truth))
+    if closed.shape != truth.array.shape:
+        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, truth, closed))
     if not np.all(np.isfinite(closed)):
         bad = int(np.count_nonzero(~np.isfinite(closed)))
         return _with(base, tags=base.tags | {tags.NONFINITE}, detail=f"returned {bad} NaN or infinite entries")
-    scale = magnitude(entry, evaluated, truth_tensor)
-    comparisons = [compare(closed, truth, tolerance=TRUTH_TOLERANCE, scale=scale, label=CLOSED_VS_AUTOGRAD)]
+    comparisons = [compare(closed, truth.array, tolerance=TRUTH_TOLERANCE, scale=truth.scale, label=CLOSED_VS_AUTOGRAD)]
     if not comparisons[0].passed and closed_form_tolerance(closed.dtype) != TRUTH_TOLERANCE and \
-            compare(closed, truth, tolerance=closed_form_tolerance(closed.dtype), scale=scale, label="").passed:
+            compare(closed, truth.array, tolerance=closed_form_tolerance(closed.dtype), scale=truth.scale, label="").passed:
         note = (f"returned {closed.dtype}, which cannot carry the float64 precision it is judged at; "
                 "it would pass at its own precision")
         base = _with(base, tags=base.tags | {tags.LOW_PRECISION}, detail="\n".join(filter(None, (base.detail, note))))
-    numeric = None
-    witness = None
-    if entry.wrt is not None:
-        witness = numeric_witness(entry, evaluated)
-        comparisons += _numeric_comparisons(entry, witness, truth_tensor, closed, scale)
-        if witness.full:
-            numeric = as_returned(entry, witness, witness.values, truth_tensor).numpy()
+    numeric, witnessed = None, None
+    if entry.wrt is not None and witness(case, comparisons[0].passed):
+        witnessed = TRUTHS.witness(entry, case)
+        comparisons += _numeric_comparisons(entry, witnessed, truth.tensor, closed, truth.scale)
+        if witnessed.full:
+            numeric = as_returned(entry, witnessed, witnessed.values, truth.tensor).numpy()
     status = "passed" if comparisons[0].passed and tags.MUTATES_INPUT not in outcome.tags else "failed"
-    return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric,
-                 probes=0 if witness is None else len(witness.discarded),
-                 discarded=0 if witness is None else int(witness.discarded.sum()),
-                 evaluations=0 if witness is None else witness.evaluations)
+    return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric, witnessed=witnessed is not None,
+                 probes=0 if witnessed is None else len(witnessed.discarded),
+                 discarded=0 if witnessed is None else int(witnessed.discarded.sum()),
+                 evaluations=0 if witnessed is None else witnessed.evaluations)
 
 
 REMOVED_NUMPY = re.compile(r"module 'numpy' has no attribute '(float|int|bool|object|complex|str|long|unicode|NaN|Inf|"
@@ -181,14 +192,14 @@ def _with_numpy_hint(error: str) -> str:
             "bool, ...) or the explicit numpy one (np.float64, np.prod, ...); see the README's Troubleshooting.")
 
 
-def _shape_mismatch(entry: Derivation, evaluated: Evaluated, closed: np.ndarray, truth: np.ndarray) -> str:
+def _shape_mismatch(entry: Derivation, found: Truth, closed: np.ndarray) -> str:
     """What came back instead of the shape due, and whether its values are right once reshaped."""
+    truth = found.array
     got = "a scalar" if closed.ndim == 0 else f"shape {closed.shape}"
     said = f"returned {got}; expected {'a scalar' if truth.ndim == 0 else f'shape {truth.shape}'} = ({', '.join(entry.shape)})"
     if closed.size != truth.size:
         return said
-    scale = magnitude(entry, evaluated, torch.from_numpy(truth))
-    right = compare(closed.reshape(truth.shape), truth, tolerance=TRUTH_TOLERANCE, scale=scale, label="").passed
+    right = compare(closed.reshape(truth.shape), truth, tolerance=TRUTH_TOLERANCE, scale=found.scale, label="").passed
     squeezed = closed.squeeze().shape == truth.squeeze().shape
     how = "squeezed" if squeezed else "reshaped"
     return said + (f"; {how} to {truth.shape}, its values are right" if right else

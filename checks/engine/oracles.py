@@ -106,6 +106,17 @@ class Witness:
     """True when the directions are the scaled basis, so `values` is the whole Jacobian."""
     evaluations: int
 
+    def as_arrays(self) -> dict:
+        """As plain numpy data, to hand to another process."""
+        return {"directions": self.directions.numpy(), "values": self.values.numpy(), "error": self.error.numpy(),
+                "discarded": self.discarded.numpy(), "full": self.full, "evaluations": self.evaluations}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> Witness:
+        return cls(torch.from_numpy(arrays["directions"]), torch.from_numpy(arrays["values"]),
+                   torch.from_numpy(arrays["error"]), torch.from_numpy(arrays["discarded"]), arrays["full"],
+                   arrays["evaluations"])
+
 
 def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFunction | None = None) -> Witness:
     """Central differences of `entry.of` along scaled basis directions or random probes of `entry.wrt`.

@@ -1,4 +1,12 @@
-"""The property: on every case hypothesis draws, a derivation matches autograd, and the witness agrees."""
+"""The property: on every case hypothesis draws, a derivation matches autograd, and the witness agrees.
+
+Under a derandomized profile (grading, CI) the cases an id meets are the same
+for every submission: the stream is drawn once per context (`case_stream`),
+every case of it goes to the submission in one request, and the truths come
+from the shared cache. Only when a case fails does hypothesis run, on the same
+stream, to shrink the failure; without derandomization it runs from the start.
+Which cases the numeric witness confirms is the witness policy's (`witnessing`).
+"""
 from __future__ import annotations
 
 import time
@@ -7,10 +15,13 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.engine.check import CaseResult, check_case
-from checks.assignment import Derivation
+from checks.assignment import Context, Derivation
+from checks.engine import witnessing
+from checks.engine.cases import Case
+from checks.engine.check import CaseResult, check_cases
 from checks.engine.strategies import cases
 from checks.engine.submission import Submission
+from checks.engine.truths import TRUTHS
 
 
 class CheckFailed(AssertionError):
@@ -27,6 +38,8 @@ class PropertyReport:
     entry: Derivation
     examples: int = 0
     failures: int = 0
+    witnessed: int = 0
+    """Cases the numeric witness confirmed autograd on."""
     witness_disagreements: int = 0
     witness_inconclusive: int = 0
     """Cases whose numeric probes were all discarded at kinks: no second witness there."""
@@ -40,6 +53,7 @@ class PropertyReport:
 
     def record(self, result: CaseResult, failed: bool) -> None:
         self.examples += 1
+        self.witnessed += result.witnessed
         self.witness_disagreements += not result.witness_agrees
         self.witness_inconclusive += result.witness_inconclusive
         if failed:
@@ -62,29 +76,39 @@ class PropertyReport:
 
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
-                   stop_at_failure: bool = True, witness_must_agree: bool = True) -> PropertyReport:
-    """Run hypothesis on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
+                   stop_at_failure: bool = True, witness_must_agree: bool = True,
+                   witness: str = witnessing.EVERY) -> PropertyReport:
+    """Run the property on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
 
     A case fails when the closed form does not match autograd, or, with
     `witness_must_agree`, when autograd and numeric differentiation disagree (which
     would be gradjudge's own fault: grading does not hold it against a student).
     With `stop_at_failure=False` every example runs and failures are only counted (the soak).
+    `witness` names the witness policy (`witnessing.POLICIES`).
     """
+    chosen = profile if profile is not None else settings.default
+    start = time.perf_counter()
+    if stop_at_failure and chosen.derandomize and chosen.database is None:
+        report = PropertyReport(entry)
+        results = check_cases(entry, case_stream(entry.context, chosen), submission, witness=witnessing.policy(witness))
+        failed = [_fails(result, witness_must_agree) for result in results]
+        if not any(failed):
+            for result in results:
+                report.record(result, False)
+            report.seconds = time.perf_counter() - start
+            return report
     report = PropertyReport(entry)
+    decide = witnessing.policy(witness)
 
-    @given(data=st.data())
-    def derivation_matches_oracles(data: st.DataObject) -> None:
-        case = data.draw(cases(context=entry.context), label=f"{entry.context.name} case")
-        result = check_case(entry, case, submission)
-        failed = not result.passed or (witness_must_agree and not result.witness_agrees)
+    def visit(case: Case) -> None:
+        (result,) = check_cases(entry, [case], submission, witness=decide)
+        failed = _fails(result, witness_must_agree)
         report.record(result, failed)
         if failed and stop_at_failure:
             report.failure = result
             raise CheckFailed(result)
 
-    derivation_matches_oracles._hypothesis_internal_database_key = f"gradjudge:{submission.label}:{entry.id}".encode()
-    test = profile(derivation_matches_oracles) if profile is not None else derivation_matches_oracles
-    start = time.perf_counter()
+    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}")
     try:
         test()
     except CheckFailed as failure:
@@ -93,3 +117,42 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     finally:
         report.seconds = time.perf_counter() - start
     return report
+
+
+def _fails(result: CaseResult, witness_must_agree: bool) -> bool:
+    return not result.passed or (witness_must_agree and not result.witness_agrees)
+
+
+def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str) -> None:
+    """Compute, for every id, the truths of its stream and the witnesses the policy samples on it: what every
+    submission of a batch meets, computed once before any is graded."""
+    for entry in entries:
+        decide = witnessing.policy(witness)
+        for case in case_stream(entry.context, profile):
+            TRUTHS.truth(entry, case)
+            if entry.wrt is not None and decide(case, True):
+                TRUTHS.witness(entry, case)
+
+
+_STREAMS: dict[tuple[int, str], tuple[Case, ...]] = {}
+
+
+def case_stream(context: Context, profile: settings) -> tuple[Case, ...]:
+    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission."""
+    key = (id(context), repr(profile))
+    if key not in _STREAMS:
+        drawn: list[Case] = []
+        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}")()
+        _STREAMS[key] = tuple(drawn)
+    return _STREAMS[key]
+
+
+def _on_every_case(context: Context, visit, profile: settings, key: str):
+    """A hypothesis test that visits every case it draws for `context`: one source, so one derandomized stream."""
+
+    @given(data=st.data())
+    def derivation_matches_oracles(data: st.DataObject) -> None:
+        visit(data.draw(cases(context=context), label=f"{context.name} case"))
+
+    derivation_matches_oracles._hypothesis_internal_database_key = key.encode()
+    return profile(derivation_matches_oracles)

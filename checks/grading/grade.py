@@ -12,8 +12,10 @@ from pathlib import Path
 
 from checks import tags
 from checks.assignment import Assignment, Derivation
+from checks.engine import witnessing
 from checks.engine.cases import diagnostic_cases
-from checks.engine.check import CaseResult, OracleError
+from checks.engine.check import CaseResult
+from checks.engine.truths import OracleError
 from checks.engine.properties import CheckFailed, check_property
 from checks.grading import counterexamples, diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
@@ -127,7 +129,7 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         return DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
     start = time.perf_counter()
     try:
-        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False)
+        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False, witness=witnessing.SAMPLED)
     except CheckFailed as failure:
         return _failed(entry, assignment, failure, submission, points, time.perf_counter() - start), failure.result
     except Exception as problem:  # the oracles' fault on this id (OracleError, or anything else): contained here
@@ -142,7 +144,7 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         message += (f" On {report.witness_disagreements} case(s) autograd and numeric differentiation disagreed; "
                     "that is gradjudge's problem, not the submission's, and it is judged by autograd.")
     return DerivationGrade(entry.id, "passed", found, 0.0, points, message, None, report.examples,
-                           time.perf_counter() - start), None
+                           time.perf_counter() - start, witnessed=report.witnessed), None
 
 
 def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, submission: Sandboxed, points: float,
@@ -162,7 +164,8 @@ def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, sub
     if result is not minimal:
         shown["minimal"] = counterexample(minimal)
     return DerivationGrade(entry.id, result.status, sorted(found), 0.0, points, "\n".join([result.message, *lines]),
-                           shown, failure.report.examples if failure.report else 0, seconds)
+                           shown, failure.report.examples if failure.report else 0, seconds,
+                           witnessed=failure.report.witnessed if failure.report else 0)
 
 
 def counterexample(result: CaseResult) -> dict:

@@ -28,6 +28,8 @@ class DerivationGrade:
     seconds: float = 0.0
     source: dict | None = None
     """For a graded write-up: the `equation`, `section` and `latex` the id was read from, and the `readings` used."""
+    witnessed: int = 0
+    """Cases on which the numeric witness confirmed autograd (the witness policy's choice, `checks.engine.witnessing`)."""
 
 
 @dataclass

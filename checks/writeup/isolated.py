@@ -45,7 +45,7 @@ def is_writeup(path: Path) -> bool:
 def read_isolated(text: bytes, assignment_name: str, source_name: str) -> ReadResult:
     """Read `text` (the write-up's bytes) in a capped child process."""
     try:
-        done = subprocess.run([sys.executable, "-I", "-m", "checks.writeup.isolated", assignment_name, source_name],
+        done = subprocess.run([sys.executable, "-s", "-m", "checks.writeup.isolated", assignment_name, source_name],
                               input=text, capture_output=True, timeout=SECONDS, preexec_fn=_limit,
                               env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": ":".join(sys.path)})
     except subprocess.TimeoutExpired:

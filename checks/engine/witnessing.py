@@ -1,0 +1,46 @@
+"""Which cases the numeric witness confirms autograd on: the policy, in one place.
+
+The witness checks autograd, not the submission: its verdict on a case is the
+same for every submission that meets it, and it costs far more than the truth
+it confirms. So:
+
+- `every` (`gradjudge verify`, `gradjudge soak`, the test suite): every case;
+- `sampled` (grading): every case where the closed form and autograd disagree,
+  before a failure is reported; the first case of each set of dims; and one in
+  `FRACTION` of the rest, by its place in the stream (so the same cases every
+  run). The JSON says, per id, how many cases were witnessed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checks.engine.cases import Case
+
+EVERY = "every"
+SAMPLED = "sampled"
+FRACTION = 10
+POLICIES = {
+    EVERY: "witness every case",
+    SAMPLED: f"witness every disagreement, the first case of each set of dims, and one in {FRACTION} of the rest",
+}
+
+Policy = Callable[[Case, bool], bool]
+"""`(case, whether the closed form matches autograd) -> witness it?`, asked once per case, in the stream's order."""
+
+
+def policy(name: str) -> Policy:
+    """A fresh policy for one run of the property: it counts the cases it is asked about."""
+    if name not in POLICIES:
+        raise ValueError(f"witness={name!r}, but the policies are {', '.join(POLICIES)}")
+    if name == EVERY:
+        return lambda case, agrees: True
+    seen: set[tuple] = set()
+    asked = [0]
+
+    def sampled(case: Case, agrees: bool) -> bool:
+        first = case.dims not in seen
+        seen.add(case.dims)
+        asked[0] += 1
+        return not agrees or first or (asked[0] - 1) % FRACTION == 0
+
+    return sampled
