@@ -13,8 +13,11 @@ from pathlib import Path
 from checks import assignments, tags
 from checks.assignment import Assignment
 from checks.engine.cases import smallest_case
-from checks.engine.oracles import evaluate, use_one_thread
+from checks.engine import witnessing
 from checks.engine.check import refusal
+from checks.engine.oracles import evaluate, use_one_thread
+from checks.engine.properties import prepare
+from checks.engine.truths import TRUTHS
 from checks.engine.submission import call_derivation
 from checks.engine import profiles
 from checks.grading.discovery import Entry
@@ -68,9 +71,11 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
             grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})))
             on_done(grades[-1])
         return grades
+    prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
+    seed = (assignment_name, TRUTHS.export(assignment.derivations))
     context = multiprocessing.get_context("spawn")
     results: dict[int, SubmissionGrade] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=seed) as pool:
         futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})): index
                    for index, entry in enumerate(entries)}
         for future in as_completed(futures):
@@ -83,6 +88,12 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
                 results[index].name = entries[index].name
             on_done(results[index])
     return [results[index] for index in range(len(entries))]
+
+
+def _start_worker(assignment_name: str, exported: dict) -> None:
+    """A grading process: one thread for torch, and the truths the parent computed for the whole class."""
+    use_one_thread()
+    TRUTHS.install(exported, assignments.load(assignment_name).derivations)
 
 
 def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
@@ -116,8 +127,6 @@ def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolat
             if outcome.tags & tags.FATAL:
                 found[entry.id] = outcome
         return found
-
-
 
 
 def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolation: Isolation,
