@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from checks.assignment import Derivation
+from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
 from checks.engine.oracles import Evaluated, Witness, autograd_truth, evaluate, magnitude, numeric_witness
 
@@ -63,6 +63,7 @@ class Truths:
         self._evaluated = _Bounded(max(1, limit // 10))
         self._truths = _Bounded(limit)
         self._witnesses = _Bounded(limit)
+        self._exact = _Bounded(limit)
         self._gradients: dict[int, tuple[Derivation, ...]] = {}
 
     def know(self, entries: tuple[Derivation, ...]) -> None:
@@ -73,10 +74,24 @@ class Truths:
                 if entry not in found:
                     self._gradients[id(entry.context)] = (*found, entry)
 
-    def evaluated(self, case: Case) -> Evaluated:
-        key = (id(case.context), case.key)
+    def evaluated(self, case: Case, variant: Variant | None = None) -> Evaluated:
+        """The case's values in the true model, or in `variant`'s."""
+        key = (id(case.context), case.key, _name(variant))
         found = self._evaluated.find(key)
-        return found if found is not None else self._evaluated.put(key, evaluate(case))
+        return found if found is not None else self._evaluated.put(key, evaluate(case, variant))
+
+    def exact(self, entry: Derivation, case: Case, variant: Variant | None = None, *, wrt: str | None = None) -> np.ndarray:
+        """`entry`'s exact value on `case` in `variant`'s model, or its gradient at another quantity `wrt`: the
+        bases diagnosis fits an answer to, the same for every submission that fails on the case."""
+        if variant is None and wrt is None:
+            return self.truth(entry, case).array
+        key = (*_key(entry, case), _name(variant), wrt)
+        found = self._exact.find(key)
+        if found is None:
+            found = autograd_truth(entry, self.evaluated(case, variant), wrt=wrt).detach().numpy()
+            found.setflags(write=False)
+            self._exact.put(key, found)
+        return found
 
     def truth(self, entry: Derivation, case: Case) -> Truth:
         """`entry`'s truth on `case`; the other gradient ids of its context it knows come in the same backward pass."""
@@ -124,6 +139,11 @@ class Truths:
 def _key(entry: Derivation, case: Case) -> tuple:
     """An (id, case) of one context object: two assignments may name their ids and contexts alike."""
     return id(entry.context), entry.id, case.key
+
+
+def _name(variant: Variant | None) -> str | None:
+    """A variant's name is unique in its context (a combination's joins its parts' names)."""
+    return None if variant is None else variant.name
 
 
 def _gradients(entries: list[Derivation], evaluated: Evaluated) -> dict[str, torch.Tensor]:

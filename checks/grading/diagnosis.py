@@ -26,8 +26,9 @@ from checks import tags
 from checks.assignment import Assignment, Context, Derivation, Variant
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import CLOSED_VS_AUTOGRAD, CaseResult
-from checks.engine.oracles import Evaluated, autograd_truth, evaluate, magnitude
+from checks.engine.oracles import Evaluated
 from checks.engine.submission import Submission, call_derivation
+from checks.engine.truths import TRUTHS
 from checks.grading import hypotheses
 from checks.sandbox.calling import call
 
@@ -63,14 +64,13 @@ class Basis:
 def observe(entry: Derivation, cases: list[Case], submission: Submission) -> list[Observation]:
     """The submission's arrays next to the truth, on every case where it returned one."""
     observations = []
-    evaluations = [evaluate(case) for case in cases]
+    evaluations = [TRUTHS.evaluated(case) for case in cases]
     outcomes = call_derivation(submission, entry, [evaluated.arrays for evaluated in evaluations])
     for case, evaluated, outcome in zip(cases, evaluations, outcomes):
         value = outcome.value[entry.of] if isinstance(outcome.value, dict) and entry.of in outcome.value else outcome.value
         if isinstance(value, np.ndarray):
-            truth = autograd_truth(entry, evaluated)
-            observations.append(Observation(case, evaluated, truth.numpy(), value.astype(np.float64),
-                                            magnitude(entry, evaluated, truth)))
+            truth = TRUTHS.truth(entry, case)
+            observations.append(Observation(case, evaluated, truth.array, value.astype(np.float64), truth.scale))
     return observations
 
 
@@ -183,11 +183,10 @@ def _bases(entry: Derivation, observations: list[Observation]) -> list[Basis]:
     if entry.kind == "gradient":
         bases += _neighbours(entry, observations)
     if entry.rows_of is not None:
-        rows = Derivation(entry.id, entry.section, entry.context, of=entry.context.loss, wrt=entry.rows_of)
         bases.append(Basis(tags.SUMMED_OVER_WRONG_AXIS,
                            f"the per-sample rows of ∂{entry.of}/∂{entry.rows_of} summed over the feature axis, where "
                            "the batch axis was due",
-                           [autograd_truth(rows, o.evaluated).numpy().sum(axis=1) for o in observations]))
+                           [TRUTHS.exact(entry, o.case, wrt=entry.rows_of).sum(axis=1) for o in observations]))
     return bases
 
 
@@ -195,7 +194,7 @@ def _variant_truths(entry: Derivation, variant: Variant, observations: list[Obse
     """The id's exact value in the variant, on every case; None if it is the truth itself or not finite somewhere."""
     values = []
     for o in observations:
-        value = autograd_truth(entry, evaluate(o.case, variant)).detach().numpy()
+        value = TRUTHS.exact(entry, o.case, variant)
         if not np.all(np.isfinite(value)):
             return None
         values.append(value)
@@ -218,7 +217,7 @@ def _neighbours(entry: Derivation, observations: list[Observation]) -> list[Basi
         meaning = f"∂{entry.of}/∂{name}, the gradient at {name} ({quantity.meaning})"
         found.append(Basis(tags.WRONG_NODE.of(name), f"{meaning}, not at {entry.wrt} "
                                                      f"({context.vocabulary[entry.wrt].meaning})",
-                           [autograd_truth(entry, o.evaluated, wrt=name).numpy() for o in observations]))
+                           [TRUTHS.exact(entry, o.case, wrt=name) for o in observations]))
     return found
 
 
@@ -243,9 +242,8 @@ def _paths(entry: Derivation, observations: list[Observation]) -> list[Finding]:
 
 def _weighted_paths(entry: Derivation, observations: list[Observation], paths: list[Variant],
                     base: Variant | None) -> list[Finding]:
-    truths = [o.truth if base is None else autograd_truth(entry, evaluate(o.case, base)).detach().numpy()
-              for o in observations]
-    contributions = [[truth - autograd_truth(entry, evaluate(o.case, _combined(base, path))).detach().numpy()
+    truths = [o.truth if base is None else TRUTHS.exact(entry, o.case, base) for o in observations]
+    contributions = [[truth - TRUTHS.exact(entry, o.case, _combined(base, path))
                       for path in paths] for o, truth in zip(observations, truths)]
     telling = [index for index in range(len(paths))
                if not all(hypotheses.close(parts[index], 0 * truth, o.scale) or hypotheses.close(parts[index], truth, o.scale)

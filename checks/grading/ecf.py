@@ -23,9 +23,10 @@ from checks.assignment import Assignment, Context, Derivation
 from checks.engine.cases import Case
 from checks.engine.check import TRUTH_TOLERANCE, refusal
 from checks.engine.compare import compare
-from checks.engine.oracles import as_returned, autograd_truth, evaluate, magnitude, numeric_witness
+from checks.engine.oracles import as_returned, numeric_witness
 from checks.engine.submission import Submission, call_derivation
 from checks.engine.tolerances import NUMERIC
+from checks.engine.truths import TRUTHS
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def carried_forward(entry: Derivation, assignment: Assignment, submission: Submi
 
 
 def _on_case(entry: Derivation, forward_ids: list[Derivation], submission: Submission, case: Case) -> Verdict:
-    evaluated = evaluate(case)
+    evaluated = TRUTHS.evaluated(case)
     own = _own_forward(forward_ids, submission, [evaluated.arrays])
     if own is None:
         return Verdict(False, "its forward pass gives no usable output to carry forward")
@@ -85,8 +86,8 @@ def _on_case(entry: Derivation, forward_ids: list[Derivation], submission: Submi
     truth = as_returned(entry, witness, witness.values, torch.from_numpy(closed))
     error = as_returned(entry, witness, witness.error, torch.from_numpy(closed))
     scale = float(np.nanmax(np.abs(truth.numpy()))) if np.isfinite(truth.numpy()).any() else 0.0
-    reference = autograd_truth(entry, evaluated)
-    terms = magnitude(entry, evaluated, reference)
+    reference = TRUTHS.truth(entry, case)
+    reference, terms = reference.tensor, reference.scale
     if float(reference.abs().max()) > TRUTH_TOLERANCE.atol * terms and scale <= NUMERIC.atol * terms:
         return Verdict(False, f"its own forward pass does not depend on {entry.wrt}, so no effort is carried forward")
     comparison = compare(closed, truth.numpy(), tolerance=NUMERIC, scale=scale, slack=error.numpy(),
