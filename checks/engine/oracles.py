@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch.func import jacrev, vmap
+from torch.func import vmap
 
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
@@ -69,6 +69,18 @@ def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
     return Evaluated(case, tensors, arrays, variant)
 
 
+def _jacobian(output: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """`(*output.shape, *w.shape)`: every row of ∂output/∂w, by one batched backward pass over the unit covectors.
+
+    (`torch.func.jacrev` computes the same, but its first call imports half a second of torch's compiler.)
+    """
+    if not output.requires_grad:
+        return output.new_zeros(*output.shape, *w.shape)
+    covectors = torch.eye(output.numel(), dtype=output.dtype).reshape(-1, *output.shape)
+    (rows,) = torch.autograd.grad(output, w, covectors, is_grads_batched=True, allow_unused=True, materialize_grads=True)
+    return rows.reshape(*output.shape, *w.shape)
+
+
 def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None = None) -> torch.Tensor:
     """The entry's true value: a node, a gradient of L, or the picked entries of a Jacobian.
 
@@ -84,10 +96,10 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
     def of(w: torch.Tensor) -> torch.Tensor:
         return model.reenter(values, wrt, w, targets=(entry.of,), overrides=overrides)[entry.of]
 
-    if entry.kind == "jacobian":
-        return torch.einsum(entry.pattern, jacrev(of)(w))
     w.requires_grad_(True)
     output = of(w)
+    if entry.kind == "jacobian":
+        return torch.einsum(entry.pattern, _jacobian(output, w))
     if not output.requires_grad:
         return torch.zeros_like(w)
     (gradient,) = torch.autograd.grad(output, w, allow_unused=True, materialize_grads=True)

@@ -3,9 +3,13 @@
 Under a derandomized profile (grading, CI) the cases an id meets are the same
 for every submission: the stream is drawn once per context (`case_stream`),
 every case of it goes to the submission in one request, and the truths come
-from the shared cache. Only when a case fails does hypothesis run, on the same
-stream, to shrink the failure; without derandomization it runs from the start.
+from the shared cache. When a case fails, the context's smallest case is tried
+(where shrinking would end); only if that one passes does hypothesis run, on
+the same stream, to shrink the failure. Without derandomization it runs from the start.
 Which cases the numeric witness confirms is the witness policy's (`witnessing`).
+When the witness does not decide failures (grading), the cases hypothesis meets
+while it shrinks are not witnessed; the failure it settles on is, before it is
+reported.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from hypothesis import strategies as st
 
 from checks.assignment import Context, Derivation
 from checks.engine import witnessing
-from checks.engine.cases import Case
+from checks.engine.cases import Case, smallest_case
 from checks.engine.check import CaseResult, check_cases
 from checks.engine.strategies import cases
 from checks.engine.submission import Submission
@@ -88,20 +92,24 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     """
     chosen = profile if profile is not None else settings.default
     start = time.perf_counter()
-    if stop_at_failure and chosen.derandomize and chosen.database is None:
-        report = PropertyReport(entry)
-        results = check_cases(entry, case_stream(entry.context, chosen), submission, witness=witnessing.policy(witness))
-        failed = [_fails(result, witness_must_agree) for result in results]
-        if not any(failed):
-            for result in results:
-                report.record(result, False)
-            report.seconds = time.perf_counter() - start
-            return report
-    report = PropertyReport(entry)
     decide = witnessing.policy(witness)
+    in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
+    if stop_at_failure and chosen.derandomize and chosen.database is None:
+        results = check_cases(entry, case_stream(entry.context, chosen), submission, witness=in_flight)
+        report = PropertyReport(entry)
+        for result in results:
+            report.record(result, _fails(result, witness_must_agree))
+        try:
+            if report.failure is None:
+                return report
+            _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight)
+        finally:
+            report.seconds = time.perf_counter() - start
+        decide = witnessing.policy(witness)
+    report = PropertyReport(entry)
 
     def visit(case: Case) -> None:
-        (result,) = check_cases(entry, [case], submission, witness=decide)
+        (result,) = check_cases(entry, [case], submission, witness=in_flight)
         failed = _fails(result, witness_must_agree)
         report.record(result, failed)
         if failed and stop_at_failure:
@@ -112,11 +120,36 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     try:
         test()
     except CheckFailed as failure:
+        if not witness_must_agree:
+            failure.result = report.failure = _witnessed(entry, failure.result, submission)
+            report.witnessed += failure.result.witnessed
         failure.report = report
         raise
     finally:
         report.seconds = time.perf_counter() - start
     return report
+
+
+def _fail_at_smallest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
+                      in_flight: witnessing.Policy) -> None:
+    """Raise `CheckFailed` if the derivation fails on its context's smallest case: the simplest case there is, where
+    hypothesis's shrinking would end, found without running it."""
+    (result,) = check_cases(entry, [smallest_case(entry.context)], submission, witness=in_flight)
+    if not _fails(result, witness_must_agree):
+        return
+    if not witness_must_agree:
+        result = _witnessed(entry, result, submission)
+    report.record(result, True)
+    report.failure = result
+    failure = CheckFailed(result)
+    failure.report = report
+    raise failure
+
+
+def _witnessed(entry: Derivation, result: CaseResult, submission: Submission) -> CaseResult:
+    """A failure judged again with the witness: autograd confirmed before the failure is reported."""
+    (again,) = check_cases(entry, [result.case], submission, witness=lambda case, agrees: True)
+    return again if again.status == result.status else result
 
 
 def _fails(result: CaseResult, witness_must_agree: bool) -> bool:

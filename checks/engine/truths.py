@@ -3,7 +3,7 @@
 A case's values are evaluated once for its context. One backward pass from the
 loss gives the gradient of every gradient id of the context at once (with
 respect to leaves and intermediate nodes alike); each Jacobian id takes its own
-`jacrev`. The numeric witness of an (id, case) is computed once too, when first
+batched backward pass. The numeric witness of an (id, case) is computed once too, when first
 asked for. None of it depends on a submission, so a batch computes it once for
 the whole class: the grading processes are seeded with what the parent computed
 (`export` and `install`). The cache is bounded, least recently used first out,
