@@ -124,6 +124,7 @@ class Verdict:
 
     name: str
     id: str
+    cause: str
     expected: str
     found: str
     matched: bool
@@ -136,7 +137,8 @@ def wrong_verdicts(manifest: corpus.Manifest, graded: dict[Path, Graded]) -> lis
         row = graded[entry.path].rows[entry.id]
         matched = row.status in ("failed", "partial") and set(entry.tags) <= set(row.tags)
         found = ", ".join(row.tags) if row.status in ("failed", "partial") else f"({row.status}) {', '.join(row.tags)}"
-        verdicts.append(Verdict(f"{entry.assignment}/{entry.name}", entry.id, ", ".join(entry.tags), found, matched))
+        verdicts.append(Verdict(f"{entry.assignment}/{entry.name}", entry.id, entry.mistake, ", ".join(entry.tags),
+                                found, matched))
     return verdicts
 
 
@@ -147,14 +149,16 @@ def correct_verdicts(manifest: corpus.Manifest, graded: dict[Path, Graded]) -> l
         rows = graded[entry.path].rows
         wrong = [id for id in entry.ids if rows[id].status != "passed" or explanations(rows[id])]
         found = "none" if not wrong else "; ".join(f"{id}: {rows[id].status} {', '.join(rows[id].tags)}" for id in wrong)
-        verdicts.append(Verdict(f"{entry.assignment}/{entry.name}", f"{len(entry.ids)} ids", "none (correct)", found,
-                                not wrong))
+        verdicts.append(Verdict(f"{entry.assignment}/{entry.name}", f"{len(entry.ids)} ids", entry.style,
+                                "none (correct)", found, not wrong))
     return verdicts
 
 
-def markdown_table(verdicts: list[Verdict]) -> list[str]:
-    lines = ["| submission | id | expected tags | tags found | match |", "| --- | --- | --- | --- | :---: |"]
-    lines += [f"| {v.name} | `{v.id}` | {v.expected} | {v.found} | {'yes' if v.matched else '**no**'} |"
+def markdown_table(verdicts: list[Verdict], cause: str = "expected cause") -> list[str]:
+    """One row per verdict: the submission, the id, the cause in words, the tags expected and found, and the match."""
+    lines = [f"| submission | id | {cause} | expected tags | tags found | match |",
+             "| --- | --- | --- | --- | --- | :---: |"]
+    lines += [f"| {v.name} | `{v.id}` | {v.cause} | {v.expected} | {v.found} | {'yes' if v.matched else '**no**'} |"
               for v in verdicts]
     return lines
 
@@ -228,7 +232,7 @@ def report(manifest: corpus.Manifest, graded: dict[Path, Graded], examples: int,
         f"{isolation.level}; {examples} examples per id.",
         "",
         f"The corpus (`benchmarks/diagnosis_corpus/`) holds {sum(len(f) for f in files.values())} wrong submissions "
-        + ", ".join(f"({len(files[a])} {a})" for a in sorted(files))
+        + "(" + ", ".join(f"{len(files[a])} {a}" for a in sorted(files)) + ")"
         + f" with {len(wrong)} wrong ids, and {len(correct)} correct files in other styles than the reference. "
           "A wrong id is explained when its tags include every tag `expected.toml` gives it, decided from the "
           "mistake itself.",
@@ -241,13 +245,17 @@ def report(manifest: corpus.Manifest, graded: dict[Path, Graded], examples: int,
         f"- **Every hw1 id wrong** ({failed} of {ids} ids wrong, {said} of them explained), assembled from the corpus "
         f"and graded with the shipped rubric on one core: {seconds:.1f} s.",
         "",
+        "### Not explained",
+        "",
+        *(markdown_table([v for v in wrong if not v.matched]) if explained < len(wrong) else ["None."]),
+        "",
         "### Wrong answers",
         "",
         *markdown_table(wrong),
         "",
         "### Correct answers",
         "",
-        *markdown_table(correct),
+        *markdown_table(correct, cause="style"),
     ]
     return lines
 
