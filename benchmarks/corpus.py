@@ -64,6 +64,8 @@ class Correct:
 
 @dataclass(frozen=True)
 class Manifest:
+    """The corpus's wrong ids and correct files, in manifest order."""
+
     wrong: tuple[Wrong, ...]
     correct: tuple[Correct, ...]
 

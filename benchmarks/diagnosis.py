@@ -107,12 +107,12 @@ def grade_corpus(manifest: corpus.Manifest, rubric_path: Path | None, isolation)
     """Every corpus file graded once, with the diagnosis time of each failing id."""
     graded = {}
     rubrics = {}
-    for name, path in manifest.files():
-        assignment = assignments.load(name)
-        if name not in rubrics:
-            rubrics[name] = rubric.load(assignment, rubric_path)
+    for assignment_name, path in manifest.files():
+        assignment = assignments.load(assignment_name)
+        if assignment_name not in rubrics:
+            rubrics[assignment_name] = rubric.load(assignment, rubric_path)
         with timing_diagnosis() as spent:
-            grade = grade_submission(path, assignment, rubrics[name], isolation)
+            grade = grade_submission(path, assignment, rubrics[assignment_name], isolation)
         rows = {row.id: row for row in grade.derivations}
         graded[path] = Graded(rows, {id: seconds for id, seconds in spent.items() if rows[id].status != "passed"})
     return graded
@@ -198,6 +198,7 @@ def time_on_one_core(path: Path, isolation) -> tuple[float, int, int, int]:
 
 
 def _commit() -> str:
+    """The short hash of the checked-out commit, or "unknown"."""
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
@@ -274,6 +275,7 @@ def write_section(lines: list[str], document: Path = DOCUMENT) -> None:
 
 
 def main() -> int:
+    """Grade the corpus, time the every-id-wrong file, print the section (and write it); 0 if the targets are met."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=20, help="hypothesis examples per id (default 20)")
     parser.add_argument("--write", action="store_true", help=f"record the section in {DOCUMENT.relative_to(ROOT)}")
