@@ -96,7 +96,7 @@ def _batch_norm_variants(node: str) -> tuple[Variant, ...]:
         Variant("knob", "no_eps", {node: _batch_norm_as(eps_zero=True)},
                 "the exact gradient of a BatchNorm without eps: eps is left out of the normaliser"),
         Variant("knob", "unbiased_variance", {node: _batch_norm_as(unbiased=True)},
-                "the exact gradient of a BatchNorm that normalises by the unbiased variance (dividing by m - 1), "
+                "exactly that of a BatchNorm that normalises by the unbiased variance (dividing by m - 1), "
                 "where the batch variance divides by m"),
         Variant("knob", "gamma_as_one", {node: _batch_norm_as(gamma_one=True)},
                 "the exact gradient of a BatchNorm without its scale: gamma is taken as 1"),
@@ -111,7 +111,7 @@ def _dropout_variants(node: str) -> tuple[Variant, ...]:
         Variant("knob", "no_rescale", {node: lambda M, x: (M != 0).to(x.dtype) * x},
                 "the exact gradient of a dropout that keeps units without scaling them by 1/(1-p)"),
         Variant("knob", "mask_never_applied", {node: lambda M, x: x * 1.0},
-                "the exact gradient of a model without dropout: the mask is never applied"),
+                "exactly that of a model without dropout: the mask is never applied"),
     )
 
 
@@ -132,6 +132,37 @@ def _softmax_variants(node: str) -> tuple[Variant, ...]:
         Variant("local_derivative", "softmax_jacobian_at_its_input",
                 {node: with_jacobian(lambda y, z: torch.diag_embed(z) - z.unsqueeze(-1) * z.unsqueeze(-2))},
                 "the gradient with softmax's Jacobian evaluated at its input (the logits) instead of its output"),
+        Variant("local_derivative", "softmax_jacobian_square_counted_twice",
+                {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)) - y.unsqueeze(-1) * y.unsqueeze(-2))},
+                "the gradient with softmax's Jacobian taken as diag(y (1 - y)) minus the whole outer product y yᵀ: "
+                "each diagonal entry loses y_a² twice"),
+    )
+
+
+def _batch_norm_derivatives(node: str) -> tuple[Variant, ...]:
+    """BatchNorm's forward pass kept and its derivative swapped: a mistake made in the backward pass alone.
+
+    Inside a network, a knob changes BatchNorm's output and so every value
+    after it; a student who drops gamma or eps only while differentiating still
+    uses the true forward values, which is a local derivative swapped.
+    """
+    def derivative_of(proxy):
+        return lambda z, gamma, beta, eps: surrogate(_batch_norm(z, gamma, beta, eps), proxy(z, gamma, beta, eps))
+
+    return (
+        Variant("local_derivative", "batchnorm_without_eps", {node: derivative_of(_batch_norm_as(eps_zero=True))},
+                "the gradient with BatchNorm differentiated without eps (its forward pass keeps it): eps is left out "
+                "of the normaliser in the backward pass"),
+        Variant("local_derivative", "batchnorm_without_gamma", {node: derivative_of(_batch_norm_as(gamma_one=True))},
+                "the gradient with BatchNorm differentiated as if gamma were 1: its scale is missing in the backward "
+                "pass"),
+        Variant("local_derivative", "batchnorm_unbiased_variance", {node: derivative_of(_batch_norm_as(unbiased=True))},
+                "the gradient with BatchNorm differentiated as if it normalised by the unbiased variance (dividing by "
+                "m - 1), where its forward pass divides by m"),
+        Variant("local_derivative", "batchnorm_normaliser_only",
+                {node: derivative_of(_batch_norm_as(cut=("mean", "variance"), gamma_one=True))},
+                "the gradient with BatchNorm differentiated as a division by a constant sqrt(var + eps) alone: no "
+                "gamma, and neither path through the batch mean or variance"),
     )
 
 
@@ -316,6 +347,16 @@ NET = Context(
         *_batch_norm_variants("H_BN"),
         *_dropout_variants("zDP"),
         *_softmax_variants("yB_hat"),
+        *_batch_norm_derivatives("H_BN"),
+        Variant("local_derivative", "dropout_mask_missing", {"zDP": lambda M, z1A: surrogate(M * z1A, z1A)},
+                "the gradient with dropout's derivative taken as 1: its mask M is left out of the backward pass"),
+        Variant("local_derivative", "dropout_without_rescale",
+                {"zDP": lambda M, z1A: surrogate(M * z1A, (M != 0).to(z1A.dtype) * z1A)},
+                "the gradient with dropout differentiated as its 0/1 keep pattern, without the 1/(1-p) its mask "
+                "carries"),
+        Variant("path", "input_through_task_A", {"H1A": lambda x, theta1A, b1A: F.linear(x.detach(), theta1A, b1A)},
+                "the gradient with the path from x through FC1A cut: only the path through FC1B and BatchNorm is "
+                "followed", subject="the path from x through FC1A into task A"),
         Variant("path", "skip_connection", {"x2B": lambda zBN, yA_hat: zBN + yA_hat.detach()},
                 "the gradient with the skip connection cut: the path from yA_hat through x2B into task B is missing",
                 subject="the path from yA_hat through the skip connection into task B"),

@@ -66,6 +66,13 @@ def bn_dx_without_eps(dy, xhat, gamma, var):
     return gamma / np.sqrt(var) * (dy - dy.mean(axis=0) - xhat * (dy * xhat).mean(axis=0))
 
 
+def bn_dx_statistics_over_features(dy, xhat, gamma, var, eps):
+    """LayerNorm's backward: the chain rule's means taken over each sample's features, not over the batch."""
+    dxhat = dy * gamma
+    centred = dxhat - dxhat.mean(axis=1, keepdims=True) - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)
+    return centred / np.sqrt(var + eps)
+
+
 def dropout_without_rescale(dy, M):
     return (M > 0) * dy
 
@@ -109,6 +116,9 @@ CATALOG: tuple[WrongVariant, ...] = (
                  "BatchNorm normalizes with the biased batch variance (divide by m, not m - 1)."),
     WrongVariant("bn_missing_eps", "bn_dL_dx", bn_dx_without_eps,
                  "The forward pass divides by sqrt(var + eps); the gradient must use the same denominator."),
+    WrongVariant("bn_statistics_over_features", "bn_dL_dx", bn_dx_statistics_over_features,
+                 "BatchNorm's mean and variance are taken over the batch, one feature at a time: over which axis do "
+                 "the chain rule's means run?"),
     WrongVariant("dropout_missing_rescale", "dropout_dL_dx", dropout_without_rescale,
                  "Inverted dropout scales the kept units; that scale is part of the derivative."),
     WrongVariant("softmax_jacobian_diagonal_only", "softmax_jacobian", softmax_jacobian_diagonal_only,

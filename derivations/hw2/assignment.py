@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import Assignment, Axis, Context, Derivation, Node, Quantity, Scalar, absmax
+from checks.assignment import Assignment, Axis, Context, Derivation, Node, Quantity, Scalar, Variant, absmax, surrogate
 from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
@@ -61,6 +61,58 @@ def _upstream_loss(dy, y):
     return (dy * y).sum()
 
 
+def _layer_norm_as(*, cut: tuple[str, ...] = (), eps_zero: bool = False, gamma_one: bool = False,
+                   over_batch: bool = False):
+    """LayerNorm written out (the same values as PyTorch's), with some of its paths cut or one knob turned."""
+    def normalised(x, gamma, beta, eps):
+        axis = 0 if over_batch else -1
+        mean, var = x.mean(axis, keepdim=True), x.var(axis, correction=0, keepdim=True)
+        mean = mean.detach() if "mean" in cut else mean
+        var = var.detach() if "variance" in cut else var
+        xhat = (x - mean) / (var + (0.0 if eps_zero else eps)).sqrt()
+        return xhat + beta if gamma_one else gamma * xhat + beta
+    return normalised
+
+
+def _layer_norm_paths(node: str) -> tuple[Variant, ...]:
+    """LayerNorm's two paths through each row's statistics, cut one at a time."""
+    return (
+        Variant("path", "ln_row_mean", {node: _layer_norm_as(cut=("mean",))},
+                "the exact gradient of a LayerNorm whose row means are held constant: the path through each row's "
+                "mean is missing", subject="the path through each row's mean"),
+        Variant("path", "ln_row_variance", {node: _layer_norm_as(cut=("variance",))},
+                "the exact gradient of a LayerNorm whose row variances are held constant: the path through each row's "
+                "variance is missing", subject="the path through each row's variance"),
+    )
+
+
+def _layer_norm_knobs(node: str) -> tuple[Variant, ...]:
+    """LayerNorm with one setting changed: a different normalization, differentiated exactly."""
+    return (
+        Variant("knob", "ln_no_eps", {node: _layer_norm_as(eps_zero=True)},
+                "the exact gradient of a LayerNorm without eps: eps is left out of the normaliser"),
+        Variant("knob", "ln_gamma_as_one", {node: _layer_norm_as(gamma_one=True)},
+                "the exact gradient of a LayerNorm without its scale: gamma is taken as 1"),
+        Variant("knob", "ln_statistics_over_batch", {node: _layer_norm_as(over_batch=True)},
+                "the exact gradient of a normalization whose mean and variance run over the batch axis, one feature "
+                "at a time (a BatchNorm), where LayerNorm's run over each row's features"),
+    )
+
+
+def _layer_norm_derivatives(node: str) -> tuple[Variant, ...]:
+    """LayerNorm's forward pass kept and its derivative swapped: inside the block, a mistake of the backward pass."""
+    def derivative_of(proxy):
+        return lambda x, gamma, beta, eps: surrogate(_layer_norm(x, gamma, beta, eps), proxy(x, gamma, beta, eps))
+
+    return (
+        Variant("local_derivative", "layernorm_without_gamma", {node: derivative_of(_layer_norm_as(gamma_one=True))},
+                "the gradient with LayerNorm differentiated as if gamma were 1: its scale is missing in the backward "
+                "pass"),
+        Variant("local_derivative", "layernorm_without_eps", {node: derivative_of(_layer_norm_as(eps_zero=True))},
+                "the gradient with LayerNorm differentiated without eps (its forward pass keeps it)"),
+    )
+
+
 def _ln_leaves(rng: np.random.Generator, case) -> dict:
     m, d = case.size["m"], case.size["d"]
     x = _normal(rng, m, 1, std=case.scale) + _normal(rng, m, d, std=case.scale)
@@ -91,6 +143,7 @@ LAYERNORM = Context(
     generate=_ln_leaves,
     edges={"tiny_variance": "a row of variance near 1e-6"},
     length_scales={"x": lambda v: _row_scale(v["x"], v["eps"])},
+    variants=(*_layer_norm_paths("y"), *_layer_norm_knobs("y")),
 )
 
 
@@ -144,6 +197,34 @@ def _block_loss(y, y_target, m):
     return (y - y_target).square().sum() / 2 / m
 
 
+def _attention_softmax_variants(node: str) -> tuple[Variant, ...]:
+    """Each query's softmax with its Jacobian swapped for a common wrong one, its weights unchanged."""
+    def with_jacobian(jacobian):
+        def node_fn(s):
+            a = F.softmax(s, dim=-1)
+            return surrogate(a, torch.einsum("...kl,...l->...k", jacobian(a.detach()), s))
+        return node_fn
+
+    return (
+        Variant("local_derivative", "softmax_jacobian_as_identity",
+                {node: with_jacobian(lambda a: torch.eye(a.shape[-1], dtype=a.dtype).expand(*a.shape, a.shape[-1]))},
+                "the gradient with the attention softmax's Jacobian taken as the identity: ∂L/∂A passed to the scores "
+                "unchanged"),
+        Variant("local_derivative", "softmax_jacobian_diagonal_only",
+                {node: with_jacobian(lambda a: torch.diag_embed(a * (1 - a)))},
+                "the gradient with only the diagonal of each query's softmax Jacobian: each weight moves only with "
+                "its own score"),
+        Variant("local_derivative", "softmax_normaliser_as_constant", {node: with_jacobian(torch.diag_embed)},
+                "the gradient with the attention softmax's normalising sum held constant: each weight's derivative "
+                "is A itself, times its own score's, and nothing comes from the rest of its row"),
+    )
+
+
+def _gelu_cdf(z):
+    """Phi, the standard normal CDF, through erf as the exact GELU is."""
+    return 0.5 * (1 + torch.erf(z / 2**0.5))
+
+
 TRANSFORMER = Context(
     "transformer", "Section 2: a pre-LayerNorm transformer block, its forward pass (2.1) and backward pass (2.2-2.5)",
     axes={"m": 1, "t": 2, "d": 2, "d_ff": 1},
@@ -193,6 +274,38 @@ TRANSFORMER = Context(
         "W1": lambda v: torch.minimum(rms_scale(v["W1"]), 1 / v["r"].abs().sum(-1).max()),
         "S": lambda v: v["S"].new_ones(()),
     },
+    variants=(
+        *_layer_norm_paths("u"),
+        *_layer_norm_derivatives("u"),
+        Variant("knob", "unscaled_scores", {"S": lambda Q, K: torch.matmul(Q, K.transpose(-1, -2))},
+                "exactly that of a block whose scores Q Kᵀ are not divided by sqrt(d)"),
+        Variant("local_derivative", "score_scale_left_out",
+                {"S": lambda Q, K: surrogate(_scores(Q, K), torch.matmul(Q, K.transpose(-1, -2)))},
+                "the gradient with the scores differentiated as Q Kᵀ alone: their 1/sqrt(d) is missing in the "
+                "backward pass"),
+        *_attention_softmax_variants("A"),
+        Variant("local_derivative", "values_through_A",
+                {"Z": lambda A, V: surrogate(torch.matmul(A, V), torch.matmul(A, V.detach())
+                                             + torch.matmul(A.detach().transpose(-1, -2), V))},
+                "the gradient with ∂L/∂V taken as A ∂L/∂Z: the attention weights applied to the values' gradient as "
+                "in the forward pass, queries along the rows, not transposed"),
+        Variant("path", "first_residual", {"r": lambda x, z, w: x.detach() + F.linear(z, w)},
+                "the gradient with the first residual cut: x reaches r only through LayerNorm and the attention",
+                subject="the path from x straight to r (the first residual)"),
+        Variant("local_derivative", "gelu_derivative_as_cdf",
+                {"h": lambda z: surrogate(F.gelu(z), _gelu_cdf(z.detach()) * z)},
+                "the gradient with GELU's derivative taken as Phi(h_in) alone: the factor h_in of h_in Phi(h_in) is "
+                "held constant"),
+        Variant("local_derivative", "gelu_tanh_derivative",
+                {"h": lambda z: surrogate(F.gelu(z), F.gelu(z, approximate="tanh"))},
+                "the gradient with GELU's derivative taken from its tanh approximation, where the block's GELU is the "
+                "exact (erf) one"),
+        Variant("path", "second_residual", {"y": lambda r, h, w, b: r.detach() + F.linear(h, w, b)},
+                "the gradient with the second residual cut: r reaches y only through the MLP",
+                subject="the path from r straight to y (the second residual)"),
+        Variant("knob", "loss_without_mean", {"L": lambda y, y_target, m: _block_loss(y, y_target, m) * m},
+                "the exact gradient of a loss summed over the sequences: the loss's 1/m is missing"),
+    ),
 )
 
 

@@ -1,116 +1,233 @@
-"""Homework 1, student 04."""
+"""Student 04's homework 1, assembled by benchmarks/make_class.py from the diagnosis corpus."""
 import numpy as np
 
 
-def bn_dy_dgamma(xhat):
-    return xhat
+def _column_stats(x, eps):
+    m, d = x.shape
+    mean = np.zeros(d)
+    std = np.zeros(d)
+    for j in range(d):
+        mean[j] = sum(x[i, j] for i in range(m)) / m
+        std[j] = np.sqrt(sum((x[i, j] - mean[j]) ** 2 for i in range(m)) / m + eps)
+    return mean, std
 
 
-def bn_dy_dbeta(xhat):
-    return np.ones_like(xhat)
+def bn_dy_dgamma(x, eps):
+    mean, std = _column_stats(x, eps)
+    m, d = x.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = (x[i, j] - mean[j]) / std[j]
+    return out
 
 
-def bn_dL_dgamma(dy, xhat):
-    return (dy * xhat).sum(axis=0)
+def bn_dy_dbeta(x):
+    m, d = x.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = 1.0
+    return out
 
 
-def bn_dL_dbeta(dy):
-    return dy.sum(axis=0)
+def _bn_backward(dout, x, gamma, eps):
+    """Staged backward of y = gamma * (x - mu) / sqrt(var + eps) + beta, returning dx, dgamma, dbeta."""
+    N = x.shape[0]
+    mu = x.mean(axis=0)
+    xmu = x - mu
+    var = (xmu ** 2).mean(axis=0)
+    sqrtvar = np.sqrt(var + eps)
+    ivar = 1.0 / sqrtvar
+    xhat = xmu * ivar
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dxhat = dout * gamma
+    divar = (dxhat * xmu).sum(axis=0)
+    dxmu1 = dxhat * ivar
+    dsqrtvar = -1.0 / sqrtvar ** 2 * divar
+    dvar = 0.5 / sqrtvar * dsqrtvar
+    dsq = np.ones_like(dout) * dvar / N
+    dxmu2 = 2 * xmu * dsq
+    dmu = -(dxmu1 + dxmu2).sum(axis=0)
+    dx = dxmu1 + dxmu2 + np.ones_like(dout) * dmu / N
+    return dx, dgamma, dbeta
+
+
+def bn_dL_dgamma(dy, x, gamma, eps):
+    return _bn_backward(dy, x, gamma, eps)[1]
+
+
+def bn_dL_dbeta(dy, x, gamma, eps):
+    return _bn_backward(dy, x, gamma, eps)[2]
+
+
+def bn_dL_dx(dy, x, gamma, eps):
+    return _bn_backward(dy, x, gamma, eps)[0]
+
+
+def _kept(M):
+    m, d = M.shape
+    keep = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            keep[i, j] = 1.0 if M[i, j] != 0 else 0.0
+    return keep
 
 
 def dropout_dy_dx(M):
-    return M
+    # a unit that is kept passes through, a dropped one does not
+    return _kept(M)
 
 
 def dropout_dL_dx(dy, M):
-    return M * dy
+    return _kept(M) * dy
 
 
-def softmax_jacobian(y):
-    return np.einsum("ia,ab->iab", y, np.eye(y.shape[1])) - np.einsum("ia,ib->iab", y, y)
+def _softmax_row(row):
+    e = np.exp(row - np.max(row))
+    return e / np.sum(e)
+
+
+def softmax_jacobian(x):
+    m, n = x.shape
+    J = np.zeros((m, n, n))
+    for i in range(m):
+        s = _softmax_row(x[i])
+        for a in range(n):
+            for b in range(n):
+                J[i, a, b] = s[a] * ((1.0 if a == b else 0.0) - s[b])
+    return J
 
 
 def softmax_dL_dx(y, dy):
-    return y * (dy - (y * dy).sum(axis=1, keepdims=True))
+    inner = (y * dy).sum(axis=1, keepdims=True)
+    return y * (dy - inner)
 
 
 def forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A):
-    return (M * np.sin(x @ theta1A.T + b1A)) @ theta2A.T + b2A
+    z1A = np.sin(np.einsum("il,jl->ij", x, theta1A) + b1A)
+    return np.einsum("ij,kj->ik", M * z1A, theta2A) + b2A
 
 
-def forward_yB_hat(x, theta1A, b1A, M, theta2A, b2A, theta1B, b1B, theta2B, b2B):
-    # BatchNorm: subtract the batch mean
-    z1B = x @ theta1B.T + b1B
-    mu = z1B.mean(axis=0)
-    H_BN = z1B - mu + b1B
-    N = (H_BN > 0).astype(float)
-    zBN = N * H_BN
-    yA_hat = forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A)
-    x2B = zBN + yA_hat
-    z2B = x2B @ theta2B.T + b2B
-    e = np.exp(z2B - z2B.max(axis=1, keepdims=True))
-    yB_hat = e / e.sum(axis=1, keepdims=True)
-    return {"yB_hat": yB_hat, "yA_hat": yA_hat, "z1B": z1B, "mu": mu, "H_BN": H_BN, "N": N, "zBN": zBN,
-            "x2B": x2B, "z2B": z2B}
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / np.einsum("ik->i", e)[:, None]
+
+
+def forward_yB_hat(x, theta1A, b1A, M, theta2A, b2A, theta1B, b1B, gamma, beta, theta2B, b2B, eps):
+    z1B = np.einsum("il,jl->ij", x, theta1B) + b1B
+    centred = z1B - np.einsum("ij->j", z1B) / z1B.shape[0]
+    var = np.einsum("ij,ij->j", centred, centred) / z1B.shape[0]
+    H_BN = gamma * centred / np.sqrt(var + eps) + beta
+    x2B = np.maximum(H_BN, 0.0) + forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A)
+    return _softmax(np.einsum("ij,kj->ik", x2B, theta2B) + b2B)
 
 
 def eq01_dL_dyB_hat(yB, yB_hat, m):
-    return yB / (m * yB_hat)
+    return -yB / (m * yB_hat)
+
+
+def _softmax_jac(yB_hat):
+    n = yB_hat.shape[1]
+    return np.einsum("ik,kj->ikj", yB_hat, np.eye(n)) - np.einsum("ik,ij->ikj", yB_hat, yB_hat)
 
 
 def eq02_dyB_hat_dtheta2B(yB_hat, x2B):
-    n = yB_hat.shape[1]
-    jacobian = np.einsum("ik,kj->ikj", yB_hat, np.eye(n)) - np.einsum("ik,ij->ikj", yB_hat, yB_hat)
-    return np.einsum("ikj,il->ikjl", jacobian, x2B)
+    return np.einsum("ikj,il->ikjl", _softmax_jac(yB_hat), x2B)
+
+
+def _dz2B(yB_hat, yB, m):
+    return (yB_hat - yB) / m
 
 
 def eq03_dL_dtheta2B(yB_hat, yB, x2B, m):
-    return (yB_hat - yB).T @ x2B / m
+    return np.einsum("ik,il->kl", _dz2B(yB_hat, yB, m), x2B)
 
 
-def eq03_dL_db2B(yB_hat, yB, m):
-    return (yB_hat - yB).sum(axis=0) / m
+def eq03_dL_db2B(yB_hat, yB):
+    return np.sum(yB_hat - yB, axis=0)
 
 
 def eq04_dL_dx2B(yB_hat, yB, theta2B, m):
+    return np.einsum("ik,kl->il", _dz2B(yB_hat, yB, m), theta2B)
+
+
+def _dL_dH(yB_hat, yB, theta2B, m):
+    # x2B = zBN + yA_hat and zBN = relu(H_BN)
     return (yB_hat - yB) @ theta2B / m
 
 
-def eq05_dL_dz1B(yB_hat, yB, theta2B, m, H_BN):
-    return (1 - 1 / m) / m * ((yB_hat - yB) @ theta2B) * (H_BN > 0)
+def eq05_dL_dz1B(yB_hat, yB, theta2B, m, gamma, xhat, var, eps):
+    g = _dL_dH(yB_hat, yB, theta2B, m) * gamma
+    return (g - g.mean(axis=0) - xhat * (g * xhat).mean(axis=0)) / np.sqrt(var + eps)
 
 
-def eq06_dL_dtheta1B(x, yB_hat, yB, theta2B, m, H_BN):
-    return eq05_dL_dz1B(yB_hat, yB, theta2B, m, H_BN).T @ x
+def _dH_BN(yB_hat, yB, theta2B, m, N):
+    dz2B = (yB_hat - yB) / m
+    dx2B = dz2B @ theta2B
+    return dx2B * N
 
 
-def eq07_dL_db1B(yB_hat, yB, theta2B, m, zBN):
-    return (((yB_hat - yB) @ theta2B) * (zBN > 0)).sum(axis=0) / m
+def eq06_dL_dtheta1B(yB_hat, yB, theta2B, m, N, z1B, gamma, eps, x):
+    dz1B = _bn_backward(_dH_BN(yB_hat, yB, theta2B, m, N), z1B, gamma, eps)[0]
+    return dz1B.T @ x
 
 
-def eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m):
-    return ((yA_hat - yA) + (yB_hat - yB) @ theta2B) / m
+def eq07_dL_db1B(yB_hat, yB, theta2B, m, N, z1B, gamma, eps):
+    dz1B = _bn_backward(_dH_BN(yB_hat, yB, theta2B, m, N), z1B, gamma, eps)[0]
+    return dz1B.sum(axis=0)
+
+
+def _dyA(yA_hat, yA, yB_hat, yB, theta2B, m):
+    return (yA_hat - yA) / m + eq04_dL_dx2B(yB_hat, yB, theta2B, m)
 
 
 def eq08_dL_dtheta2A(yA_hat, yA, yB_hat, yB, theta2B, zDP, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m).T @ zDP
+    return np.einsum("ij,il->jl", _dyA(yA_hat, yA, yB_hat, yB, theta2B, m), zDP)
 
 
-def eq09_dL_db2A(yA_hat, yA, yB_hat, yB, theta2B, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m).sum(axis=0)
+def eq09_dL_db2A(yA_hat, yA, yB_hat, yB, theta2B):
+    delta = (yA_hat - yA) + (yB_hat - yB) @ theta2B
+    return delta.sum(axis=0)
+
+
+def eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m):
+    return _dyA(yA_hat, yA, yB_hat, yB, theta2B, m)
 
 
 def eq11_dL_dzDP(yA_hat, yA, yB_hat, yB, theta2B, theta2A, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m) @ theta2A
+    return np.einsum("ij,jl->il", _dyA(yA_hat, yA, yB_hat, yB, theta2B, m), theta2A)
 
 
 def eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
     return eq11_dL_dzDP(yA_hat, yA, yB_hat, yB, theta2B, theta2A, m) * M
 
 
-def eq13_dL_dtheta1A(x, H1A, yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
-    return (eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m) * np.cos(H1A)).T @ x
+def _dH1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m):
+    return eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m) * np.cos(H1A)
 
 
-def eq14_dL_db1A(H1A, yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
-    return (eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m) * np.cos(H1A)).sum(axis=0)
+def eq13_dL_dtheta1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, x, m):
+    return np.einsum("ij,il->jl", _dH1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m), x)
+
+
+def eq14_dL_db1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m):
+    return np.einsum("ij->j", _dH1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m))
+
+
+def net_dL_dgamma(yB_hat, yB, theta2B, m, N, z1B, gamma, eps):
+    return _bn_backward(_dH_BN(yB_hat, yB, theta2B, m, N), z1B, gamma, eps)[1]
+
+
+def net_dL_dbeta(yB_hat, yB, theta2B, m):
+    return _dL_dH(yB_hat, yB, theta2B, m).sum(axis=0)
+
+
+def net_dL_dx(yB_hat, yB, theta2B, m, N, gamma, xhat, var, eps, theta1B):
+    dH = (yB_hat - yB) @ theta2B / m * N
+    g = dH * gamma
+    std = np.sqrt(var + eps)
+    dz1B = (g - g.mean(axis=0) - xhat * (g * xhat).mean(axis=0)) / std
+    # z1B = x theta1B^T + b1B
+    return dz1B @ theta1B

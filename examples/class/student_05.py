@@ -1,124 +1,218 @@
-"""Homework 1, student 05."""
+"""Student 05's homework 1, assembled by benchmarks/make_class.py from the diagnosis corpus."""
 import numpy as np
 
 
-def bn_dy_dgamma(xhat):
-    return xhat
+def _column_stats(x, eps):
+    m, d = x.shape
+    mean = np.zeros(d)
+    std = np.zeros(d)
+    for j in range(d):
+        mean[j] = sum(x[i, j] for i in range(m)) / m
+        std[j] = np.sqrt(sum((x[i, j] - mean[j]) ** 2 for i in range(m)) / m + eps)
+    return mean, std
 
 
-def bn_dy_dbeta(xhat):
-    return np.ones_like(xhat)
+def bn_dy_dgamma(x, eps):
+    mean, std = _column_stats(x, eps)
+    m, d = x.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = (x[i, j] - mean[j]) / std[j]
+    return out
 
 
-def bn_dL_dgamma(dy, xhat):
-    return (dy * xhat).sum(axis=0)
+def bn_dy_dbeta(x):
+    m, d = x.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = 1.0
+    return out
+
+
+def bn_dL_dgamma(dy, x, eps):
+    xhat = bn_dy_dgamma(x, eps)
+    m, d = dy.shape
+    grad = np.zeros(d)
+    for j in range(d):
+        for i in range(m):
+            grad[j] += dy[i, j] * xhat[i, j]
+    return grad
 
 
 def bn_dL_dbeta(dy):
-    return dy.sum(axis=0)
+    m, d = dy.shape
+    grad = np.zeros(d)
+    for i in range(m):
+        grad += dy[i]
+    return grad
 
 
-def bn_dL_dx(dy, gamma, var, eps):
-    # the mean depends on x, so subtract the mean of dy
-    return gamma / np.sqrt(var + eps) * (dy - dy.mean(axis=0))
+def bn_dL_dx(dy, x, mu, var, gamma, eps, m):
+    std = np.sqrt(var + eps)
+    dxhat = dy * gamma
+    # xhat = (x - mu) / std: x enters directly, and through mu = mean(x)
+    dx_direct = dxhat / std
+    dmu = -np.sum(dxhat / std, axis=0)
+    dx_through_mu = dmu / m
+    return dx_direct + dx_through_mu
 
 
 def dropout_dy_dx(M):
-    return M
+    m, d = M.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = M[i, j]
+    return out
 
 
 def dropout_dL_dx(dy, M):
-    return M * dy
+    m, d = dy.shape
+    out = np.zeros((m, d))
+    for i in range(m):
+        for j in range(d):
+            out[i, j] = dy[i, j] * M[i, j]
+    return out
 
 
-def softmax_jacobian(y):
-    n = y.shape[1]
-    return np.einsum("ia,ab->iab", y * (1 - y), np.eye(n))
+def _softmax_row(row):
+    e = np.exp(row - np.max(row))
+    return e / np.sum(e)
 
 
-def softmax_dL_dx(y, dy):
-    return y * (dy - (y * dy).sum(axis=1, keepdims=True))
+def softmax_jacobian(x):
+    m, n = x.shape
+    J = np.zeros((m, n, n))
+    for i in range(m):
+        s = _softmax_row(x[i])
+        for a in range(n):
+            for b in range(n):
+                J[i, a, b] = s[a] * ((1.0 if a == b else 0.0) - s[b])
+    return J
+
+
+def softmax_dL_dx(x, dy):
+    m, n = x.shape
+    grad = np.zeros((m, n))
+    for i in range(m):
+        s = _softmax_row(x[i])
+        for b in range(n):
+            grad[i, b] = sum(dy[i, a] * s[a] * ((1.0 if a == b else 0.0) - s[b]) for a in range(n))
+    return grad
 
 
 def forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A):
-    return (M * np.sin(x @ theta1A.T + b1A)) @ theta2A.T + b2A
+    z1A = np.sin(np.einsum("il,jl->ij", x, theta1A) + b1A)
+    return np.einsum("ij,kj->ik", M * z1A, theta2A) + b2A
 
 
-def forward_yB_hat(x, theta1A, b1A, M, theta2A, b2A, theta1B, b1B, gamma, beta, eps, theta2B, b2B):
-    z1B = x @ theta1B.T + b1B
-    xhat = (z1B - z1B.mean(axis=0)) / np.sqrt(z1B.var(axis=0) + eps)
-    x2B = np.maximum(gamma * xhat + beta, 0) + forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A)
-    z2B = x2B @ theta2B.T + b2B
-    e = np.exp(z2B - z2B.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / np.einsum("ik->i", e)[:, None]
+
+
+def forward_yB_hat(x, theta1A, b1A, M, theta2A, b2A, theta1B, b1B, gamma, beta, theta2B, b2B, eps):
+    z1B = np.einsum("il,jl->ij", x, theta1B) + b1B
+    centred = z1B - np.einsum("ij->j", z1B) / z1B.shape[0]
+    var = np.einsum("ij,ij->j", centred, centred) / z1B.shape[0]
+    H_BN = gamma * centred / np.sqrt(var + eps) + beta
+    x2B = np.maximum(H_BN, 0.0) + forward_yA_hat(x, theta1A, b1A, M, theta2A, b2A)
+    return _softmax(np.einsum("ij,kj->ik", x2B, theta2B) + b2B)
 
 
 def eq01_dL_dyB_hat(yB, yB_hat, m):
-    return -yB / yB_hat / m
-
-
-def eq02_dyB_hat_dtheta2B(yB_hat, x2B):
-    n = yB_hat.shape[1]
-    jacobian = np.einsum("ik,kj->ikj", yB_hat, np.eye(n)) - np.einsum("ik,ij->ikj", yB_hat, yB_hat)
-    return np.einsum("ikj,il->ikjl", jacobian, x2B)
+    return -yB / (m * yB_hat)
 
 
 def eq03_dL_dtheta2B(yB_hat, yB, x2B, m):
-    return (yB_hat - yB).T @ x2B / m
+    # dL/dtheta2B = (1/m) sum_i x2B_i (yB_hat_i - yB_i)^T
+    grad = np.zeros((x2B.shape[1], yB.shape[1]))
+    for i in range(m):
+        grad += np.outer(x2B[i], yB_hat[i] - yB[i])
+    return grad / m
+
+
+def _dz2B(yB_hat, yB, m):
+    return (yB_hat - yB) / m
 
 
 def eq03_dL_db2B(yB_hat, yB, m):
-    return (yB_hat - yB).sum(axis=0) / m
+    return np.einsum("ik->k", _dz2B(yB_hat, yB, m))
 
 
 def eq04_dL_dx2B(yB_hat, yB, theta2B, m):
-    return (yB_hat - yB) @ theta2B / m
+    return np.einsum("ik,kl->il", _dz2B(yB_hat, yB, m), theta2B)
 
 
-def eq05_dL_dz1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps):
-    g = eq04_dL_dx2B(yB_hat, yB, theta2B, m) * N
-    return gamma / np.sqrt(var + eps) * (g - g.mean(axis=0) - xhat * (g * xhat).mean(axis=0))
+def _dH(yB_hat, yB, theta2B, m, N):
+    # dL/dx2B, then through the ReLU
+    return (yB_hat - yB) @ theta2B / m * N
 
 
-def eq06_dL_dtheta1B(x, yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps):
-    return eq05_dL_dz1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps).T @ x
+def eq05_dL_dz1B(yB_hat, yB, theta2B, m, N, gamma, var, eps):
+    dxhat = _dH(yB_hat, yB, theta2B, m, N) * gamma
+    std = np.sqrt(var + eps)
+    # z1B enters xhat directly and through the batch mean
+    return (dxhat - dxhat.mean(axis=0)) / std
+
+
+def eq06_dL_dtheta1B(x, yB_hat, yB, theta2B, m, N, gamma, var, eps):
+    return eq05_dL_dz1B(yB_hat, yB, theta2B, m, N, gamma, var, eps).T @ x
+
+
+def _dH_2(yB_hat, yB, theta2B, m, N):
+    return eq04_dL_dx2B(yB_hat, yB, theta2B, m) * N
+
+
+def _dz1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps):
+    g = _dH_2(yB_hat, yB, theta2B, m, N) * gamma
+    mean_g = np.einsum("ij->j", g) / m
+    mean_gx = np.einsum("ij,ij->j", g, xhat) / m
+    return (g - mean_g - xhat * mean_gx) / np.sqrt(var + eps)
 
 
 def eq07_dL_db1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps):
-    return eq05_dL_dz1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps).sum(axis=0)
+    return np.einsum("ij->j", _dz1B(yB_hat, yB, theta2B, m, N, xhat, gamma, var, eps))
 
 
-def eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m):
-    return ((yA_hat - yA) + (yB_hat - yB) @ theta2B) / m
+def _dyA(yA_hat, yA, yB_hat, yB, theta2B, m):
+    return (yA_hat - yA) / m + eq04_dL_dx2B(yB_hat, yB, theta2B, m)
 
 
 def eq08_dL_dtheta2A(yA_hat, yA, yB_hat, yB, theta2B, zDP, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m).T @ zDP
+    return np.einsum("ij,il->jl", _dyA(yA_hat, yA, yB_hat, yB, theta2B, m), zDP)
+
+
+def _delta_A(yA_hat, yA, yB_hat, yB, theta2B, m):
+    # dL/dyA_hat: the task-A error plus what comes back through the skip connection
+    return ((yA_hat - yA) + (yB_hat - yB) @ theta2B) / m
 
 
 def eq09_dL_db2A(yA_hat, yA, yB_hat, yB, theta2B, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m).sum(axis=0)
+    return _delta_A(yA_hat, yA, yB_hat, yB, theta2B, m)
+
+
+def eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m):
+    return _dyA(yA_hat, yA, yB_hat, yB, theta2B, m)
 
 
 def eq11_dL_dzDP(yA_hat, yA, yB_hat, yB, theta2B, theta2A, m):
-    return eq10_dL_dyA_hat(yA_hat, yA, yB_hat, yB, theta2B, m) @ theta2A
+    return np.einsum("ij,jl->il", _dyA(yA_hat, yA, yB_hat, yB, theta2B, m), theta2A)
 
 
 def eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
     return eq11_dL_dzDP(yA_hat, yA, yB_hat, yB, theta2B, theta2A, m) * M
 
 
-def eq13_dL_dtheta1A(x, yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
-    return eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m).T @ x
+def _dH1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m):
+    return eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m) * np.cos(H1A)
 
 
-def eq14_dL_db1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m):
-    return eq12_dL_dz1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, m).sum(axis=0)
+def eq13_dL_dtheta1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, x, m):
+    return np.einsum("ij,il->jl", _dH1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m), x)
 
 
-def net_dL_dgamma(yB_hat, yB, theta2B, m, N, xhat):
-    return (eq04_dL_dx2B(yB_hat, yB, theta2B, m) * N * xhat).sum(axis=0)
-
-
-def net_dL_dbeta(yB_hat, yB, theta2B, m, N):
-    return (eq04_dL_dx2B(yB_hat, yB, theta2B, m) * N).sum(axis=0)
+def eq14_dL_db1A(yA_hat, yA, yB_hat, yB, theta2B, theta2A, M, H1A, m):
+    return _delta_A(yA_hat, yA, yB_hat, yB, theta2B, m) @ theta2A * M * np.cos(H1A)
