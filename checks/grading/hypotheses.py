@@ -35,7 +35,11 @@ def _identity(answer, shape, batch):
 
 
 def _transposed(answer, shape, batch):
-    return answer.T if answer.ndim == 2 and answer.T.shape == shape else None
+    """A matrix transposed, or each matrix of a batch-first stack (one per sequence, say) transposed."""
+    if answer.ndim < 2:
+        return None
+    swapped = np.swapaxes(answer, -1, -2)
+    return swapped if swapped.shape == shape else None
 
 
 def _reshaped(answer, shape, batch):
@@ -72,15 +76,17 @@ def close(actual: np.ndarray, expected: np.ndarray, scale: float) -> bool:
 def factors(answers: Sequence[np.ndarray | None], bases: Sequence[np.ndarray], scales: Sequence[float]) -> list[float] | None:
     """Per case, the factor f with answer = f * basis (least squares), if it holds on every case; else None.
 
-    A case whose basis is zero says nothing about the factor unless the answer is
-    not zero there too, which refutes the hypothesis.
+    A case whose basis is zero (or roundoff: within `AGREEMENT` of the scale, as
+    when a normalisation over two entries makes a derivative vanish exactly) says
+    nothing about the factor unless the answer is not zero there too, which
+    refutes the hypothesis.
     """
     found = []
     for answer, basis, scale in zip(answers, bases, scales):
         if answer is None or answer.shape != basis.shape:
             return None
         norm = float(np.sum(basis * basis))
-        if norm == 0:
+        if norm == 0 or np.all(np.abs(basis) <= AGREEMENT * scale):
             if not close(answer, basis, scale):
                 return None
             continue
