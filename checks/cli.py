@@ -380,9 +380,9 @@ COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, 
 
 
 def _console() -> Console:
-    """The terminal's own width, or 120 columns when the output goes to a file or a pipe."""
+    """The terminal's own width (or `COLUMNS`, if set), else 120 columns when the output goes to a file or a pipe."""
     console = Console()
-    return console if console.is_terminal else Console(width=120)
+    return console if console.is_terminal or "COLUMNS" in os.environ else Console(width=120)
 
 
 if __name__ == "__main__":

@@ -81,3 +81,22 @@ def _environment() -> dict:
     import os
 
     return dict(os.environ)
+
+
+def test_the_readme_shows_the_seed_table_as_grading_prints_it(seed_grades):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("prints a table", 1)[1].split("```", 2)[1]
+    rows = {row.id: row for row in seed_grades[0].derivations}
+    shown, tags = {}, {}
+    last = None
+    for line in block.splitlines():
+        words = line.split()
+        if words and words[0] in rows:
+            last = words[0]
+            shown[last] = (words[1], words[2])
+            tags[last] = " ".join(words[3:])
+        elif last is not None and len(line) - len(line.lstrip()) > 30:  # a wrapped tags cell
+            tags[last] += " " + line.strip()
+    assert shown == {id: (row.status, f"{row.score:g}/{row.max_score:g}") for id, row in rows.items()}
+    for id, text in tags.items():
+        assert text.replace(" ", "").replace("\n", "") == ",".join(rows[id].tags), id
