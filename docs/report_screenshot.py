@@ -4,7 +4,7 @@ Run from the repository, with the test extra installed and Chromium at /usr/bin/
 
     python docs/report_screenshot.py
 
-It grades examples/class/ with the shipped rubric (about a minute and a half),
+It grades examples/class/ with the shipped rubric (about half a minute),
 writes the report to a temporary folder, and photographs the top of the page:
 the header, the score histogram, the most common causes and the status chart.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from needs_report import chromium  # noqa: E402
+from needs import chromium  # noqa: E402
 
 from checks import cli  # noqa: E402
 
