@@ -41,8 +41,10 @@ def test_seed_verdicts(seed_grades):
     assert {id for id, row in rows.items() if row.status == "not_attempted"} == NOT_ATTEMPTED
     assert {id: rows[id].status for id in WRONG} == {"forward_yB_hat": "failed", "eq05_dL_dz1B": "failed",
                                                      "eq06_dL_dtheta1B": "failed", "eq07_dL_db1B": "partial"}
-    assert {"known_mistake:seed_eq05"} <= set(rows["eq05_dL_dz1B"].tags)
-    assert {"ecf", "zero_expected", "known_mistake:seed_eq07"} <= set(rows["eq07_dL_db1B"].tags)
+    # (5) is (1 - 1/m)/m (dyB θ2B) ⊙ 1[H_BN > 0], and ∂L/∂H_BN = (1/m)(dyB θ2B) ⊙ 1[H_BN > 0]: (m-1)/m times it.
+    assert {"known_mistake:seed_eq05", "wrong_node:H_BN", "scaled:(m-1)/m"} <= set(rows["eq05_dL_dz1B"].tags)
+    # (7) sums (1/m)(dyB θ2B) ⊙ sgn(zBN) over the batch, with zBN = relu(H_BN): that is ∂L/∂beta.
+    assert {"ecf", "zero_expected", "known_mistake:seed_eq07", "wrong_node:beta"} <= set(rows["eq07_dL_db1B"].tags)
     assert seed_grades[0].score == len(PASSED) + 0.5
 
 
