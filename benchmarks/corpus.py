@@ -26,14 +26,10 @@ MANIFEST = CORPUS / "expected.toml"
 
 
 @dataclass(frozen=True)
-class Wrong:
-    """One wrong id of a corpus file, with the tags its explanation must include and its mistake in words."""
-
+class _CorpusFile:
     assignment: str
     file: str
-    id: str
-    tags: tuple[str, ...]
-    mistake: str
+    """Relative to the corpus folder."""
 
     @property
     def path(self) -> Path:
@@ -45,21 +41,20 @@ class Wrong:
 
 
 @dataclass(frozen=True)
-class Correct:
+class Wrong(_CorpusFile):
+    """One wrong id of a corpus file, with the tags its explanation must include and its mistake in words."""
+
+    id: str
+    tags: tuple[str, ...]
+    mistake: str
+
+
+@dataclass(frozen=True)
+class Correct(_CorpusFile):
     """A correct corpus file, written in another style than the reference, and the ids that must pass unexplained."""
 
-    assignment: str
-    file: str
     style: str
     ids: tuple[str, ...]
-
-    @property
-    def path(self) -> Path:
-        return CORPUS / self.file
-
-    @property
-    def name(self) -> str:
-        return Path(self.file).stem
 
 
 @dataclass(frozen=True)

@@ -133,11 +133,14 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
         valid, expected = checks[key]
         if not valid(value):
             fail(f"grading.{key} = {value!r}, but it must be {expected}")
-    for id, value in table.get("points", {}).items():
+    def known(section: str, id: str) -> None:
         if id not in assignment.by_id:
             close = difflib.get_close_matches(id, assignment.by_id, n=2, cutoff=0.3)
-            fail(f"points.{id} names no derivation of {assignment.name}"
+            fail(f"{section}.{id} names no derivation of {assignment.name}"
                  + (f"; did you mean {' or '.join(close)}?" if close else ""))
+
+    for id, value in table.get("points", {}).items():
+        known("points", id)
         if not (_number(value) and value >= 0):
             fail(f"points.{id} = {value!r}, but points must be a number of at least 0")
     for key, value in table.get("gradescope", {}).items():
@@ -146,10 +149,7 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
         if value not in VISIBILITIES:
             fail(f"gradescope.visibility = {value!r}, but it must be one of {', '.join(VISIBILITIES)}")
     for id, value in table.get("visibility", {}).items():
-        if id not in assignment.by_id:
-            close = difflib.get_close_matches(id, assignment.by_id, n=2, cutoff=0.3)
-            fail(f"visibility.{id} names no derivation of {assignment.name}"
-                 + (f"; did you mean {' or '.join(close)}?" if close else ""))
+        known("visibility", id)
         if value not in VISIBILITIES:
             fail(f"visibility.{id} = {value!r}, but it must be one of {', '.join(VISIBILITIES)}")
 
