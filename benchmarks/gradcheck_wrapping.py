@@ -1,10 +1,10 @@
-"""A closed form as a `torch.autograd.Function`, the way a gradcheck user would wrap it.
+"""A closed form as a `torch.autograd.Function`, the way a gradcheck user would wrap it; and the physical limit.
 
-The forward pass is the project's own PyTorch model (`checks.models.MODELS`),
+The forward pass is the assignment's own PyTorch model (`Context.graph`),
 re-entered at the id's `wrt` tensor; the backward pass is the closed form,
 called on the values that forward pass computed at that very input:
 
-- a block-one loss gradient (context bn, dropout or softmax, `of == "L"`) wraps
+- a block-one loss gradient (context bn, dropout or softmax, `of` the loss) wraps
   the layer, `wrt -> y`, and its backward is the closed form with
   `dy = grad_output`: gradcheck then checks the whole `(y, wrt)` Jacobian;
 - a network loss gradient wraps `wrt -> L` (a scalar) and its backward is
@@ -14,26 +14,34 @@ called on the values that forward pass computed at that very input:
 - a forward value (`wrt is None`) has no backward at all: gradcheck never
   checks forward values, so such an id is not expressible.
 
-Also: the benchmark's case sizes, shared by every method so that all three see
-the same seeds, and counters of forward and backward calls.
+`physical_limit` times the least work any checker of a gradient id must do on
+a case: draw its leaves, one forward pass (with only `wrt` tracked), one VJP
+(autograd) of the loss to `wrt`, and one call of the closed form.
+
+Also: the benchmark's case sizes, shared by every method so that all of them
+see the same seeds, and counters of forward and backward calls.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from checks import assignments
+from checks.assignment import Assignment, Context, Derivation
+from checks.engine.cases import Case
+from checks.engine.oracles import evaluate
+from checks.engine.submission import arguments
 from checks.sandbox.calling import signature_of
-from checks.cases import Case
-from checks.models import MODELS
-from checks.oracles import evaluate
-from checks.registry import Derivation
-from checks.vocabulary import CONTEXTS
 
+ASSIGNMENT = "hw1"
+"""The assignment whose ids and catalog the benchmark runs (its contexts bn, dropout, softmax, net)."""
 BLOCK_ONE = ("bn", "dropout", "softmax")
-P, EPS = 0.5, 1e-5
+SCALARS = {"p": 0.5, "eps": 1e-5}
+"""Each case's scalars: whichever of these its context declares."""
 
 SIZES: dict[str, dict[str, dict[str, int]]] = {
     # every width the same
@@ -47,15 +55,19 @@ SIZES: dict[str, dict[str, dict[str, int]]] = {
 }
 
 
-def make_case(context: str, size: str, seed: int) -> Case:
+def assignment() -> Assignment:
+    return assignments.load(ASSIGNMENT)
+
+
+def make_case(context: Context, size: str, seed: int) -> Case:
     """A fresh Case (its leaves are generated on first use, inside whatever is being timed)."""
-    scalars = {"p": P if context in ("dropout", "net") else None, "eps": EPS if context in ("bn", "net") else None}
-    return Case.of(context, seed=seed, **scalars, **SIZES[size][context])
+    scalars = {scalar.name: SCALARS[scalar.name] for scalar in context.scalars}
+    return Case.of(context, seed=seed, **scalars, **SIZES[size][context.name])
 
 
 def wrt_numel(entry: Derivation, size: str) -> int:
-    dims = SIZES[size][entry.context]
-    return int(np.prod([dims[axis] for axis in CONTEXTS[entry.context][entry.wrt].shape]))
+    dims = SIZES[size][entry.context.name]
+    return int(np.prod([dims[axis] for axis in entry.context.vocabulary[entry.wrt].shape]))
 
 
 class NotExpressible(Exception):
@@ -85,7 +97,7 @@ COUNTS = Counts()
 def output_node(entry: Derivation) -> str:
     if entry.kind == "value":
         raise NotExpressible("n/a (gradcheck checks no forward values)")
-    if entry.kind == "gradient" and entry.context in BLOCK_ONE:
+    if entry.kind == "gradient" and entry.context.name in BLOCK_ONE:
         return "y"
     return entry.of
 
@@ -95,17 +107,15 @@ def backward_of(entry: Derivation, function: Callable) -> Callable[[dict, torch.
     signature = signature_of(function)
     if signature.problem:
         raise NotExpressible(signature.problem)
-    vocabulary = CONTEXTS[entry.context]
-    names = tuple(vocabulary) if signature.takes_all else signature.names
+    vocabulary = entry.context.vocabulary
 
     def closed_form(values: dict, replace: dict | None = None) -> np.ndarray:
-        arrays = {}
-        for name in names:
-            value = (replace or {}).get(name, values[name])
-            arrays[name] = value.detach().numpy().copy() if isinstance(value, torch.Tensor) else value
+        merged = {**values, **(replace or {})}
+        arrays = {name: value.detach().numpy().copy() if isinstance(value, torch.Tensor) else value
+                  for name, value in arguments(entry, signature, merged).items()}
         return np.asarray(function(**arrays), dtype=np.float64)
 
-    if entry.kind == "gradient" and entry.context in BLOCK_ONE:
+    if entry.kind == "gradient" and entry.context.name in BLOCK_ONE:
         def backward(values, grad_output):
             return torch.from_numpy(closed_form(values, {"dy": grad_output.contiguous()}))
     elif entry.kind == "gradient":
@@ -125,14 +135,14 @@ def wrap(entry: Derivation, function: Callable, case: Case) -> tuple[Callable[[t
     """`(f, w)`: f is `Function.apply`, checked by `gradcheck(f, (w,))`."""
     out = output_node(entry)
     backward_values = backward_of(entry, function)
-    model = MODELS[entry.context]
+    graph = entry.context.graph
     values = evaluate(case).tensors
 
     class ClosedForm(torch.autograd.Function):
         @staticmethod
         def forward(ctx, w):
             COUNTS.count_forward()
-            fresh = model.reenter(values, entry.wrt, w)
+            fresh = graph.reenter(values, entry.wrt, w)
             ctx.fresh = fresh
             return fresh[out].clone()
 
@@ -143,3 +153,47 @@ def wrap(entry: Derivation, function: Callable, case: Case) -> tuple[Callable[[t
 
     w = values[entry.wrt].detach().clone().requires_grad_(True)
     return ClosedForm.apply, w
+
+
+# --------------------------------------------------------------------------- the physical limit
+
+PHASES = ("leaves", "forward", "vjp", "closed form")
+
+
+def physical_limit(entry: Derivation, function: Callable, case: Case) -> dict[str, float]:
+    """Seconds of each phase of the least work a check of gradient id `entry` needs on `case`.
+
+    `leaves`: the case's random leaves drawn and turned into tensors; `forward`: one
+    pass through the model, tracking only `wrt` (every node above it is computed
+    without a graph); `vjp`: one `torch.autograd.grad` of the loss to `wrt`;
+    `closed form`: one call of `function` on numpy views of the values it asks for.
+    `case` must be fresh (its leaves not drawn yet), as the checks' cases are.
+    """
+    if entry.kind != "gradient":
+        raise NotExpressible("the physical limit is defined here for loss gradients only")
+    context = entry.context
+    graph = context.graph
+    signature = signature_of(function)
+    begin = time.perf_counter()
+    values: dict[str, object] = {name: torch.from_numpy(np.array(value)) if isinstance(value, np.ndarray) else value
+                                 for name, value in case.leaves.items()}
+    leaves_done = time.perf_counter()
+    with torch.enable_grad():
+        if entry.wrt in values:
+            values[entry.wrt] = values[entry.wrt].requires_grad_(True)
+        for node in graph.nodes:
+            value = node.fn(*(values[name] for name in node.inputs))
+            if node.name == entry.wrt:
+                value = value.detach().requires_grad_(True)
+            values[node.name] = value
+        forward_done = time.perf_counter()
+        (gradient,) = torch.autograd.grad(values[context.loss], values[entry.wrt])
+    vjp_done = time.perf_counter()
+    arrays = {name: value.detach().numpy() if isinstance(value, torch.Tensor) else value
+              for name, value in arguments(entry, signature, values).items()}
+    closed = np.asarray(function(**arrays))
+    end = time.perf_counter()
+    if closed.shape != tuple(gradient.shape):
+        raise ValueError(f"{entry.id}: the closed form returned {closed.shape}, autograd {tuple(gradient.shape)}")
+    return {"leaves": leaves_done - begin, "forward": forward_done - leaves_done, "vjp": vjp_done - forward_done,
+            "closed form": end - vjp_done, "total": end - begin}

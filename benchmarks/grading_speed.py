@@ -1,94 +1,719 @@
-"""How long grading takes: one submission on one core, and a folder of many with some that hang.
+"""How long grading takes, run the way a user runs it: the `gradjudge grade` command, in a subprocess.
 
-    python benchmarks/grading_speed.py                 # 100 submissions, the shipped rubric
-    python benchmarks/grading_speed.py --count 20      # a quicker look
+    python benchmarks/grading_speed.py                          # one submission (3 runs), then 100 and 1,000
+    python benchmarks/grading_speed.py --counts 20 --repeats 1 --no-write     # a quick look
 
-Part 1 grades the example submission and the reference package alone, with one
-job, several times, and prints the median. Part 2 builds a folder of `--count`
-copies of the example: most as they are, a fifth with one derivation that
-loops forever, a tenth with one that calls `os._exit`. It grades the folder with
-`--jobs` processes and prints the wall time next to two yardsticks: the CPU work
-spread over the jobs, and what the timeouts would cost if they were paid one
-after another instead of together.
+Part 1 runs `gradjudge grade examples/seed_submission.py` several times and
+reports the median wall clock, start-up included. Part 2 builds classes of
+`--counts` submissions: copies of the example submission and of the example
+class (examples/class), each with up to two ids swapped for a wrong variant of
+the assignment's catalog, a few with one derivation that hangs, exits or raises,
+and grades each with `gradjudge grade FOLDER --jobs 2 --json out.json`. For every
+run it reports the wall clock and the peak memory of the whole process tree (the
+command, its grading processes and every sandboxed worker), sampled from /proc
+every 0.2 s, and, where the machine lets it make a memory cgroup for the
+command, the kernel's own peak for the group.
+
+It writes its results between the `grading_speed` markers of
+docs/benchmarks.md (nothing outside them), unless --no-write.
 """
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import inspect
+import json
 import os
-import platform
+import pstats
+import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for _path in (str(HERE), str(ROOT)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
-from checks import rubric as rubrics  # noqa: E402
-from checks.grading import grade_many, grade_submission  # noqa: E402
-from checks.oracles import use_one_thread  # noqa: E402
+from checks import assignments  # noqa: E402
+from checks.grading import rubric as rubrics  # noqa: E402
 from checks.sandbox.isolation import choose  # noqa: E402
+from common import (commit, fmt_mb, load_average, machine, markdown_table, now,  # noqa: E402
+                    python_path_environment, require_keywords, where, write_section)
 
+require_keywords(rubrics.load, "assignment", "path")
+
+ASSIGNMENT = "hw1"
 SEED = ROOT / "examples" / "seed_submission.py"
-HANG = "\n\ndef eq09_dL_db2A(yA_hat, yA, yB_hat, yB, theta2B, m):\n    while True:\n        pass\n"
-EXIT = "\n\ndef eq11_dL_dzDP(yA_hat, yA, yB_hat, yB, theta2B, theta2A, m):\n    import os\n    os._exit(1)\n"
+CLASS = ROOT / "examples" / "class"
+SECTION, OLD_SECTION = "grading_speed", "grading"
+TARGET_ONE = 3.0
+"""Seconds for one submission, start-up included."""
+TARGET_CLASS = {100: 60.0, 1000: 600.0}
+"""Seconds for a class of this many submissions on 2 jobs."""
+TARGET_PEAK_MB = 4096
+HANG_EVERY, EXIT_EVERY, RAISE_EVERY = 20, 50, 25
+"""One submission in this many has one derivation that hangs (loops forever), one that calls os._exit, one that
+raises."""
+MISTAKES = (0.4, 0.4, 0.2)
+"""Probability that a submission has 0, 1 or 2 ids swapped for a wrong variant of the catalog."""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=100, help="submissions in the folder (default 100)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs (default: cores)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of part 1 (default 3)")
-    args = parser.parse_args()
-    use_one_thread()
-    rubric = rubrics.load()
-    isolation = choose()
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
-          f"rubric: {rubric.examples} examples per id, timeout {rubric.limits.timeout:g} s per call")
-
-    print("\n1. One submission, all 29 ids, one job")
-    for label, path in (("examples/seed_submission.py", SEED), ("derivations/", ROOT / "derivations")):
-        times = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            grade = grade_submission(path, rubric, isolation)
-            times.append(time.perf_counter() - start)
-        print(f"   {label:30s} median {statistics.median(times):6.1f} s over {args.repeats} runs "
-              f"(min {min(times):.1f}, max {max(times):.1f}); score {grade.score:g} / {grade.max_score:g}")
-
-    print(f"\n2. A folder of {args.count} submissions, {args.jobs} jobs")
-    with tempfile.TemporaryDirectory() as folder:
-        paths = _folder(Path(folder), args.count)
-        hanging = sum("hang" in p.stem for p in paths)
-        exiting = sum("exit" in p.stem for p in paths)
-        start = time.perf_counter()
-        grades = grade_many(paths, rubric, args.jobs, isolation)
-        wall = time.perf_counter() - start
-    work = sum(grade.seconds for grade in grades)
-    timeouts = sum(row.status == "timeout" for grade in grades for row in grade.derivations)
-    crashes = sum("crashed" in row.tags for grade in grades for row in grade.derivations)
-    serial_timeouts = timeouts * rubric.limits.timeout
-    print(f"   {len(grades)} graded: {hanging} with a derivation that hangs, {exiting} with one that exits")
-    print(f"   wall clock                          {wall:7.1f} s")
-    print(f"   grading work / jobs                 {work / args.jobs:7.1f} s  ({work:.1f} s of grading in all)")
-    print(f"   timeouts hit                        {timeouts:7d}    ({crashes} crashes)")
-    print(f"   timeouts paid one after another     {serial_timeouts / args.jobs:7.1f} s  "
-          f"({timeouts} x {rubric.limits.timeout:g} s / {args.jobs} jobs), avoided by the probe")
-    print(f"   slowest timeout                     {rubric.limits.timeout:7.1f} s")
-    print(f"   per submission                      {wall / len(grades):7.2f} s")
+# --------------------------------------------------------------------------- a class of submissions
 
 
-def _folder(folder: Path, count: int) -> list[Path]:
-    source = SEED.read_text()
-    paths = []
+@dataclass
+class Made:
+    paths: list[Path]
+    bases: dict[str, int] = field(default_factory=dict)
+    """Copies of each kind of base file: the seed, an examples/class file, one of those that does not parse."""
+    mistakes: dict[int, int] = field(default_factory=dict)
+    """Submissions with 0, 1 or 2 catalog variants swapped in."""
+    broken: dict[str, int] = field(default_factory=dict)
+    """Submissions with one derivation that hangs, exits or raises."""
+
+    def describe(self) -> str:
+        bases = ", ".join(f"{count} {kind}" for kind, count in self.bases.items())
+        mistakes = ", ".join(f"{self.mistakes.get(k, 0)} with {('none', 'one', 'two')[k]}" for k in (0, 1, 2))
+        broken = ", ".join(f"{kind} in {count}" for kind, count in self.broken.items())
+        return (f"{bases}; catalog mistakes swapped in: {mistakes}; one derivation that {broken}"
+                if broken else f"{bases}; catalog mistakes swapped in: {mistakes}")
+
+
+def catalog_sources() -> dict[str, str]:
+    """Each catalog variant's source as a submission's function named by its id, with the helpers it calls renamed."""
+    found = assignments.load(ASSIGNMENT)
+    module = inspect.getmodule(found.catalog[0].function)
+    tree = ast.parse(inspect.getsource(module))
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    sources = {}
+    for variant in found.catalog:
+        name = variant.function.__name__
+        needed, pending = [], [name]
+        while pending:  # the module's functions it calls, transitively
+            current = pending.pop()
+            if current in needed:
+                continue
+            needed.append(current)
+            pending += [node.id for node in ast.walk(functions[current])
+                        if isinstance(node, ast.Name) and node.id in functions]
+        renamed = {helper: (variant.id if helper == name else f"_catalog_{helper}") for helper in needed}
+        parts = []
+        for helper in reversed(needed):
+            node = _Renamer(renamed).visit(ast.parse(ast.unparse(functions[helper])))
+            parts.append(ast.unparse(node))
+        sources[variant.name] = "\n\n\n".join(parts)
+    return sources
+
+
+class _Renamer(ast.NodeTransformer):
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+
+    def visit_FunctionDef(self, node: ast.FunctionDef):
+        node.name = self.names.get(node.name, node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_Name(self, node: ast.Name):
+        node.id = self.names.get(node.id, node.id)
+        return node
+
+
+def make_class(folder: Path, count: int, seed: int) -> Made:
+    """`count` submissions in `folder`, the same ones for the same `seed` (a smaller class is a prefix of a larger)."""
+    found = assignments.load(ASSIGNMENT)
+    bases = [SEED, *sorted(CLASS.glob("*.py"))]
+    texts = {base: base.read_text() for base in bases}
+    wrong = catalog_sources()
+    variants = list(found.catalog)
+    ids = [entry.id for entry in found.derivations]
+    parses = {base: _parses(text) for base, text in texts.items()}
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = Made([])
     for index in range(count):
-        kind = "hang" if index % 5 == 0 else "exit" if index % 10 == 1 else "plain"
-        path = folder / f"student_{index:03d}_{kind}.py"
-        path.write_text(source + {"hang": HANG, "exit": EXIT, "plain": ""}[kind])
-        paths.append(path)
-    return paths
+        base = bases[index % len(bases)]
+        mistakes = rng.choices((0, 1, 2), weights=MISTAKES)[0]
+        chosen = []
+        for variant in rng.sample(variants, len(variants)):
+            if len(chosen) < mistakes and variant.id not in {v.id for v in chosen}:
+                chosen.append(variant)
+        parts = [texts[base].rstrip(), *(wrong[v.name] for v in chosen)]
+        bad_id = ids[index % len(ids)]
+        broken = None
+        if index % HANG_EVERY == HANG_EVERY // 3:
+            parts.append(f"def {bad_id}(m):\n    while True:\n        pass")
+            broken = "hangs"
+        elif index % EXIT_EVERY == EXIT_EVERY // 4:
+            parts.append(f"def {bad_id}(m):\n    import os\n    os._exit(1)")
+            broken = "exits"
+        elif index % RAISE_EVERY == RAISE_EVERY - 6:
+            parts.append(f"def {bad_id}(m):\n    return 1 / 0")
+            broken = "raises"
+        kind = ("copies of the seed" if base == SEED else "copies of examples/class" if parses[base] else
+                "copies of an examples/class file that does not parse (a load error)")
+        made.bases[kind] = made.bases.get(kind, 0) + 1
+        made.mistakes[len(chosen)] = made.mistakes.get(len(chosen), 0) + 1
+        if broken:
+            made.broken[broken] = made.broken.get(broken, 0) + 1
+        path = folder / f"student_{index:04d}.py"
+        path.write_text("\n\n\n".join(parts) + "\n")
+        made.paths.append(path)
+    return made
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- memory of a process tree
+
+
+@dataclass
+class Memory:
+    peak_rss_mb: float = 0.0
+    """Largest sum of VmRSS over the tree seen in one sample (a process's shared pages counted in each)."""
+    peak_pss_mb: float | None = None
+    """Largest sum of Pss (smaps_rollup) over the tree, sampled when the RSS sum was near its peak; a process
+    whose smaps cannot be read counts with its RSS."""
+    peak_processes: int = 0
+    samples: int = 0
+    cgroup_peak_mb: float | None = None
+    cgroup: str = ""
+    """Which kernel counter gave `cgroup_peak_mb`, or why there is none."""
+
+
+class TreeSampler(threading.Thread):
+    """Every `interval` seconds, the memory of `pid` and all its descendants, from /proc."""
+
+    def __init__(self, pid: int, interval: float, memory: Memory):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.memory = pid, interval, memory
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.sample()
+            self.done.wait(self.interval)
+
+    def sample(self) -> None:
+        tree = descendants(self.pid)
+        if not tree:
+            return
+        rss = {pid: _status_kb(pid, "VmRSS") for pid in tree}
+        total = sum(rss.values()) / 1024
+        memory = self.memory
+        memory.samples += 1
+        memory.peak_processes = max(memory.peak_processes, len(tree))
+        if total >= 0.9 * memory.peak_rss_mb:
+            pss = sum(_pss_kb(pid, rss[pid]) for pid in tree) / 1024
+            memory.peak_pss_mb = max(memory.peak_pss_mb or 0.0, pss)
+        memory.peak_rss_mb = max(memory.peak_rss_mb, total)
+
+
+def descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending += children.get(pid, [])
+    return found
+
+
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _pss_kb(pid: int, fallback: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return fallback
+
+
+class BatchGroup:
+    """A memory cgroup of our own for one command (v2 `memory.peak`, or v1 `memory.max_usage_in_bytes`), where the
+    machine lets us make one below our own group; the grader then makes its workers' groups inside it."""
+
+    def __init__(self):
+        self.folder: Path | None = None
+        self.counter = ""
+        self.why_not = ""
+        name = f"gradjudge-bench-{os.getpid()}-{time.monotonic_ns()}"
+        own = {}
+        try:
+            for line in Path("/proc/self/cgroup").read_text().splitlines():
+                _, controllers, path = line.split(":", 2)
+                own[controllers] = path.lstrip("/")
+        except OSError as exc:
+            self.why_not = f"cannot read /proc/self/cgroup ({exc})"
+            return
+        root = Path("/sys/fs/cgroup")
+        candidates = []
+        parent = root / own.get("", "")
+        if "" in own and (root / "cgroup.controllers").exists() and \
+                "memory" in _read(parent / "cgroup.subtree_control").split():  # as the grader's own groups need
+            candidates.append((parent / name, "memory.peak", "cgroup v2 memory.peak"))
+        if "memory" in own:
+            candidates.append((root / "memory" / own["memory"] / name, "memory.max_usage_in_bytes",
+                               "cgroup v1 memory.max_usage_in_bytes"))
+        for folder, counter, label in candidates:
+            try:
+                folder.mkdir()
+            except OSError as exc:
+                self.why_not = f"cannot make {folder} ({exc.strerror})"
+                continue
+            if (folder / counter).exists() and (folder / "cgroup.procs").exists():
+                self.folder, self.counter, self.label = folder, counter, label
+                return
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+            self.why_not = f"{folder} has no {counter}"
+        self.why_not = self.why_not or "no memory cgroup hierarchy here"
+
+    def wrap(self, command: list[str]) -> list[str]:
+        if self.folder is None:
+            return command
+        return ["/bin/sh", "-c", 'echo $$ > "$1" || exit 125; shift; exec "$@"', "sh",
+                str(self.folder / "cgroup.procs"), *command]
+
+    def peak_mb(self) -> float | None:
+        if self.folder is None:
+            return None
+        try:
+            return int((self.folder / self.counter).read_text().split()[0]) / 2**20
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def remove(self) -> None:
+        if self.folder is None:
+            return
+        for _ in range(100):
+            try:
+                self.folder.rmdir()
+                return
+            except OSError:
+                time.sleep(0.05)
+        print(f"  note: could not remove {self.folder}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- running the command
+
+
+@dataclass
+class Run:
+    wall: float
+    returncode: int
+    memory: Memory
+    grades: dict | None
+    output: str
+    command: list[str] = field(default_factory=list)
+
+
+def gradjudge_command() -> list[str]:
+    """The `gradjudge` console script beside this interpreter (or on PATH), else `python -m checks.cli`: either way
+    importing this checkout's `checks` (PYTHONPATH)."""
+    for candidate in (Path(sys.executable).with_name("gradjudge"), shutil.which("gradjudge")):
+        if candidate and Path(candidate).exists():
+            return [str(candidate)]
+    return [sys.executable, "-m", "checks.cli"]
+
+
+def run_grade(arguments: list[str], json_path: Path, interval: float, use_cgroup: bool) -> Run:
+    command = [*gradjudge_command(), "grade", *arguments, "--assignment", ASSIGNMENT, "--json", str(json_path)]
+    group = BatchGroup() if use_cgroup else None
+    memory = Memory(cgroup="not asked for (--no-cgroup)" if group is None else "")
+    argv = group.wrap(command) if group is not None else command
+    begin = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                               env=python_path_environment())
+    sampler = TreeSampler(process.pid, interval, memory)
+    sampler.start()
+    output = process.communicate()[0]
+    wall = time.perf_counter() - begin
+    sampler.done.set()
+    sampler.join()
+    if group is not None:
+        memory.cgroup_peak_mb = group.peak_mb()
+        memory.cgroup = group.label if group.folder is not None else group.why_not
+        group.remove()
+    grades = json.loads(json_path.read_text()) if json_path.exists() else None
+    return Run(wall, process.returncode, memory, grades, output, command)
+
+
+def summary(grades: dict | None) -> dict:
+    """What a grades file says about a batch: statuses, timeouts, crashes, grading work, where it went."""
+    if not grades:
+        return {}
+    submissions = grades["submissions"]
+    rows = [row for s in submissions for row in s["derivations"]]
+    by_status: dict[str, float] = {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0.0) + row["seconds"]
+    work = sum(s["seconds"] for s in submissions)
+    return {
+        "count": len(submissions),
+        "statuses": {status: sum(s["status"] == status for s in submissions)
+                     for status in sorted({s["status"] for s in submissions})},
+        "scores": [s["score"] for s in submissions],
+        "max_score": max((s["max_score"] for s in submissions), default=0),
+        "timeouts": sum(row["status"] == "timeout" for row in rows),
+        "crashes": sum("crashed" in row["tags"] for row in rows),
+        "work": work,
+        "row_seconds": by_status,
+        "outside_rows": work - sum(by_status.values()),
+        "isolation": sorted({s["isolation"] for s in submissions}),
+    }
+
+
+# --------------------------------------------------------------------------- where one submission's time goes
+
+
+WRAPPERS = ("cli.py", "batch.py:", "(grade_submission)", "(_grade_code)", "grade.py:77(_graded)", "(<dictcomp>)",
+            "(<listcomp>)", "(<genexpr>)", "(<module>)")
+"""Profiled functions that only pass the whole run down: left out of the summary."""
+
+
+def profile_one(path: Path, work: Path) -> dict:
+    """cProfile of the one-submission command, run as `python -m cProfile -m checks.cli grade PATH`."""
+    output = work / "one.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "checks.cli", "grade", str(path),
+               "--assignment", ASSIGNMENT, "--json", str(work / "profiled.json")]
+    begin = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=python_path_environment())
+    wall = time.perf_counter() - begin
+    if done.returncode or not output.exists():
+        return {"error": f"exit {done.returncode}: {done.stderr[-300:]}"}
+    return _summarised(output, wall, f"the one-submission command (`python -m cProfile -m checks.cli grade "
+                                     f"{display(path)}`)")
+
+
+def _summarised(output: Path, wall: float, label: str) -> dict:
+    stats = pstats.Stats(str(output)).stats
+    total = max(ct for (_, _, _, ct, _) in stats.values())
+    rows = sorted(((where(*key), ct) for key, (_, _, _, ct, _) in stats.items()), key=lambda row: -row[1])
+    imports = max((ct for name, ct in rows if "(_find_and_load)" in name), default=0.0)
+    hypothesis = max((ct for name, ct in rows if name.startswith("hypothesis/core.py") and "(run_engine)" in name),
+                     default=0.0)
+    ours = [(name, ct) for name, ct in rows if name.startswith("checks/") and ct >= 0.03 * total
+            and not any(wrapper in name for wrapper in WRAPPERS)]
+    return {"wall": wall, "total": total, "imports": imports, "hypothesis": hypothesis, "ours": ours[:14],
+            "label": label}
+
+
+LATER = """
+import cProfile, sys
+from pathlib import Path
+from checks import assignments
+from checks.engine.oracles import use_one_thread
+from checks.engine.profiles import private_storage
+from checks.grading.grade import grade_submission
+from checks.grading.rubric import load
+from checks.sandbox.isolation import choose
+use_one_thread()
+private_storage()
+assignment = assignments.load(sys.argv[1])
+rubric = load(assignment)
+isolation = choose()
+grade_submission(Path(sys.argv[2]), assignment, rubric, isolation)
+cProfile.run("grade_submission(Path(sys.argv[3]), assignment, rubric, isolation)", sys.argv[4])
+"""
+"""Grade one submission, then profile grading another in the same process: its truths are cached, as in a class."""
+
+
+def profile_later(first: Path, second: Path, work: Path) -> dict:
+    """cProfile of grading `second` in a process that has graded `first`: what one submission of a class costs."""
+    output = work / "later.prof"
+    begin = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", LATER, ASSIGNMENT, str(first), str(second), str(output)],
+                          capture_output=True, text=True, cwd=ROOT, env=python_path_environment())
+    wall = time.perf_counter() - begin
+    if done.returncode or not output.exists():
+        return {"error": f"exit {done.returncode}: {done.stderr[-300:]}"}
+    return _summarised(output, wall, f"grading a class's submission ({second.name}) in a process that has graded "
+                                     f"{display(first)} (its cases' truths cached), through `grade_submission`")
+
+
+def profile_text(found: dict) -> str:
+    if "error" in found:
+        return f"- cProfile failed: {found['error']}"
+    total = found["total"]
+    share = lambda seconds: f"{seconds:.2f} s ({100 * seconds / total:.0f}%)"  # noqa: E731
+    text = (f"- Where the time goes in {found['label']}, from cProfile ({total:.2f} s under cProfile, which inflates "
+            f"Python-level work; {found['wall']:.2f} s of wall clock for the whole profiled process): ")
+    if found["imports"] > 0.01 * total:
+        text += f"imports {share(found['imports'])}; "
+    return (text + f"hypothesis's engine (drawing each context's case stream, and shrinking each failure) "
+            f"{share(found['hypothesis'])}; gradjudge's functions by cumulative time (nested: a caller includes its "
+            "callees): " + "; ".join(f"`{name}` {share(seconds)}" for name, seconds in found["ours"]) + ".")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--counts", type=int, nargs="*", default=[100, 1000], metavar="N",
+                        help="class sizes to grade (default: 100 1000; none: part 1 only)")
+    parser.add_argument("--jobs", type=int, default=2, help="gradjudge grade --jobs for the classes (default 2)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of the one-submission command (default 3)")
+    parser.add_argument("--one", type=Path, default=SEED, help="the one submission (default examples/seed_submission.py)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the mistakes in the generated classes (default 0)")
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between memory samples (default 0.2)")
+    parser.add_argument("--no-cgroup", action="store_true", help="do not put the command in a memory cgroup of its own")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated classes and grades files here")
+    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
+                        help="cProfile the one-submission command, and one class submission graded with its truths "
+                             "cached: each when its target is missed (auto, the default), always, or never")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not write docs/benchmarks.md")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    host, date, head, load_start = machine(), now(), commit(), load_average()
+    isolation = choose()
+    found = assignments.load(ASSIGNMENT)
+    rubric = rubrics.load(found)
+    weak = [] if isolation.strong else ["--allow-weak-isolation"]
+    print(f"grading speed — {date}, commit {head}; {host['cpu']}, {host['ram']} RAM, {host['python']}; "
+          f"load average {load_start:.2f}")
+    print(f"  {isolation.describe()}; rubric: {rubric.examples} examples per id, {rubric.limits.timeout:g} s per call; "
+          f"command: {' '.join(gradjudge_command())}")
+    check_cli()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gradjudge-speed-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"\n1. One submission: gradjudge grade {display(args.one)}, {args.repeats} runs")
+        ones = []
+        for index in range(args.repeats):
+            run = run_grade([str(args.one), *weak], work / f"one_{index}.json", args.interval, not args.no_cgroup)
+            ones.append(run)
+            s = summary(run.grades)
+            print(f"   run {index + 1}: {run.wall:6.2f} s, exit {run.returncode}, score "
+                  f"{s.get('scores', ['?'])[0]} / {s.get('max_score', '?')}, peak memory {describe_memory(run.memory)}")
+            if run.returncode:
+                print(indent(run.output[-2000:]))
+        profiled = None
+        median = statistics.median(run.wall for run in ones) if ones else 0.0
+        if args.profile == "always" or (args.profile == "auto" and median >= TARGET_ONE):
+            profiled = profile_one(args.one, work)
+            print(profile_text(profiled).replace("`", ""))
+        classes = []
+        for count in args.counts:
+            folder = work / f"class_{count}"
+            made = make_class(folder, count, args.seed)
+            print(f"\n2. A class of {count}: {made.describe()}; gradjudge grade {folder.name} --jobs {args.jobs}")
+            run = run_grade([str(folder), "--jobs", str(args.jobs), *weak], work / f"class_{count}.json",
+                            args.interval, not args.no_cgroup)
+            s = summary(run.grades)
+            classes.append((count, made, run, s))
+            print(f"   {run.wall:7.1f} s wall clock ({run.wall / count:.2f} s per submission), exit {run.returncode}; "
+                  f"peak memory {describe_memory(run.memory)}")
+            if s:
+                print(f"   {s['count']} graded ({', '.join(f'{v} {k}' for k, v in s['statuses'].items())}); grading "
+                      f"work {s['work']:.0f} s in all ({s['work'] / args.jobs:.0f} s per job); {s['timeouts']} timeouts, "
+                      f"{s['crashes']} crashes")
+            if run.returncode or not s:
+                print(indent(run.output[-2000:]))
+        later = None
+        missed = any(count in TARGET_CLASS and run.wall >= TARGET_CLASS[count] for count, _, run, _ in classes)
+        if classes and (args.profile == "always" or (args.profile == "auto" and missed)):
+            later = profile_later(args.one, classes[0][1].paths[1], work)
+            print(profile_text(later).replace("`", ""))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    load_end, wall = load_average(), time.monotonic() - started
+    text = report(args, ones, profiled, classes, later, host, date, head, load_start, load_end, wall, isolation, rubric)
+    print("\n" + text)
+    if not args.no_write:
+        write_section(SECTION, text, replacing=OLD_SECTION)
+        print(f"\nwrote docs/benchmarks.md (between the {SECTION} markers)")
+    return 0 if all(r.returncode == 0 for r in ones) and all(r.returncode == 0 for _, _, r, _ in classes) else 1
+
+
+def check_cli() -> None:
+    """The command still takes what this script passes it (fail before any work if not)."""
+    done = subprocess.run([*gradjudge_command(), "grade", "--help"], capture_output=True, text=True, cwd=ROOT,
+                          env=python_path_environment())
+    missing = [option for option in ("--jobs", "--json", "--assignment", "--allow-weak-isolation")
+               if option not in done.stdout]
+    if done.returncode or missing:
+        raise SystemExit(f"gradjudge grade --help (exit {done.returncode}) does not list {', '.join(missing) or '?'}:"
+                         f" port this benchmark\n{done.stdout[-1000:]}{done.stderr[-1000:]}")
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def indent(text: str) -> str:
+    return "\n".join("     | " + line for line in text.splitlines())
+
+
+def describe_memory(memory: Memory) -> str:
+    parts = [f"{fmt_mb(memory.peak_rss_mb)} RSS summed over up to {memory.peak_processes} processes"]
+    if memory.peak_pss_mb is not None:
+        parts.append(f"{fmt_mb(memory.peak_pss_mb)} PSS")
+    if memory.cgroup_peak_mb is not None:
+        parts.append(f"{fmt_mb(memory.cgroup_peak_mb)} cgroup peak")
+    return ", ".join(parts)
+
+
+def peak_for_target(memory: Memory) -> float:
+    """The figure the memory target is judged on: the largest of the three (RSS counts shared pages in every process
+    and the cgroup counts page cache, so this errs high)."""
+    return max(value for value in (memory.peak_rss_mb, memory.peak_pss_mb, memory.cgroup_peak_mb) if value is not None)
+
+
+def by(value: float, target: float) -> str:
+    """How far over its target a value is: a factor, or within 1.5 times the seconds and the share."""
+    if value >= 1.5 * target:
+        return f"a factor of {value / target:.2g}"
+    return f"{value - target:.3g} s ({100 * (value - target) / target:.0f}%)"
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(args, ones: list[Run], profiled: dict | None, classes: list, later: dict | None, host, date, head,
+           load_start, load_end, wall, isolation, rubric) -> str:
+    lines = ["## Grading speed", "",
+             "Generated by `benchmarks/grading_speed.py`; rerun it to refresh this section.", "",
+             "```bash",
+             "python benchmarks/grading_speed.py" + (f" --counts {' '.join(map(str, args.counts))}"
+                                                     if args.counts != [100, 1000] else "")
+             + (f" --jobs {args.jobs}" if args.jobs != 2 else "") + (f" --repeats {args.repeats}" if args.repeats != 3
+                                                                        else ""),
+             "```", "",
+             f"Run on {date}, commit {head}. Machine: {host['cpu']}, {host['ram']} RAM, shared with other work (load "
+             f"average {load_start:.2f} at the start, {load_end:.2f} at the end), {host['python']}, {host['system']}; "
+             f"{isolation.describe()}. Shipped rubric: {rubric.examples} examples per id, a {rubric.limits.timeout:g} s "
+             f"timeout per call. The whole run took {wall / 60:.1f} min.", "",
+             f"Every time is the wall clock of the command `{' '.join(['gradjudge', 'grade', '...'])}` run as a "
+             "subprocess, from its start to its exit: Python's start-up, the imports, discovery, the probe, grading, "
+             "and writing `--json`. Peak memory is that of the whole process tree (the command, its grading processes "
+             f"and every sandboxed worker), sampled from /proc every {args.interval:g} s: the largest sum of VmRSS "
+             "over the tree (each process's shared pages, such as torch's libraries, counted in every process that "
+             "maps them, so it errs high) and the sum of Pss at that moment (shared pages split among the processes "
+             "that share them; a process whose smaps cannot be read counts with its RSS)"
+             + (f"; and the kernel's own peak for a memory cgroup the command ran in ({cgroup_label(ones, classes)}, "
+                "which also counts page cache the batch touched)" if cgroup_label(ones, classes) else "")
+             + ". A spike shorter than the sampling interval can be missed by the sums, not by the cgroup. The "
+               f"memory target ({TARGET_PEAK_MB / 1024:g} GB) is judged on the largest of these figures.", ""]
+    if ones:
+        times = [run.wall for run in ones]
+        first = summary(ones[0].grades)
+        score = f"{first['scores'][0]:g} / {first['max_score']:g}" if first else "—"
+        peak = max(peak_for_target(run.memory) for run in ones)
+        rows = [[f"`gradjudge grade {display(args.one)}`", str(len(ones)), f"{statistics.median(times):.2f} s",
+                 f"{min(times):.2f} s", f"{max(times):.2f} s", score,
+                 describe_memory(max(ones, key=lambda run: peak_for_target(run.memory)).memory),
+                 f"< {TARGET_ONE:g} s: {met(statistics.median(times) < TARGET_ONE)}"]]
+        lines += ["### One submission", "",
+                  markdown_table(["command", "runs", "median wall clock", "min", "max", "score", "peak memory",
+                                  "target"], rows, "lrrrrlll"), ""]
+        if statistics.median(times) >= TARGET_ONE:
+            lines.append(f"- One submission takes {statistics.median(times):.2f} s, missing the {TARGET_ONE:g} s target "
+                         f"by {by(statistics.median(times), TARGET_ONE)}; of it, "
+                         f"grading proper (the JSON's `seconds`) is {first.get('work', 0):.2f} s, so start-up, "
+                         f"imports, discovery and writing take {statistics.median(times) - first.get('work', 0):.2f} s.")
+        if profiled is not None:
+            lines.append(profile_text(profiled))
+        lines.append(f"- Peak memory of one submission: {fmt_mb(peak)}.")
+        lines.append("")
+    if classes:
+        rows = []
+        for count, made, run, s in classes:
+            target = TARGET_CLASS.get(count)
+            wall_target = f"< {target:g} s: {met(run.wall < target)}" if target else "—"
+            rows.append([f"{count:,}", f"{run.wall:,.1f} s", f"{run.wall / count:.2f} s",
+                         f"{s['work']:,.0f} s ({s['work'] / args.jobs:,.0f} s per job)" if s else "—",
+                         ", ".join(f"{v} {k}" for k, v in s["statuses"].items()) if s else f"exit {run.returncode}",
+                         f"{s['timeouts']} / {s['crashes']}" if s else "—",
+                         describe_memory(run.memory), wall_target,
+                         f"< {TARGET_PEAK_MB / 1024:g} GB: {met(peak_for_target(run.memory) < TARGET_PEAK_MB)}"])
+        lines += [f"### A class on {args.jobs} jobs", "",
+                  markdown_table(["submissions", "wall clock", "per submission", "grading work (sum of the grades' "
+                                  "seconds)", "grades", "timeouts / crashes", "peak memory", "time target",
+                                  "memory target"], rows, "rrrrlllll"), ""]
+        count, made, run, s = classes[-1]
+        lines.append(f"- The class of {count:,}: {made.describe()}. The mistakes are the assignment's catalog variants (`derivations/hw1/catalog.py`), each "
+                       "renamed to its id and appended, so it replaces the base file's function; a hanging derivation "
+                       "loops forever, an exiting one calls `os._exit(1)`, a raising one divides by zero. The "
+                       f"same seed (`--seed {args.seed}`) gives the same class, and a smaller class is the first "
+                       "submissions of a larger one.")
+        for count, made, run, s in classes:
+            if not s:
+                lines.append(f"- The class of {count:,} did not produce a grades file (exit {run.returncode}).")
+                continue
+            outside = run.wall - s["work"] / args.jobs
+            rows_seconds = ", ".join(f"{status} {seconds:,.0f} s" for status, seconds in
+                                     sorted(s["row_seconds"].items(), key=lambda item: -item[1]))
+            text = (f"- Where the {count:,} submissions' time goes: {s['work']:,.0f} s of grading work (per id, by the "
+                    f"status it got: {rows_seconds}; {s['outside_rows']:,.0f} s outside the ids: starting each "
+                    f"sandbox, error carried forward, the numeric policy), {s['work'] / args.jobs:,.0f} s of it per "
+                    f"job, and {outside:,.0f} s of wall clock beyond that: start-up, the probe of every submission, "
+                    "the class's truths and sampled witnesses computed once in the parent, starting the grading "
+                    "processes and waiting on the last ones.")
+            target = TARGET_CLASS.get(count)
+            if target and run.wall >= target:
+                text += (f" The target of {target:g} s is missed by {by(run.wall, target)}: on {args.jobs} jobs it "
+                         f"leaves {target * args.jobs / count:.2g} s of a job's time per submission, and the grading "
+                         f"work alone is {s['work'] / count:.2f} s per submission, plus "
+                         f"{outside * args.jobs / count:.2f} s of the rest.")
+            lines.append(text)
+        if later is not None:
+            lines.append(profile_text(later))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cgroup_label(ones: list[Run], classes: list) -> str:
+    labels = {run.memory.cgroup for run in [*ones, *(c[2] for c in classes)] if run.memory.cgroup_peak_mb is not None}
+    return ", ".join(sorted(labels))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
