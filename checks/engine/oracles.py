@@ -6,6 +6,7 @@ any closed form.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,10 +60,43 @@ class Evaluated:
 
 
 def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
-    leaves = {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
+    """The case's values, in the true model or in `variant`'s."""
     with torch.no_grad():
-        tensors = case.context.graph.evaluate(leaves, dict(variant.replaces) if variant is not None else None)
-    arrays = {name: v.numpy().copy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
+        tensors = case.context.graph.evaluate(_leaves(case), dict(variant.replaces) if variant is not None else None)
+    return _evaluated(case, tensors, variant)
+
+
+def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated, list[torch.Tensor]]:
+    """The case's values and ∂L/∂w for each of `wrts` (leaves or nodes): one forward pass, one backward pass."""
+    context = case.context
+    leaves = {name: tracked(value) for name, value in _leaves(case).items()}
+    with torch.enable_grad():
+        values = context.graph.evaluate(leaves)
+        loss = values[context.loss]
+        if loss.requires_grad:
+            gradients = list(torch.autograd.grad(loss, [values[w] for w in wrts], allow_unused=True,
+                                                 materialize_grads=True))
+        else:
+            gradients = [torch.zeros_like(values[w]) for w in wrts]
+    tensors = {name: value.detach() if isinstance(value, torch.Tensor) else value for name, value in values.items()}
+    return _evaluated(case, tensors, None), gradients
+
+
+def tracked(value: Value) -> Value:
+    """A float tensor as a fresh leaf that autograd follows; anything else as it is."""
+    if isinstance(value, torch.Tensor) and value.dtype.is_floating_point:
+        return value.detach().clone().requires_grad_(True)
+    return value
+
+
+def _leaves(case: Case) -> dict[str, Value]:
+    return {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
+
+
+def _evaluated(case: Case, tensors: dict[str, Value], variant: Variant | None) -> Evaluated:
+    """The values as tensors, and as read-only numpy views of them for the closed forms (nothing writes a tensor
+    once evaluated; a submission gets its own copies through its sandbox)."""
+    arrays = {name: v.numpy() if isinstance(v, torch.Tensor) else v for name, v in tensors.items()}
     for value in arrays.values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)

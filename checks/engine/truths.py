@@ -19,7 +19,8 @@ import torch
 
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.oracles import Evaluated, Witness, autograd_truth, evaluate, magnitude, numeric_witness
+from checks.engine.oracles import (Evaluated, Witness, autograd_truth, evaluate, evaluate_with_gradients, magnitude,
+                                   numeric_witness, tracked)
 
 LIMIT = 20_000
 """Truths kept per process (and as many witnesses; a tenth as many evaluated cases): far more than a
@@ -75,10 +76,18 @@ class Truths:
                     self._gradients[id(entry.context)] = (*found, entry)
 
     def evaluated(self, case: Case, variant: Variant | None = None) -> Evaluated:
-        """The case's values in the true model, or in `variant`'s."""
+        """The case's values in the true model, or in `variant`'s. In the true model, the one forward pass also
+        gives, by one backward pass, the truth of every gradient id of the context it knows."""
         key = (id(case.context), case.key, _name(variant))
         found = self._evaluated.find(key)
-        return found if found is not None else self._evaluated.put(key, evaluate(case, variant))
+        if found is not None:
+            return found
+        gradients = self._gradients.get(id(case.context), ()) if variant is None else ()
+        if not gradients:
+            return self._evaluated.put(key, evaluate(case, variant))
+        found, computed = evaluate_with_gradients(case, [entry.wrt for entry in gradients])
+        self._keep(case, found, dict(zip(gradients, computed)))
+        return self._evaluated.put(key, found)
 
     def exact(self, entry: Derivation, case: Case, variant: Variant | None = None, *, wrt: str | None = None) -> np.ndarray:
         """`entry`'s exact value on `case` in `variant`'s model, or its gradient at another quantity `wrt`: the
@@ -99,21 +108,28 @@ class Truths:
         if found is not None:
             return found
         evaluated = self.evaluated(case)
-        gradients = [entry, *(other for other in self._gradients.get(id(entry.context), ()) if other.id != entry.id)]
+        found = self._truths.find(_key(entry, case))
+        if found is not None:
+            return found
         if entry.kind == "gradient":
-            computed = _gradients(gradients, evaluated)
+            others = [other for other in self._gradients.get(id(entry.context), ()) if other.id != entry.id]
+            computed = _gradients([entry, *others], evaluated)
         else:
-            computed = {entry.id: autograd_truth(entry, evaluated)}
-        for name, tensor in computed.items():
-            other = entry if name == entry.id else next(s for s in gradients if s.id == name)
-            array = tensor.detach().numpy()
-            if not np.all(np.isfinite(array)):
-                if name != entry.id:
-                    continue
-                raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
-                                  "gradjudge can judge, a fault of the case strategies, not of the submission")
-            self._truths.put(_key(other, case), Truth(array, tensor.detach(), magnitude(other, evaluated, tensor.detach())))
-        return self._truths[_key(entry, case)]
+            computed = {entry: autograd_truth(entry, evaluated)}
+        self._keep(case, evaluated, computed)
+        found = self._truths.find(_key(entry, case))
+        if found is None:
+            raise OracleError(f"{entry.id}: autograd gives non-finite values on {case!r}; that case is outside what "
+                              "gradjudge can judge, a fault of the case strategies, not of the submission")
+        return found
+
+    def _keep(self, case: Case, evaluated: Evaluated, computed: dict[Derivation, torch.Tensor]) -> None:
+        """Cache each finite truth (a non-finite one is refused when it is asked for)."""
+        for entry, tensor in computed.items():
+            tensor = tensor.detach()
+            array = tensor.numpy()
+            if np.all(np.isfinite(array)):
+                self._truths.put(_key(entry, case), Truth(array, tensor, magnitude(entry, evaluated, tensor)))
 
     def witness(self, entry: Derivation, case: Case) -> Witness:
         found = self._witnesses.find(_key(entry, case))
@@ -146,24 +162,18 @@ def _name(variant: Variant | None) -> str | None:
     return None if variant is None else variant.name
 
 
-def _gradients(entries: list[Derivation], evaluated: Evaluated) -> dict[str, torch.Tensor]:
+def _gradients(entries: list[Derivation], evaluated: Evaluated) -> dict[Derivation, torch.Tensor]:
     """∂L/∂(wrt) for every entry, by one backward pass through the context evaluated with gradients on."""
     context = entries[0].context
-    leaves = {name: _tracked(evaluated.tensors[name]) for name in context.leaf_names}
+    leaves = {name: tracked(evaluated.tensors[name]) for name in context.leaf_names}
     with torch.enable_grad():
         values = context.graph.evaluate(leaves)
         wanted = [values[entry.wrt] for entry in entries]
         loss = values[context.loss]
         if not loss.requires_grad:
-            return {entry.id: torch.zeros_like(values[entry.wrt]) for entry in entries}
+            return {entry: torch.zeros_like(values[entry.wrt]) for entry in entries}
         found = torch.autograd.grad(loss, wanted, allow_unused=True, materialize_grads=True)
-    return {entry.id: gradient for entry, gradient in zip(entries, found)}
-
-
-def _tracked(value):
-    if isinstance(value, torch.Tensor) and value.dtype.is_floating_point:
-        return value.detach().clone().requires_grad_(True)
-    return value
+    return dict(zip(entries, found))
 
 
 TRUTHS = Truths()
