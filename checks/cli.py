@@ -17,12 +17,11 @@ from checks import assignments
 from checks.engine import profiles
 from checks.reports.text import literal
 from checks.sandbox.files import display
+from checks.sandbox.isolation import CHOICES as ISOLATION_CHOICES
 
 if TYPE_CHECKING:
     from checks.assignment import Assignment
     from checks.grading.grades import SubmissionGrade
-
-ISOLATION_CHOICES = ("auto", "namespaces", "process")
 
 
 class UsageError(Exception):

@@ -1,7 +1,11 @@
 """Shared helpers for the harness's own tests: the shipped assignments, small cases, catalog variants, junit outcomes."""
+from pathlib import Path
+
 from checks import assignments
 from checks.engine.cases import Case
 from checks.engine.submission import Overlay, reference
+from checks.grading import rubric
+from checks.grading.rubric import Rubric
 
 HW1 = assignments.load("hw1")
 HW2 = assignments.load("hw2")
@@ -9,6 +13,13 @@ ASSIGNMENTS = [assignments.load(name) for name in sorted(assignments.known())]
 """Every assignment installed: a check about the engine runs over all of their declarations."""
 ENTRIES = [entry for assignment in ASSIGNMENTS for entry in assignment.derivations]
 ENTRY_IDS = [f"{assignment.name}.{entry.id}" for assignment in ASSIGNMENTS for entry in assignment.derivations]
+
+
+def quick_rubric(folder: Path, assignment=HW1) -> Rubric:
+    """Ten examples per id, a 2 s timeout and 512 MiB per worker: grading a submission takes a few seconds."""
+    path = folder / "quick.toml"
+    path.write_text("[grading]\nexamples = 10\ntimeout_seconds = 2.0\nmemory_mb = 512\n")
+    return rubric.load(assignment, path)
 
 
 def small_case(context: str, assignment=HW1, **changes) -> Case:

@@ -3,9 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HW1
+from helpers import HW1, quick_rubric
 
-from checks.grading import rubric
 from checks.grading.grade import grade_submission
 from checks.sandbox.isolation import choose
 
@@ -14,10 +13,7 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
-    """A rubric with a small example budget and a short timeout, to keep the suite fast."""
-    path = tmp_path_factory.mktemp("rubric") / "quick.toml"
-    path.write_text("[grading]\nexamples = 10\ntimeout_seconds = 2.0\nmemory_mb = 512\n")
-    return rubric.load(HW1, path)
+    return quick_rubric(tmp_path_factory.mktemp("rubric"))
 
 
 @pytest.fixture(scope="module")

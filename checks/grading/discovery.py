@@ -26,8 +26,8 @@ from pathlib import Path
 
 from checks.sandbox.files import Refused, collect, display
 from checks.sandbox.source_scan import scan
+from checks.writeup.isolated import SUFFIXES as WRITEUP_SUFFIXES
 
-WRITEUPS = (".md", ".markdown", ".tex")
 TEXT = ".txt"
 MATH = re.compile(r"\$[^$\n]+\$|\\\[|\\begin\{|\$\$")
 """A `.txt` file is a write-up when its text has math in Markdown or LaTeX form."""
@@ -74,7 +74,7 @@ def discover(paths: list[str | Path], ids: frozenset[str]) -> Found:
             if len(entries) == before:
                 raise NothingToGrade(f"{display(given)}: a folder with no submission in it (no .py file, write-up, "
                                      "package or student's folder)")
-        elif _is_folder(given) or given.suffix.lower() in (".py", TEXT, *WRITEUPS) or os.path.islink(given):
+        elif _is_folder(given) or given.suffix.lower() in (".py", *WRITEUP_SUFFIXES) or os.path.islink(given):
             entries.append(Entry(given, display(given)))
         else:
             raise NothingToGrade(f"{display(given)}: not a .py file, a write-up (.md, .tex, or .txt with math) or a folder")
@@ -137,10 +137,10 @@ def _is_writeup(path: Path) -> bool:
     if not stat.S_ISREG(os.lstat(path).st_mode):
         return False
     suffix = path.suffix.lower()
-    if suffix in WRITEUPS:
-        return True
-    if suffix != TEXT:
+    if suffix not in WRITEUP_SUFFIXES:
         return False
+    if suffix != TEXT:
+        return True
     with open(path, "rb") as stream:
         return bool(MATH.search(stream.read(2**20).decode("utf-8", errors="replace")))
 

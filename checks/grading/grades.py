@@ -13,6 +13,8 @@ STATUSES = {
     "not_attempted": "not defined, or still raising NotImplementedError",
 }
 """Every status a derivation can have, with what it means."""
+LOST_POINTS = ("failed", "partial", "error", "timeout")
+"""Statuses of an attempted id that lost points: each is explained, and its tags are its causes."""
 
 
 @dataclass

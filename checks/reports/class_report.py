@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import PurePath
 
 from checks.assignment import Assignment
-from checks.grading.grades import STATUSES, SubmissionGrade
+from checks.grading.grades import LOST_POINTS, STATUSES, SubmissionGrade
 from checks.reports import charts
-from checks.reports.class_summary import LOST_POINTS, summarise
+from checks.reports.class_summary import summarise
 from checks.reports.text import printable
 
 TOP_CAUSES = 10

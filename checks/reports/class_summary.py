@@ -10,7 +10,7 @@ import bisect
 import statistics
 from fractions import Fraction
 
-from checks.grading.grades import STATUSES, SubmissionGrade
+from checks.grading.grades import LOST_POINTS, STATUSES, SubmissionGrade
 
 HISTOGRAM_BINS = 10
 """Score bins, each a tenth of the maximum score: comparable across rubrics. Bin k holds the scores from its
@@ -18,16 +18,13 @@ HISTOGRAM_BINS = 10
 
 SUBMISSION_STATUSES = ("graded", "load_error", "grader_error")
 
-LOST_POINTS = ("failed", "partial", "error", "timeout")
-"""Statuses of an attempted id that lost points: their tags are its causes.
-
-Causes are counted over the submissions that were graded: one that does not load
-(or that gradjudge failed on) is an error on every id, counted in the statuses,
-and is not a cause of any one id."""
-
 
 def summarise(grades: list[SubmissionGrade]) -> dict:
     """The class's counts: per submission status, per score bin, per id (statuses and causes), and per tag.
+
+    An id's causes are the tags of its rows that lost points (`LOST_POINTS`), counted over the submissions
+    that were graded: one that does not load (or that gradjudge failed on) is an error on every id, counted
+    in the statuses, and is not a cause of any one id.
 
     Every submission must list the same ids, in the same order, with the same
     points (one assignment, one rubric), as one `gradjudge grade` run gives.

@@ -12,12 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.grading.discovery import Skipped
-from checks.grading.grades import SubmissionGrade
+from checks.grading.grades import LOST_POINTS, SubmissionGrade
 from checks.reports.text import literal
 
 STYLE = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red", "timeout": "red",
          "not_attempted": "dim"}
-EXPLAINED = ("failed", "partial", "error", "timeout")
 _MATH = re.compile(r"\$([^$]+)\$")
 
 
@@ -75,6 +74,6 @@ def print_details(grade: SubmissionGrade, console: Console) -> None:
         console.print(literal(f"Not read from the write-up: line {item['line']}: {item['reason']}", "yellow"),
                       highlight=False)
     for row in grade.derivations:
-        if row.status in EXPLAINED:
+        if row.status in LOST_POINTS:
             console.rule(literal(f"{row.id}: {row.status}", STYLE[row.status]))
             console.print(literal(unicode_math(row.message)), highlight=False)

@@ -39,7 +39,7 @@ LEVELS = {
     PROCESS: "a plain process with rlimits: contains loops, crashes and memory bombs, not a hostile student "
              "(it can read the grader's files and signal its processes)",
 }
-CHOICES = ("auto", NAMESPACES, PROCESS)
+CHOICES = ("auto", *LEVELS)
 ENVIRONMENT_VARIABLE = "GRADJUDGE_ISOLATION"
 WORKER_FILES = ("worker.py", "calling.py", "protocol.py")
 HERE = Path(__file__).resolve().parent

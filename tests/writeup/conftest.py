@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import assignments
-from checks.grading import rubric
+from helpers import HW1, quick_rubric as quick_rubric_file
+
 from checks.grading.grade import grade_submission
 from checks.sandbox.isolation import choose
 from checks.writeup import read, reading_spec
@@ -13,7 +13,6 @@ ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "examples" / "writeups"
 SEED = ROOT / "examples" / "seed_writeup.txt"
 """A copy of the seed write-up, as it was handed in, mistakes included."""
-HW1 = assignments.load("hw1")
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +22,7 @@ def notation():
 
 @pytest.fixture(scope="session")
 def quick_rubric(tmp_path_factory):
-    """Ten examples per id and a short timeout: each grading takes a few seconds."""
-    path = tmp_path_factory.mktemp("rubric") / "quick.toml"
-    path.write_text("[grading]\nexamples = 10\ntimeout_seconds = 2.0\nmemory_mb = 512\n")
-    return rubric.load(HW1, path)
+    return quick_rubric_file(tmp_path_factory.mktemp("rubric"))
 
 
 @pytest.fixture(scope="session")
