@@ -36,9 +36,9 @@ def test_grading_a_folder_in_parallel_writes_every_format(tmp_path, quick_rubric
     assert [s["status"] for s in submissions] == ["load_error", "graded", "graded"]
     assert all(len(s["derivations"]) == len(HW1.derivations) for s in submissions)
     rows = list(csv.DictReader((out / "all.csv").read_text().splitlines()))
-    assert [row["total"] for row in rows] == ["0", "3", "4"]
+    assert [row["total"] for row in rows] == ["0", "4", "4"]
     results = json.loads((out / "gradescope" / "hanging.py.json").read_text())
-    assert results["score"] == 3
+    assert results["score"] == 4
     assert {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility"} <= set(results["tests"][0])
     assert results["tests"][0]["output_format"] == "md"
     printed = capsys.readouterr().out

@@ -57,6 +57,7 @@ def test_infinite_loop_times_out_and_the_rest_is_graded(graded):
     grade = graded("hanging")
     expect(grade, "softmax_dL_dx", "timeout", "timeout")
     expect(grade, "dropout_dL_dx", "passed")
+    expect(grade, "eq01_dL_dyB_hat", "passed")  # the hang cost its call's timeout, not the submission's whole budget
 
 
 def test_memory_bomb_is_contained(graded):
@@ -148,3 +149,22 @@ def test_consistent_wrong_forward_earns_error_carried_forward(graded, quick):
     expect(grade, "eq03_dL_db2B", "passed")
     expect(grade, "eq13_dL_dtheta1A", "failed")
     assert "ecf" not in rows(grade)["eq13_dL_dtheta1A"].tags
+
+
+@pytest.mark.parametrize("body", [
+    "return M * dy + 1",  # wrong on every case: found at the context's smallest case
+    "return M * dy if dy.shape[0] < 3 or dy.shape[1] < 2 else 2 * M * dy",  # found only by hypothesis, at m >= 3
+], ids=["everywhere", "only_on_larger_cases"])
+def test_a_reported_failure_is_confirmed_by_the_numeric_witness(tmp_path, quick, body):
+    """Grading witnesses only a sample of the passing cases, but never reports a failure autograd was not
+    confirmed on: the case shown carries the numeric value, and it agrees with autograd's."""
+    path = tmp_path / "hw1.py"
+    path.write_text(f"def dropout_dL_dx(dy, M):\n    {body}\n")
+    row = rows(grade_submission(path, HW1, quick, choose()))["dropout_dL_dx"]
+    assert row.status == "failed", row.message
+    shown = row.counterexample
+    for case in (shown, shown.get("minimal", shown)):  # the case shown, and the minimal one if that is another
+        assert case["numeric"] is not None, row.message
+    assert shown["numeric"] == pytest.approx(shown["expected"], rel=1e-7, abs=1e-12)  # the witness's own 1e-7 floor
+    assert shown["got"] != pytest.approx(shown["expected"])
+    assert "closed form vs numeric" in row.message and row.witnessed >= 1

@@ -5,8 +5,8 @@ cgroup namespaces as an unprivileged user, with no network, no capabilities and
 a filesystem of its own: read-only binds of the Python runtime's standard
 library (every `site-packages` and `dist-packages` under it hidden by an empty
 mount), the system libraries, numpy and the three worker modules, a private
-size-capped `/tmp`, its own `/proc` and `/dev`, and a private copy of its own
-submission. Neither gradjudge's packages, nor torch, nor the rubric, nor other
+size-capped `/tmp` (the only place it can write), its own `/proc` and `/dev`, and
+a private copy of its own submission. Neither gradjudge's packages, nor torch, nor the rubric, nor other
 submissions, nor the output paths exist in its world. The worker itself is its
 namespace's process 1 (no bubblewrap process inside shows the grader's paths);
 it dies with the grader, and every process it starts dies with it.
@@ -48,6 +48,9 @@ INSIDE_SITE = "/gradjudge/site"
 INSIDE_SUBMISSION = "/submission"
 TMP_BYTES = 64 * 2**20
 """Size of the worker's private /tmp."""
+READ_ONLY = ("--remount-ro", "/dev", "--remount-ro", "/")
+"""bubblewrap's own root and /dev are memory-backed and writable by the worker unless remounted: without this,
+files written there would bypass the /tmp cap and, where no cgroup caps the worker, fill the grader's memory."""
 SANDBOX_UID = 65534
 ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
@@ -135,7 +138,7 @@ def bubblewrap_command(submission_folder: Path, python_arguments: list[str]) -> 
         argv += ["--ro-bind", str(HERE / name), f"{INSIDE_WORKER}/{name}"]
     argv += ["--ro-bind", str(submission_folder), INSIDE_SUBMISSION,
              "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp",
-             "--", _python(), "-I", "-S", "-B", *python_arguments]
+             *READ_ONLY, "--", _python(), "-I", "-S", "-B", *python_arguments]
     return argv
 
 

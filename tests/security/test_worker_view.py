@@ -1,0 +1,96 @@
+"""What a worker sees from inside bubblewrap, asked directly: who it is, which files, processes and network exist.
+
+The grader's environment is kept out by the sandbox client (`isolation.ENVIRONMENT`), which the hostile-class
+tests check; here the worker runs with that environment.
+
+The hostile-class tests show that attacks fail; these show why, one wall at a
+time, so that a wall taken down fails here even when no attack needed it.
+Needs bubblewrap (CI installs it); where it is missing, the module is skipped.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import needs
+
+from checks.sandbox import isolation
+
+needs.require_namespaces(module=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = r"""
+import json, os, socket, sys
+status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+def listing(path):
+    try:
+        return sorted(os.listdir(path))
+    except OSError as exc:
+        return type(exc).__name__
+def connects():
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=2).close()
+        return True
+    except OSError:
+        return False
+def importable(name):
+    try:
+        __import__(name)
+        return True
+    except ImportError:
+        return False
+hidden, grader, site = json.loads(sys.argv[1])
+sys.path.append(site)  # where the worker finds numpy, as the worker itself does
+print(json.dumps({
+    "uid": os.getuid(), "gid": os.getgid(), "capabilities": status["CapEff"].strip(),
+    "hidden": {path: listing(path) for path in hidden},
+    "grader": {path: os.path.exists(path) for path in grader},
+    "processes": sorted(int(name) for name in os.listdir("/proc") if name.isdigit()),
+    "interfaces": sorted(line.split(":")[0].strip() for line in open("/proc/net/dev").read().splitlines()[2:]),
+    "connects": connects(),
+    "imports": {name: importable(name) for name in ("torch", "checks", "derivations", "hypothesis", "numpy")},
+    "writable": {path: os.access(path, os.W_OK)
+                 for path in ("/", "/dev", "/dev/shm", "/gradjudge/worker", "/submission", sys.prefix, "/tmp")},
+}))
+"""
+
+
+def view(tmp_path: Path) -> dict:
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "hw1.py").write_text("x = 1\n")
+    grader = [str(ROOT), str(ROOT / "checks"), str(ROOT / "derivations"), str(tmp_path), sys.prefix]
+    argv = isolation.bubblewrap_command(submission, ["-c", PROBE, json.dumps([list(isolation._site_folders()), grader, isolation.INSIDE_SITE])])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=isolation.ENVIRONMENT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_worker_is_nobody_without_capabilities(tmp_path):
+    seen = view(tmp_path)
+    assert (seen["uid"], seen["gid"]) == (isolation.SANDBOX_UID, isolation.SANDBOX_UID) != (os.getuid(), os.getgid())
+    assert int(seen["capabilities"], 16) == 0
+
+
+def test_every_site_packages_folder_is_empty_and_nothing_but_numpy_imports(tmp_path):
+    seen = view(tmp_path)
+    assert isolation._site_folders(), "the runtime has site folders to hide"
+    assert seen["hidden"] == {path: [] for path in isolation._site_folders()}
+    assert seen["imports"] == {"torch": False, "checks": False, "derivations": False, "hypothesis": False,
+                               "numpy": True}
+
+
+def test_the_graders_files_do_not_exist_and_only_tmp_is_writable(tmp_path):
+    seen = view(tmp_path)
+    assert not any(seen["grader"].values()), seen["grader"]
+    # Anything writable but the size-capped /tmp would be memory no cap covers where there are no cgroups.
+    assert [path for path, writable in seen["writable"].items() if writable] == ["/tmp"], seen["writable"]
+
+
+def test_no_network_and_no_other_processes(tmp_path):
+    seen = view(tmp_path)
+    assert seen["interfaces"] == ["lo"] and not seen["connects"]
+    assert len(seen["processes"]) <= 2 and 1 in seen["processes"], seen["processes"]
