@@ -1,19 +1,26 @@
-"""The README's "Add an assignment" and "Add a derivation" sections, done exactly as they say.
+"""The docs' "Add an assignment" and "Add a derivation" sections, done exactly as they say.
 
-The code blocks are taken from the README itself, written to the files their
+The code blocks are taken from docs/assignments.md itself, written to the files their
 first line names, and the command it shows is run: if the recipe stops
-working, or the README drifts from what works, this fails.
+working, or the page drifts from what works, this fails.
 """
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+RECIPES = (Path(__file__).parent.parent / "docs" / "assignments.md").read_text()
 
 
 def section(title: str) -> str:
-    return README.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    """The text under the heading `title` (at any level), up to the next heading outside a code block."""
+    found, fenced = [], False
+    for line in RECIPES.split(f"# {title}\n", 1)[1].splitlines():
+        fenced ^= line.startswith("```")
+        if not fenced and line.startswith("#"):
+            break
+        found.append(line)
+    return "\n".join(found)
 
 
 def blocks(text: str, language: str) -> list[str]:

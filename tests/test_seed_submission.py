@@ -85,8 +85,8 @@ def _environment() -> dict:
     return dict(os.environ)
 
 
-def test_the_readme_shows_the_seed_table_as_grading_prints_it(seed_grades):
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+def test_the_docs_show_the_seed_table_as_grading_prints_it(seed_grades):
+    readme = (Path(__file__).parent.parent / "docs" / "grading.md").read_text()
     block = readme.split("prints a table", 1)[1].split("```", 2)[1]
     rows = {row.id: row for row in seed_grades[0].derivations}
     shown, tags = {}, {}
