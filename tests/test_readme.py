@@ -1,27 +1,25 @@
-"""The docs' vocabulary and id tables stay in step with every shipped declaration."""
+"""The README is the front door: install, main job and tests on its first screen, and links that lead somewhere."""
+import re
 from pathlib import Path
 
-from helpers import ASSIGNMENTS
-
-DOCS = Path(__file__).parent.parent / "docs"
-VOCABULARY = (DOCS / "vocabulary.md").read_text()
-STAFF = (DOCS / "staff.md").read_text()
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text()
+FIRST_SCREEN = "\n".join(README.splitlines()[:40])
 
 
-def test_readme_names_every_axis_quantity_and_id():
-    names = set()
-    for assignment in ASSIGNMENTS:
-        names |= {axis.name for axis in assignment.axes} | set(assignment.by_id)
-        names |= {name for context in assignment.contexts for name in context.vocabulary}
-    missing = sorted(name for name in names if f"`{name}`" not in VOCABULARY)
-    assert not missing, f"docs/vocabulary.md does not mention {missing}"
+def test_the_first_screen_holds_the_install_line_the_main_job_and_the_test_command():
+    commands = [line.split("#")[0].strip() for line in FIRST_SCREEN.split("```bash", 1)[1].split("```", 1)[0].splitlines()]
+    assert any(command.startswith("pip install torch==2.13.0") and "pip install -e" in command for command in commands)
+    assert any(re.fullmatch(r"gradjudge grade examples/\S+", command) for command in commands)
+    assert "pytest" in commands
 
 
-def test_readme_tag_table_is_the_declared_vocabulary():
-    from checks import tags
+def test_the_readme_stays_a_front_door():
+    assert len(README.splitlines()) <= 250
 
-    table = STAFF.split("Its `tags` say what was found", 1)[1].split("\n\n", 2)[1]
-    listed = {row.split("`")[1].split(":")[0] for row in table.splitlines()[2:]}
-    assert listed == set(tags.VOCABULARY)
-    for name, tag in tags.VOCABULARY.items():
-        assert tag.description in table, name
+
+def test_every_relative_link_of_the_readme_names_a_file_that_exists():
+    links = [target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", README) if "://" not in target]
+    assert links, "the README links the documentation"
+    missing = [target for target in links if target and not (ROOT / target).exists()]
+    assert not missing
