@@ -6,8 +6,8 @@ GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none);
 instead of the assignment's own reference. A test that takes a `derivation`
 argument runs once per id of the assignment.
 
-With `--submission`, pytest runs only the tests a student runs (`tests/student/`
-of gradjudge's checkout), from whatever folder it is started in, on the same
+With `--submission`, pytest runs only the tests a student runs (`checks/student_tests/`
+of the installed package), from whatever folder it is started in, on the same
 derandomized cases as `gradjudge grade`, and writes nothing where it is run.
 """
 from __future__ import annotations
@@ -20,9 +20,12 @@ import pytest
 
 SUBMISSION_VARIABLE = "GRADJUDGE_SUBMISSION"
 ASSIGNMENT_VARIABLE = "GRADJUDGE_ASSIGNMENT"
-STUDENT_TESTS = Path(__file__).resolve().parent.parent / "tests" / "student"
+STUDENT_TESTS = Path(__file__).resolve().parent / "student_tests"
 WARNINGS = ("ignore:`torch.jit.script` is deprecated:DeprecationWarning",)
 """torch's forward-mode AD loads TorchScript decompositions on first use; nothing a student can act on."""
+FOLDER_OPTIONS = ("benchmark_storage",)
+"""Options of installed plugins that write a folder where pytest runs (pytest-benchmark's `.benchmarks/`); a
+student's run points them at a private temporary folder, since it must write nothing there."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +52,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     use_one_thread()
     profiles.private_storage()
+    for option in FOLDER_OPTIONS:
+        if hasattr(config.option, option):
+            setattr(config.option, option, f"file://{profiles.private_folder()}")
     config.args[:] = [str(STUDENT_TESTS)]
     cache = config.rootpath / ".pytest_cache"
     if not cache.exists():

@@ -72,7 +72,7 @@ def test_reference_package_grades_full_marks():
 
 def test_pytest_with_the_example_as_submission_fails_exactly_its_wrong_ids(tmp_path):
     report = tmp_path / "report.xml"
-    subprocess.run([sys.executable, "-m", "pytest", "tests/student/test_derivations.py", "-k", "matches_both_oracles",
+    subprocess.run([sys.executable, "-m", "pytest", "checks/student_tests/test_derivations.py", "-k", "matches_both_oracles",
                     "--assignment", "hw2", "--submission", str(EXAMPLE), "-p", "no:cacheprovider", "-q",
                     f"--junitxml={report}"], cwd=ROOT, capture_output=True,
                    env={**os.environ, "HYPOTHESIS_PROFILE": "dev"})

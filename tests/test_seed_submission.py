@@ -69,7 +69,7 @@ def test_reference_package_grades_full_marks():
 
 def test_pytest_with_the_seed_as_submission_fails_exactly_its_wrong_derivations(tmp_path):
     report = tmp_path / "report.xml"
-    subprocess.run([sys.executable, "-m", "pytest", "tests/student/test_derivations.py", "-k", "matches_both_oracles",
+    subprocess.run([sys.executable, "-m", "pytest", "checks/student_tests/test_derivations.py", "-k", "matches_both_oracles",
                     "--submission", str(SEED),
                     "-p", "no:cacheprovider", "-q", f"--junitxml={report}"],
                    cwd=SEED.parent.parent, capture_output=True, env={**_environment(), "HYPOTHESIS_PROFILE": "dev"})

@@ -51,7 +51,13 @@ def private_storage() -> None:
     if os.environ.get(STORAGE_VARIABLE, "").startswith(tempfile.gettempdir()):
         set_hypothesis_home_dir(os.environ[STORAGE_VARIABLE])
         return
-    folder = tempfile.mkdtemp(prefix="gradjudge-hypothesis-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    folder = private_folder()
     os.environ[STORAGE_VARIABLE] = folder
     set_hypothesis_home_dir(folder)
+
+
+def private_folder() -> str:
+    """A new temporary folder of this process's own, removed at exit."""
+    folder = tempfile.mkdtemp(prefix="gradjudge-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
