@@ -62,7 +62,10 @@ def view(tmp_path: Path) -> dict:
     submission = tmp_path / "submission"
     submission.mkdir()
     (submission / "hw1.py").write_text("x = 1\n")
-    grader = [str(ROOT), str(ROOT / "checks"), str(ROOT / "derivations"), str(tmp_path), sys.prefix]
+    # A virtual environment's prefix is the grader's own; outside one, the prefix is the interpreter's installation,
+    # which the worker needs (its site folders are hidden, as `hidden` checks).
+    own_prefix = [sys.prefix] if sys.prefix != sys.base_prefix else []
+    grader = [str(ROOT), str(ROOT / "checks"), str(ROOT / "derivations"), str(tmp_path), *own_prefix]
     argv = isolation.bubblewrap_command(submission, ["-c", PROBE, json.dumps([list(isolation._site_folders()), grader, isolation.INSIDE_SITE])])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=isolation.ENVIRONMENT)
     assert done.returncode == 0, done.stderr
