@@ -10,13 +10,11 @@ import bisect
 import statistics
 from fractions import Fraction
 
-from checks.grading.grades import LOST_POINTS, STATUSES, SubmissionGrade
+from checks.grading.grades import LOST_POINTS, STATUSES, SUBMISSION_STATUSES, SubmissionGrade
 
 HISTOGRAM_BINS = 10
 """Score bins, each a tenth of the maximum score: comparable across rubrics. Bin k holds the scores from its
 `from` up to, but not including, its `to`; the last bin also holds the full score."""
-
-SUBMISSION_STATUSES = ("graded", "load_error", "grader_error")
 
 
 def summarise(grades: list[SubmissionGrade]) -> dict:
