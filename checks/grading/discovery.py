@@ -320,7 +320,8 @@ def _why_not_handed(item: Handed, chosen: Handed | None) -> str:
 
 
 def _shown(handin: Handin, item: Handed) -> str:
-    return f"{handin.name}: {item.name}" if item.path != handin.where or item.member else display(item.path)
+    """Where a file is, for staff to find it: its path on disk, or its zip's path and its name inside."""
+    return item.where
 
 
 def _enrol(found: Found, roster: Roster) -> None:
