@@ -218,5 +218,5 @@ def test_student_text_is_shown_as_text_and_never_run(page):
     assert page.title().startswith("Class report: ")
     assert page.evaluate("() => document.getElementById('pwned')") is None
     assert page.evaluate("() => document.scripts.length") == 0
-    messages = page.locator("pre.message").all_inner_texts()
+    messages = page.locator("pre.message").all_text_contents()
     assert any(PAYLOAD in text for text in messages)
