@@ -104,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
     autograder = commands.add_parser("autograder", help="write a Gradescope autograder zip that grades one upload per container")
-    autograder.add_argument("--rubric", type=Path, required=True, metavar="FILE", help="TOML rubric to grade with, checked now")
+    autograder.add_argument("--rubric", type=Path, metavar="FILE",
+                            help="TOML rubric to grade with, checked now (default: the assignment's default points)")
     autograder.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP", help="where to write the zip")
     autograder.add_argument("--submission-name", metavar="NAME",
                             help="the file or package folder students upload, such as homework.py (default: the upload's one "
