@@ -230,7 +230,7 @@ def _place_writeup_in_cells(grade: SubmissionGrade, notebook: Notebook) -> None:
 
 
 class _Text(HTMLParser):
-    """The text of an HTML page: tags dropped, entities decoded, block ends as line ends."""
+    """The text of an HTML page as Markdown: tags dropped, entities decoded, blocks on lines, headings `#`."""
 
     BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
 
@@ -241,6 +241,8 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.BLOCKS:
             self.parts.append("\n")
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.parts.append("#" * int(tag[1]) + " ")
 
     def handle_endtag(self, tag):
         if tag in self.BLOCKS:
