@@ -338,7 +338,8 @@ def _enrol(found: Found, roster: Roster) -> None:
                 claimed.setdefault(index, number)
                 merged.append(student.merged(roster.students[index]) if entry.students else
                               replace(roster.students[index], enrolled=True))
-        found.entries[number] = replace(entry, students=tuple(merged))
+        named = merged[0].label if entry.students and len(merged) == 1 else entry.name
+        found.entries[number] = replace(entry, students=tuple(merged), name=named)
     for index, student in enumerate(roster.students):
         if index in claimed:
             continue

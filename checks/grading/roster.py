@@ -5,7 +5,8 @@ LMS exports use): an id (`id`, `student id`, `sid`, `student number`, `user id`,
 `identifier`, `id number`, `sis user id`), a login (`username`, `login`, `netid`,
 `sis login id`), a name (`name`, `student`, `full name`, `student name`, or
 `first name` and `last name`), an e-mail (`email`, `e-mail`, `email address`) and
-a group (`group`, `team`, `group name`). A Canvas gradebook export's `Student`
+a group (`group`, `team`, `group name`). Without an id column, a student's id
+is their login (Blackboard names students by username). A Canvas gradebook export's `Student`
 (`Smith, Jane`) and its `Points Possible` row, and a Moodle grading worksheet's
 `Identifier` (`Participant 123456`), are read as those systems write them.
 
@@ -89,7 +90,7 @@ def read_roster(path: Path) -> Roster:
         name = _name(cell)
         if not any(cell.values()) or (name or "").strip().lower() in NOT_STUDENTS:
             continue
-        identity = re.sub(r"^participant\s*", "", cell["id"], flags=re.IGNORECASE) or None
+        identity = re.sub(r"^participant\s*", "", cell["id"], flags=re.IGNORECASE) or cell["login"] or None
         student = Student(id=identity, name=name, email=cell["email"] or None, login=cell["login"] or None, enrolled=True)
         key = identity or cell["login"] or cell["email"]
         if not key:

@@ -71,12 +71,12 @@ def list_members(path: Path) -> list[Member]:
             raise Refused(f"{display(path)}: {name} is a link or a device, which a zip may not hold")
         if item.is_dir():
             continue
-        total += item.file_size
-        if total > UNPACKED_BYTES:
-            raise Refused(f"{display(path)} unpacks to more than {UNPACKED_BYTES:,} bytes")
         if item.file_size > RATIO_FLOOR and item.file_size > RATIO * max(item.compress_size, 1):
             raise Refused(f"{display(path)}: {name} unpacks {item.file_size:,} bytes from {item.compress_size:,}, "
                           f"more than {RATIO} times; a zip bomb is never unpacked")
+        total += item.file_size
+        if total > UNPACKED_BYTES:
+            raise Refused(f"{display(path)} unpacks to more than {UNPACKED_BYTES:,} bytes")
         if not IGNORED_PARTS.intersection(PurePosixPath(name).parts):
             members.append(Member(name, item.file_size))
     return members
