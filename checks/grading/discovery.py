@@ -226,7 +226,7 @@ def _file_handin(path: Path, name: str) -> Handin:
 def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     """The submission a hand-in makes: its entry, its modules and write-ups; every other file reported."""
     files, problems = _unpacked(handin, found)
-    names = tuple(item.name for item in files)
+    names = tuple(display(item.name) for item in files)
     base = Entry(handin.where, handin.name, students=handin.students, handed_in=names)
     python = [item for item in files if item.suffix == ".py"]
     notebooks = [item for item in files if item.suffix == NOTEBOOK]
@@ -312,7 +312,7 @@ def _is_writeup(item: Handed) -> bool:
 
 def _why_not_handed(item: Handed, chosen: Handed | None) -> str:
     if item.suffix == NOTEBOOK and chosen is not None:
-        return f"not graded: {chosen.name} defines more ids; one notebook or file is graded per student"
+        return f"not graded: {display(chosen.name)} defines more ids; one notebook or file is graded per student"
     if item.suffix == TEXT:
         return "a .txt file without math is not a write-up"
     return f"a {item.suffix or '(no extension)'} file is not gradable: gradjudge grades .py files, notebooks and " \

@@ -114,7 +114,9 @@ def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation:
     if entry.status is not None:
         return not_graded(entry, assignment, rubric)
     if entry.problem is not None:
-        return _handed(unloadable(entry.path, assignment, entry.problem, rubric), entry)
+        grade = _handed(unloadable(entry.path, assignment, entry.problem, rubric), entry)
+        grade.isolation = isolation.level
+        return grade
     notes: list[str] = []
     grade = None
     try:
@@ -181,7 +183,8 @@ def _from_writeups(grade: SubmissionGrade | None, entry: Entry, unanswered: set[
             if row.id in unanswered and row.status == "not_attempted" and row.message.startswith("Not read"):
                 grade.derivations[rows[row.id]] = row
         if used:
-            notes.append(f"{len(used)} id(s) read from the write-up {writeup.name}: {', '.join(row.id for row in used)}")
+            notes.append(f"{len(used)} id(s) read from the write-up {display(writeup.name)}: "
+                         f"{', '.join(row.id for row in used)}")
     if grade is None:
         return None
     if grade.status != "graded" and any(row.origin == "writeup" for row in grade.derivations):

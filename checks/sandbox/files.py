@@ -134,6 +134,9 @@ def collect_modules(handed: list[Handed], entry: str, where: str, *, replaced: d
 
     `replaced` gives sources made from other files (a notebook's code cells, as `name.py`), staged with the rest.
     """
+    renamed = {entry: "submission.py"} if display(entry) != entry else {}  # staged as a single file is
+    handed = [Handed(renamed.get(item.name, item.name), item.path, item.size, item.member) for item in handed]
+    entry = renamed.get(entry, entry)
     sources = _read_sources(handed, where, lambda item: (item.name != entry, item.name))
     made = tuple((name, data) for name, data in (replaced or {}).items())
     ordered = sorted((*made, *(item for item in sources if item[0] not in (replaced or {}))),
