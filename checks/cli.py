@@ -17,6 +17,7 @@ from checks import assignments
 from checks.engine import profiles
 from checks.reports.text import literal
 from checks.sandbox.files import display
+from checks.reports.csv_report import CSV_FORMATS
 from checks.sandbox.isolation import CHOICES as ISOLATION_CHOICES
 
 if TYPE_CHECKING:
@@ -60,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
                             "folder, or several submissions are graded")
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
     grade.add_argument("--html", type=Path, metavar="OUT", help="write the class report: one self-contained HTML page")
+    grade.add_argument("--csv-format", choices=CSV_FORMATS, default="gradjudge",
+                       help="the layout of --csv: gradjudge's own columns (default), or the gradebook import of canvas, "
+                            "moodle or gradescope")
+    grade.add_argument("--roster", type=Path, metavar="FILE",
+                       help="a CSV of the enrolled students (id, name, email, group columns): every one of them gets a "
+                            "row, no_submission when the export holds nothing of theirs")
+    grade.add_argument("--one-submission", action="store_true",
+                       help="a folder given is one student's hand-in of several files, not a class")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
@@ -95,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("out", nargs="?", type=Path, default=Path("submission.py"), help="default: submission.py")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
     autograder = commands.add_parser("autograder", help="write a Gradescope autograder zip that grades one upload per container")
-    autograder.add_argument("--rubric", type=Path, required=True, metavar="FILE", help="TOML rubric to grade with, checked now")
+    autograder.add_argument("--rubric", type=Path, metavar="FILE",
+                            help="TOML rubric to grade with, checked now (default: the assignment's default points)")
     autograder.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP", help="where to write the zip")
     autograder.add_argument("--submission-name", metavar="NAME",
                             help="the file or package folder students upload, such as homework.py (default: the upload's one "
@@ -156,6 +166,7 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     """`grade` for one file, for its author: the table and every explanation, and exit 1 if anything is not right."""
     args.paths, args.json, args.csv, args.gradescope, args.html = [args.path], None, None, None, None
     args.jobs, args.allow_weak_isolation, args.anonymise, args.pseudonym_key = 1, False, False, None
+    args.roster, args.one_submission, args.csv_format = None, False, "gradjudge"
     grades, interrupted = _graded(args, console, details=True)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
     return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
@@ -167,6 +178,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from checks.grading.discovery import NothingToGrade, discover
+    from checks.grading.roster import RosterError, read_roster
     from checks.grading.rubric import RubricError, load
     from checks.reports import terminal
     from checks.reports.csv_report import as_csv
@@ -177,8 +189,9 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
 
     try:
         declared = assignments.declared(args.assignment)
-        found = discover(args.paths, declared.ids)
-        paths = [entry.path for entry in found.entries]
+        roster = None if args.roster is None else read_roster(args.roster)
+        found = discover(args.paths, declared.ids, roster=roster, one_submission=args.one_submission)
+        paths = [entry.path for entry in found.entries if entry.status != "no_submission"]
         for target in (args.json, args.csv, args.html):
             if target is not None:
                 check_file_target(target, paths)
@@ -188,7 +201,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
                 Path(args.gradescope), paths)
         isolation = choose(args.isolation)
         rubric = load(declared, args.rubric)
-    except (RubricError, NothingToGrade, OutputRefused, IsolationUnavailable) as exc:
+    except (RubricError, NothingToGrade, OutputRefused, IsolationUnavailable, RosterError) as exc:
         raise UsageError(str(exc)) from None
     if args.html is not None:
         _check_report_libraries()
@@ -224,17 +237,18 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
             grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
             console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     if len(grades) > 1:
-        terminal.print_summary(grades, found.skipped, console)
+        terminal.print_summary(grades, found.skipped, console, found.skipped_more)
     if details or len(grades) == 1:
         for grade in grades:
             terminal.print_details(grade, console)
         if len(grades) == 1:
-            terminal.print_skipped(found.skipped, console)
+            terminal.print_skipped(found.skipped, console, found.skipped_more)
     rubric_file = None if args.rubric is None else display(args.rubric)
     if args.json:
-        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file))
+        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file, skipped_more=found.skipped_more,
+                                      layout=found.layout))
     if args.csv:
-        write_text(args.csv, as_csv(grades, assignment))
+        write_text(args.csv, as_csv(grades, assignment, args.csv_format))
     if args.gradescope:
         write_gradescope(grades, assignment, rubric, args.gradescope)
     if args.html and grades:

@@ -155,3 +155,29 @@ def requires(submission, assignment):
                 pytest.skip(f"{id}: not attempted (it raises NotImplementedError)")
 
     return require
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """With `--submission`, a failure reads as `gradjudge grade` explains it, without gradjudge's own frames."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.failed or item.config.getoption("submission") is None:
+        return
+    if call.excinfo is not None and isinstance(call.excinfo.value, AssertionError):
+        report.longrepr = _explanation(item, call.excinfo.value)
+
+
+def _explanation(item: pytest.Item, failure: AssertionError) -> str:
+    """The failure's message with `gradjudge grade`'s diagnosis, as `gradjudge check` prints it."""
+    from checks.engine.properties import CheckFailed
+    from checks.reports.terminal import unicode_math
+
+    entry = item.funcargs.get("derivation")
+    if isinstance(failure, CheckFailed) and entry is not None:
+        from checks.grading.grade import _failed
+
+        row = _failed(entry, item.funcargs["assignment"], failure, item.funcargs["submission"], 0.0, 0.0)
+        return f"{entry.id}: {row.status} ({', '.join(row.tags) or 'no tag'})\n{unicode_math(row.message)}"
+    message = str(failure).split("\nassert ")[0]
+    return f"{getattr(entry, 'id', item.name)}: failed\n{unicode_math(message)}"

@@ -146,13 +146,29 @@ def test_an_upload_with_init_at_its_top_is_one_package(bundle, tmp_path):
 @pytest.mark.parametrize(("upload", "says"), [
     ({}, "nothing in your upload can be graded; it holds nothing."),
     ({"notes.pdf": "", "work/helper.py": STUDENT}, "nothing in your upload can be graded; it holds notes.pdf, work/."),
-    ({"a.py": STUDENT, "b.md": "# My derivations\n"}, "your upload holds 2 things that could be graded: a.py, b.md."),
-    ({"hw\u202e1.py": STUDENT, "hw1.tex": ""}, "hw1.tex, hw\\u202e1.py"),
+    ({"notes.pdf": "", "hw\u202e1.pdf": ""}, "hw\\u202e1.pdf, notes.pdf"),
 ])
 def test_an_upload_that_breaks_the_rule_gets_zero_and_says_why(bundle, tmp_path, upload, says):
     _, results = run_autograder(gradescope_root(tmp_path, bundle, upload))
     assert (results["score"], results["tests"]) == (0, [])
     assert results["output"].startswith("Not graded: ") and says in results["output"]
+
+
+def test_an_upload_of_several_py_files_is_one_submission_whose_modules_import_each_other(bundle, tmp_path):
+    helper = "def twice(x):\n    return 2 * x\n"
+    student = STUDENT.replace("import numpy as np", "import numpy as np\nfrom helpers import twice").replace(
+        "return 2 * dy.sum(axis=0)", "return twice(dy.sum(axis=0))")
+    _, results = run_autograder(gradescope_root(tmp_path, bundle, {"hw1.py": student, "helpers.py": helper}))
+    assert_graded_student(results)
+
+
+def test_a_zip_made_without_a_rubric_grades_with_the_assignments_default_points(tmp_path):
+    target = tmp_path / "autograder.zip"
+    assert cli.main(["autograder", "-o", str(target)]) == 0
+    _, results = run_autograder(gradescope_root(tmp_path, target, {"hw1.py": STUDENT}))
+    points = {test["name"]: test["max_score"] for test in results["tests"]}
+    assert points == rubric_points("")
+    assert results["score"] == points["dropout_dL_dx"]
 
 
 def test_a_submission_name_picks_that_upload_and_ignores_the_rest(tmp_path):

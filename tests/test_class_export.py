@@ -40,13 +40,14 @@ def test_a_class_export_grades_one_row_per_student_with_every_other_file_reporte
     assert list(rows) == ["alice", "bob", "carol", "dave", "erin"]
     scores = {name: grade["score"] for name, grade in rows.items()}
     assert scores == {"alice": 1, "bob": 0, "carol": 1, "dave": 1, "erin": 0}
-    assert rows["bob"]["path"].endswith("answers.py"), "the file defining the most ids is the student's submission"
-    assert rows["erin"]["status"] == "load_error" and "scan.pdf" in rows["erin"]["message"]
+    origins = {row["id"]: row["origin"] for row in rows["bob"]["derivations"] if row["origin"]}
+    assert origins == {"dropout_dL_dx": "code"}, "the file defining the most ids is the entry; scratch.py is a module"
+    assert rows["erin"]["status"] == "nothing_gradable" and "scan.pdf" in rows["erin"]["message"]
     skipped = {Path(item["path"]).name: item["reason"] for item in graded["skipped"]}
-    assert set(skipped) == {"scratch.py", "report.pdf", "scan.pdf"}
-    assert "answers.py is this student's submission" in skipped["scratch.py"]
+    assert set(skipped) == {"report.pdf", "scan.pdf"}
     printed = capsys.readouterr().out
-    assert "5 submissions" in printed and "Not graded (3)" in printed and "report.pdf" in printed
+    assert "5 submissions, 1 not graded" in printed and "Files not graded (2)" in printed and "report.pdf" in printed
+    assert "Students not graded (1)" in printed and "erin: nothing_gradable" in printed
 
 
 def test_gradescope_files_are_named_by_student_and_visibility_comes_from_the_rubric(export, tmp_path):

@@ -37,6 +37,19 @@ def test_pytest_submission_from_another_folder_shows_only_skips_and_real_results
     assert sorted(p.name for p in elsewhere.iterdir()) == ["hw1.py"], "nothing is written where pytest runs"
 
 
+def test_pytest_submission_explains_a_failure_as_grade_does_without_gradjudges_frames(tmp_path, capsys):
+    path = half_filled(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "pytest", "--submission", str(path), "-q", "-k", "bn_dL_dbeta"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert cli.main(["check", str(path)]) == 1
+    graded = capsys.readouterr().out
+    assert "summed_over_wrong_axis" in graded and "summed_over_wrong_axis" in done.stdout, done.stdout[-3000:]
+    assert "Diagnosis:" in done.stdout
+    frames = re.findall(r"^(\S+\.py):\d+: ", done.stdout, flags=re.MULTILINE)
+    assert not [frame for frame in frames if "checks/" in frame or "site-packages" in frame], frames
+    assert len(done.stdout.splitlines()) < 80, "a short explanation, not hundreds of lines of traceback"
+
+
 def test_check_grades_one_file_and_fails_when_anything_is_wrong(tmp_path, capsys):
     path = half_filled(tmp_path)
     assert cli.main(["check", str(path)]) == 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from pathlib import Path
 
 from checks import assignments, tags
 from checks.assignment import Assignment
@@ -21,11 +20,13 @@ from checks.engine.truths import TRUTHS
 from checks.engine.submission import call_derivation
 from checks.engine import profiles
 from checks.grading.discovery import Entry
-from checks.grading.grade import grade_submission, grader_error, unloadable
+from checks.grading.grade import grader_error
 from checks.grading.grades import SubmissionGrade
+from checks.grading.handins import code_files, for_each_student, grade_entry
 from checks.grading.rubric import Rubric
 from checks.sandbox.calling import Outcome
 from checks.sandbox.client import open_submission
+from checks.sandbox.files import Refused
 from checks.sandbox.isolation import Isolation
 
 PROBE_CONCURRENCY = 64
@@ -51,16 +52,17 @@ def _available_memory() -> int | None:
 def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
                on_done: Callable[[SubmissionGrade], None] = lambda grade: None,
                on_probe: Callable[[int], None] = lambda count: None) -> list[SubmissionGrade]:
-    """Grade every submission, `jobs` at a time; results come back in the order of `paths`.
+    """Grade every submission, `jobs` at a time; rows come back in the order of `entries`, one per student.
 
     With more than one submission, a quick probe first calls every id of every
     submission once, many submissions at the same time, so that hanging or
     crashing derivations across the whole batch cost about one timeout together,
     not one each. No submission can end the batch: whatever goes wrong in
-    grading one is that submission's `grader_error`.
+    grading one is that submission's `grader_error`. A group's submission is
+    graded once, and each member gets its row.
     """
     assignment = assignments.load(assignment_name)
-    runnable = [entry.path for entry in entries if entry.problem is None]
+    runnable = [entry for entry in entries if entry.problem is None and entry.status is None and entry.entry is not None]
     if len(runnable) > 1:
         on_probe(len(runnable))
     fatal = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
@@ -68,15 +70,15 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     if jobs == 1 or len(entries) == 1:
         grades = []
         for entry in entries:
-            grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})))
+            grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.name, {})))
             on_done(grades[-1])
-        return grades
+        return _rows(grades, entries)
     prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
     seed = (assignment_name, TRUTHS.export(assignment.derivations))
     context = multiprocessing.get_context("spawn")
     results: dict[int, SubmissionGrade] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=seed) as pool:
-        futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})): index
+        futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.name, {})): index
                    for index, entry in enumerate(entries)}
         for future in as_completed(futures):
             index = futures[future]
@@ -87,7 +89,11 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
                                               f"its grading process failed ({exc!r})")
                 results[index].name = entries[index].name
             on_done(results[index])
-    return [results[index] for index in range(len(entries))]
+    return _rows([results[index] for index in range(len(entries))], entries)
+
+
+def _rows(grades: list[SubmissionGrade], entries: list[Entry]) -> list[SubmissionGrade]:
+    return [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
 
 
 def _start_worker(assignment_name: str, exported: dict) -> None:
@@ -96,36 +102,41 @@ def _start_worker(assignment_name: str, exported: dict) -> None:
     TRUTHS.install(exported, assignments.load(assignment_name).derivations)
 
 
-def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
+def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[str, dict[str, Outcome]]:
     """Call each defined id once on its context's smallest case, many submissions at once; keep the timeouts and crashes."""
     values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
-    concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(paths))
+    concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(entries))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return dict(zip(paths, pool.map(lambda path: _probe_quietly(path, assignment, rubric, isolation, values), paths)))
+        found = pool.map(lambda entry: _probe_quietly(entry, assignment, rubric, isolation, values), entries)
+        return {entry.name: outcomes for entry, outcomes in zip(entries, found)}
 
 
-def _probe_quietly(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+def _probe_quietly(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
                    values: dict[str, dict]) -> dict[str, Outcome]:
     """The probe only saves time: whatever goes wrong in it, grading meets again and reports."""
     try:
-        return _probe(path, assignment, rubric, isolation, values)
+        return _probe(entry, assignment, rubric, isolation, values)
     except Exception:
         return {}
 
 
-def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+def _probe(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
            values: dict[str, dict]) -> dict[str, Outcome]:
-    with open_submission(path, rubric.limits, isolation, assignment.ids) as submission:
+    try:
+        code = code_files(entry)
+    except Refused:
+        return {}
+    with open_submission(entry.path, rubric.limits, isolation, assignment.ids, files=code.files) as submission:
         if submission.load_error or submission.forbidden_imports:
             return {}
         found = {}
-        for entry in assignment.derivations:
-            signature = submission.signature(entry.id)
-            if signature is None or signature.problem or refusal(entry, signature) is not None:
+        for item in assignment.derivations:
+            signature = submission.signature(item.id)
+            if signature is None or signature.problem or refusal(item, signature) is not None:
                 continue
-            (outcome,) = call_derivation(submission, entry, [values[entry.context.name]])
+            (outcome,) = call_derivation(submission, item, [values[item.context.name]])
             if outcome.tags & tags.FATAL:
-                found[entry.id] = outcome
+                found[item.id] = outcome
         return found
 
 
@@ -138,11 +149,7 @@ def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolatio
     assignment = assignments.load(assignment_name)
     profiles.private_storage()
     try:
-        if entry.problem is not None:
-            grade = unloadable(entry.path, assignment, entry.problem, rubric)
-            grade.isolation = isolation.level
-        else:
-            grade = grade_submission(entry.path, assignment, rubric, isolation, known_fatal)
+        grade = grade_entry(entry, assignment, rubric, isolation, known_fatal)
     except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
         grade = grader_error(entry.path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
     grade.name = entry.name

@@ -23,7 +23,7 @@ from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup
 from checks.sandbox.calling import Outcome
 from checks.sandbox.client import Sandboxed, open_submission
-from checks.sandbox.files import display
+from checks.sandbox.files import SubmissionFiles, display
 from checks.sandbox.isolation import Isolation
 from checks.writeup.isolated import is_writeup
 
@@ -44,9 +44,10 @@ def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolati
 
 
 def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                known_fatal: dict[str, Outcome] | None) -> SubmissionGrade:
+                known_fatal: dict[str, Outcome] | None, files: SubmissionFiles | None = None) -> SubmissionGrade:
+    """Grade the code at `path`, or, when given, the `files` already read for it (a hand-in of several files)."""
     start = time.perf_counter()
-    with open_submission(path, rubric.limits, isolation, assignment.ids) as submission:
+    with open_submission(path, rubric.limits, isolation, assignment.ids, files=files) as submission:
         for id, outcome in (known_fatal or {}).items():
             submission.remember(id, outcome)
         if submission.load_error:
@@ -114,7 +115,8 @@ def _apply_numeric_policy(rows: dict[str, DerivationGrade], evidence: dict[str, 
 
 def _refused(path: Path, assignment: Assignment, submission: Sandboxed, rubric: Rubric) -> SubmissionGrade:
     reason = "; ".join(submission.forbidden_imports)
-    message = f"Refused: the submission {reason}. Autodiff libraries and gradjudge's own packages are off limits."
+    message = (f"Refused: the submission {reason}. Autodiff libraries and gradjudge's own packages are off limits: "
+               "delete that line (or move the code that needs it out of the file you hand in) and hand it in again.")
     rows = [DerivationGrade(entry.id, "error", [tags.FORBIDDEN_IMPORT], 0.0, rubric.points[entry.id], message)
             if entry.id in submission.defined else
             DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, rubric.points[entry.id], "Not attempted.")

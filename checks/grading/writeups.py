@@ -25,8 +25,20 @@ def grade_writeup(path: Path, assignment: Assignment, rubric: Rubric, isolation:
     from checks.grading.grade import unloadable
 
     try:
-        result = read_isolated(read_text(path), assignments.name_of(assignment), display(path.name))
-    except (Refused, Unreadable) as problem:
+        text = read_text(path)
+    except Refused as problem:
+        return unloadable(path, assignment, f"the write-up cannot be read: {problem}", rubric)
+    return grade_writeup_text(text, path, assignment, rubric, isolation, known_fatal, grade_file)
+
+
+def grade_writeup_text(text: bytes, path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+                       known_fatal: dict[str, Outcome] | None, grade_file) -> SubmissionGrade:
+    """Read the write-up `text` (handed in as `path`), then grade the generated file with `grade_file`."""
+    from checks.grading.grade import unloadable
+
+    try:
+        result = read_isolated(text, assignments.name_of(assignment), display(path.name))
+    except Unreadable as problem:
         return unloadable(path, assignment, f"the write-up cannot be read: {problem}", rubric)
     with tempfile.TemporaryDirectory(prefix="gradjudge-writeup-") as folder:
         generated = Path(folder) / f"{path.stem if path.stem.isidentifier() else 'writeup'}.py"

@@ -61,14 +61,19 @@ class Autograder:
     max_score: float
 
 
-def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_name: str | None = None,
+DEFAULT_RUBRIC = b"# No course rubric was given: the assignment's default points and gradjudge's defaults.\n"
+"""`rubric.toml` in a zip made without --rubric: empty of settings, so every default applies."""
+
+
+def write_autograder(*, output: Path, rubric: Path | None, assignment: str, submission_name: str | None = None,
                      force: bool = False) -> Autograder:
     """Check the target, the options and the rubric, then write the zip at `output`, whole or not at all.
 
-    The cheap checks come first, before the imports that reading a rubric needs.
+    The cheap checks come first, before the imports that reading a rubric needs. Without a `rubric`, the zip
+    grades with the assignment's default points.
     """
     try:
-        check_file_target(output, [rubric])
+        check_file_target(output, [rubric] if rubric is not None else [])
     except OutputRefused as exc:
         raise AutograderRefused(str(exc)) from None
     if output.exists() and not force:
@@ -91,7 +96,7 @@ def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_
                 "writeup_suffixes": list(SUFFIXES), "python": _oldest_python(["gradjudge", *pins])}
     members = {name: resources.files("checks.reports").joinpath("autograder_files", name).read_bytes() for name in SCRIPTS}
     members["autograder.json"] = (json.dumps(settings, indent=2) + "\n").encode()
-    members["rubric.toml"] = rubric.read_bytes()
+    members["rubric.toml"] = rubric.read_bytes() if rubric is not None else DEFAULT_RUBRIC
     members["requirements-torch.txt"] = f"{pins.pop(TORCH)}\n".encode()
     members["requirements.txt"] = "".join(f"{line}\n" for line in pins.values()).encode()
     bundled = [tree / "pyproject.toml", tree / pyproject["project"]["readme"], *(tree / name for name in packages)]

@@ -35,7 +35,7 @@ def histogram_svg(summary: dict) -> str:
             bar.set_gid(f"score-bin-{index}")
             end = "inclusive" if index == len(bins) - 1 else "exclusive"
             titles[bar.get_gid()] = (f"{found['from']:g} to {found['to']:g} points ({end}): "
-                                     f"{found['count']} of {summary['submissions']} submissions")
+                                     f"{found['count']} of {summary['scores']['count']} graded submissions")
         axes.set_xlim(0, bins[-1]["to"] or 1)
         axes.set_xticks([b["from"] for b in bins] + [bins[-1]["to"]])
         axes.xaxis.set_major_formatter(lambda value, _: f"{value:.3g}")

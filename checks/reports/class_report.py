@@ -1,5 +1,11 @@
 """The class report: one self-contained HTML page of what a class got right, and what it misunderstood.
 
+Made to stay usable for a class of hundreds: the summary comes first (who was
+graded, and who was not and why), causes are counted once per submission, a
+submission that does not load or was refused is shown apart from derivation
+mistakes, every long part is folded (`<details>`), and students are named by
+their row's name (their name and id, or a pseudonym), never by a path.
+
 The numbers come from `class_summary.summarise`, the charts from `charts`, the
 page from a Jinja2 template with autoescaping on: every string a submission
 controls (its name, messages, tags) is HTML-escaped, and first made printable
@@ -13,7 +19,7 @@ from datetime import datetime
 from pathlib import PurePath
 
 from checks.assignment import Assignment
-from checks.grading.grades import LOST_POINTS, STATUSES, SubmissionGrade
+from checks.grading.grades import LOST_POINTS, NOT_GRADED, STATUSES, SUBMISSION_STATUSES, SubmissionGrade
 from checks.reports import charts
 from checks.reports.class_summary import summarise
 from checks.reports.text import printable
@@ -35,7 +41,7 @@ def render(grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file
     from markupsafe import Markup
 
     summary = summarise(grades)
-    anchors = {grade.path: f"submission-{index}" for index, grade in enumerate(grades, start=1)}
+    anchors = {_name(grade): f"submission-{index}" for index, grade in enumerate(grades, start=1)}
     derivations = [_derivation(id, summary, grades, assignment, anchors) for id in summary["ids"]]
     page = _environment().get_template("class_report.html")
     return page.render(
@@ -43,10 +49,14 @@ def render(grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file
         summary=summary,
         histogram=Markup(charts.histogram_svg(summary)),
         statuses_chart=Markup(charts.statuses_svg(summary)),
-        top_causes=_top_causes(derivations),
+        top_causes=summary["causes"][:TOP_CAUSES],
+        not_graded=[{"name": _name(grade), "anchor": anchors[_name(grade)], "status": grade.status,
+                     "reason": grade.message} for grade in grades if grade.status in NOT_GRADED],
+        refused=[{"name": name, "anchor": anchors[name]} for name in summary["refused"]],
         derivations=derivations,
-        submissions=[_submission(grade, anchors[grade.path]) for grade in grades],
+        submissions=[_submission(grade, anchors[_name(grade)]) for grade in grades],
         statuses=STATUSES,
+        submission_statuses=SUBMISSION_STATUSES,
         colours=charts.STATUS_COLOURS,
         isolation=_counted(grade.isolation or "unknown" for grade in grades),
         rubric=f"{PurePath(rubric_file).name} over the assignment's default points" if rubric_file
@@ -84,11 +94,9 @@ def _environment():
     return environment
 
 
-def _top_causes(derivations: list[dict]) -> list[dict]:
-    """The diagnosed causes of every id, most common first (in the order of the ids among equals)."""
-    found = [{"id": derivation["id"], **cause} for derivation in derivations for cause in derivation["causes"]
-             if cause["tags"]]
-    return sorted(found, key=lambda cause: -cause["count"])[:TOP_CAUSES]
+def _name(grade: SubmissionGrade) -> str:
+    """How a row is shown: its name (the student, or a pseudonym), never its path."""
+    return grade.name or grade.path
 
 
 def _derivation(id: str, summary: dict, grades: list[SubmissionGrade], assignment: Assignment,
@@ -99,7 +107,7 @@ def _derivation(id: str, summary: dict, grades: list[SubmissionGrade], assignmen
     declared hint is shown too, unless every one of those messages says it already.
     """
     entry, found = assignment.by_id[id], summary["ids"][id]
-    rows = {grade.path: row for grade in grades for row in grade.derivations if row.id == id}
+    rows = {_name(grade): row for grade in grades for row in grade.derivations if row.id == id}
     blocks: dict[tuple[str, ...], list[str]] = {}
     for cause in found["causes"]:
         blocks.setdefault(tuple(cause["submissions"]), []).append(cause["tag"])
@@ -120,7 +128,9 @@ def _derivation(id: str, summary: dict, grades: list[SubmissionGrade], assignmen
 
 def _submission(grade: SubmissionGrade, anchor: str) -> dict:
     explained = [row for row in grade.derivations if row.status in LOST_POINTS] if grade.status == "graded" else []
-    return {"grade": grade, "anchor": anchor, "explained": explained}
+    counts = {status: sum(row.status == status for row in grade.derivations) for status in STATUSES}
+    return {"grade": grade, "name": _name(grade), "anchor": anchor, "explained": explained,
+            "counts": {status: count for status, count in counts.items() if count}}
 
 
 def _counted(values) -> str:

@@ -10,8 +10,7 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from checks.grading.grades import STATUSES, DerivationGrade, SubmissionGrade
-from checks.reports.class_summary import SUBMISSION_STATUSES
+from checks.grading.grades import STATUSES, SUBMISSION_STATUSES, DerivationGrade, SubmissionGrade
 from checks.sandbox.files import display
 
 REQUIRED = {"path": str, "status": str, "message": str, "score": (int, float), "max_score": (int, float),

@@ -1,19 +1,24 @@
 """Grades as Gradescope's `results.json`: one test per id, Markdown output, visibility from the rubric.
 
 `--gradescope OUT` is a folder when it ends with a path separator, already is a
-folder, or several submissions were graded; then each submission's file is named
-by its name, with `/` as `__`, made unique. Otherwise OUT is the file itself.
+folder, or several submissions were graded; then each row's file is named by
+the row's name through `file_names.file_stem`, which no two rows can share
+(`x y.py` and `x_y.py` get `x_y.py.json` and `x%5Fy.py.json`). Otherwise OUT is
+the file itself. Every file names its row inside: `extra_data.gradjudge` holds
+the row's name, path, status and student, and the output's first line says whom
+it grades, so a file moved or renamed still says whose it is.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from checks.assignment import Assignment
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
+from checks.grading.grades import NOT_GRADED
+from checks.reports.file_names import file_stem
 from checks.reports.outputs import write_text
 from checks.reports.text import fenced, printable
 
@@ -29,10 +34,26 @@ def as_gradescope(grade: SubmissionGrade, assignment: Assignment, rubric: Rubric
         "output_format": "md",
         "visibility": rubric.test_visibility[row.id],
     } for index, row in enumerate(grade.derivations, start=1)]
-    output = f"{printable(grade.message)}\n\nIsolation: {grade.isolation}."
+    output = f"Graded for:\n\n{fenced(identity_line(grade))}\n\n{printable(grade.message)}\n\nIsolation: {grade.isolation}."
+    if grade.status in NOT_GRADED:
+        output = f"Graded for:\n\n{fenced(identity_line(grade))}\n\nNot graded ({grade.status}):\n\n{fenced(grade.message)}"
     results = {"score": grade.score, "output": output, "output_format": "md",
-               "visibility": rubric.visibility, "execution_time": round(grade.seconds, 3), "tests": tests}
+               "visibility": rubric.visibility, "execution_time": round(grade.seconds, 3), "tests": tests,
+               "extra_data": {"gradjudge": identity(grade)}}
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+
+
+def identity(grade: SubmissionGrade) -> dict:
+    """Whose result a file is: the row's name, path, status, the submission graded and the student."""
+    return {"name": grade.name, "path": grade.path, "status": grade.status, "submission": grade.submission or grade.name,
+            "assignment": grade.assignment, "student": grade.student}
+
+
+def identity_line(grade: SubmissionGrade) -> str:
+    student = grade.student or {}
+    found = [grade.name or grade.path]
+    found += [f"{key} {student[key]}" for key in ("id", "email") if student.get(key)]
+    return ", ".join(found)
 
 
 def _markdown(row, assignment: Assignment) -> str:
@@ -54,13 +75,12 @@ def write_gradescope(grades: list[SubmissionGrade], assignment: Assignment, rubr
         return [Path(target)]
     folder = Path(target)
     folder.mkdir(parents=True, exist_ok=True)
-    written, used = [], set()
-    for grade in grades:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (grade.name or grade.path).replace("/", "__")).strip("._") or "submission"
-        name, number = stem, 2
-        while name in used:
-            name, number = f"{stem}_{number}", number + 1
-        used.add(name)
-        write_text(folder / f"{name}.json", as_gradescope(grade, assignment, rubric))
-        written.append(folder / f"{name}.json")
+    names = [grade.name or grade.path for grade in grades]
+    if len(set(names)) != len(names):
+        raise ValueError("grades share a name, but every row's results file is named by its row's unique name")
+    written = []
+    for place, (grade, name) in enumerate(zip(grades, names), start=1):
+        path = folder / f"{file_stem(name, place)}.json"
+        write_text(path, as_gradescope(grade, assignment, rubric))
+        written.append(path)
     return written

@@ -123,4 +123,6 @@ def _anonymised(grade: SubmissionGrade, name: str, identifying: frozenset[str]) 
     rows = [dataclasses.replace(row, message=clean(row.message)) for row in grade.derivations]
     unread = [{key: clean(value) if isinstance(value, str) else value for key, value in item.items()}
               for item in grade.unread]
-    return dataclasses.replace(grade, path=name, message=clean(grade.message), derivations=rows, unread=unread)
+    return dataclasses.replace(grade, path=name, name=name, student=None, submission=name, handed_in=[],
+                               message=clean(grade.message), derivations=rows, unread=unread,
+                               notes=[clean(note) for note in grade.notes])

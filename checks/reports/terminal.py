@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.grading.discovery import Skipped
-from checks.grading.grades import LOST_POINTS, SubmissionGrade
+from checks.grading.grades import LOST_POINTS, NOT_GRADED, SubmissionGrade
 from checks.reports.text import literal
 
 STYLE = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red", "timeout": "red",
@@ -28,9 +28,12 @@ def unicode_math(text: str) -> str:
     return _MATH.sub(lambda match: converter.latex_to_text(match.group(1)), text)
 
 
-def print_summary(grades: list[SubmissionGrade], skipped: list[Skipped], console: Console) -> None:
-    """One row per submission: its score, how many ids passed, failed, were partial or errors, and its time."""
-    table = Table(title=f"{len(grades)} submissions", title_justify="left", box=box.SIMPLE_HEAD)
+def print_summary(grades: list[SubmissionGrade], skipped: list[Skipped], console: Console, skipped_more: int = 0) -> None:
+    """One row per student: its score, how many ids passed, failed, were partial or errors, and its time; then who
+    was not graded and why, and the files not graded."""
+    not_graded = [grade for grade in grades if grade.status in NOT_GRADED]
+    title = f"{len(grades)} submissions" + (f", {len(not_graded)} not graded" if not_graded else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("submission", overflow="fold", ratio=1)
     table.add_column("score", justify="right", no_wrap=True)
     for header in ("pass", "fail", "part", "err"):
@@ -43,14 +46,20 @@ def print_summary(grades: list[SubmissionGrade], skipped: list[Skipped], console
                       str(counts["passed"]), str(counts["failed"]), str(counts["partial"]),
                       str(counts["error"] + counts["timeout"]), f"{grade.seconds:.1f} s")
     console.print(table)
-    print_skipped(skipped, console)
+    if not_graded:
+        console.print(literal(f"Students not graded ({len(not_graded)}):", "red"))
+        for grade in not_graded:
+            console.print(literal(f"  {grade.name or grade.path}: {grade.status}: {grade.message}"), highlight=False)
+    print_skipped(skipped, console, skipped_more)
 
 
-def print_skipped(skipped: list[Skipped], console: Console) -> None:
+def print_skipped(skipped: list[Skipped], console: Console, more: int = 0) -> None:
     if skipped:
-        console.print(literal(f"Not graded ({len(skipped)}):", "yellow"))
+        console.print(literal(f"Files not graded ({len(skipped) + more}):", "yellow"))
         for item in skipped:
             console.print(literal(f"  {item.path}: {item.reason}"), highlight=False)
+        if more:
+            console.print(literal(f"  and {more} more, not listed"), highlight=False)
 
 
 def print_details(grade: SubmissionGrade, console: Console) -> None:
@@ -67,9 +76,11 @@ def print_details(grade: SubmissionGrade, console: Console) -> None:
     console.print(table)
     console.print(literal(f"isolation: {grade.isolation}", "dim"))
     if grade.status != "graded":
-        console.print(literal("Does not load: " if grade.status == "load_error" else "Not graded: ", "red")
-                      + literal(grade.message), highlight=False)
+        console.print(literal("Does not load: " if grade.status == "load_error" else f"Not graded ({grade.status}): ",
+                              "red") + literal(grade.message), highlight=False)
         return
+    for note in grade.notes:
+        console.print(literal(f"Note: {note}", "dim"), highlight=False)
     for item in grade.unread:
         console.print(literal(f"Not read from the write-up: line {item['line']}: {item['reason']}", "yellow"),
                       highlight=False)

@@ -74,6 +74,7 @@ class Sandboxed:
     """Seconds spent waiting for the worker so far."""
     is_reference = False
     _files: SubmissionFiles | None = None
+    """The files to run: read from `path` on start, unless given already read (a hand-in of several files)."""
     _staging: Path | None = None
     _signatures: dict[str, Signature] = field(default_factory=dict)
     _fatal: dict[str, Outcome] = field(default_factory=dict)
@@ -88,7 +89,7 @@ class Sandboxed:
 
     def start(self) -> Sandboxed:
         try:
-            self._files = collect(self.path)
+            self._files = self._files or collect(self.path)
         except Refused as refused:
             self.load_error = str(refused)
             return self
@@ -282,8 +283,10 @@ class Sandboxed:
 
 
 @contextlib.contextmanager
-def open_submission(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str]) -> Iterator[Sandboxed]:
-    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids).start()
+def open_submission(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],
+                    files: SubmissionFiles | None = None) -> Iterator[Sandboxed]:
+    """The submission at `path` (or its `files`, already read), running in a worker until the block ends."""
+    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids, _files=files).start()
     try:
         yield sandboxed
     finally:

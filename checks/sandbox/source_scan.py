@@ -27,9 +27,12 @@ class ForbiddenImport:
     module: str
     file: str
     line: int
+    statement: str = ""
+    """The line as written, to say which line to delete."""
 
     def describe(self) -> str:
-        return f"imports {self.module} ({self.file}, line {self.line})"
+        shown = f": `{self.statement}`" if self.statement else ""
+        return f"imports {self.module} ({self.file}, line {self.line}{shown})"
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,11 @@ def scan(files: SubmissionFiles, forbidden: frozenset[str], *, own_name_allowed:
             return SourceScan(problem=f"{relative} cannot be parsed: {type(exc).__name__} ({str(exc)[:200]})")
         if files.package:
             pending += [found for found in _own_imports(trees[relative], relative, files.name) if found in sources]
+        elif len(sources) > 1:
+            pending += [found for found in _module_imports(trees[relative], relative) if found in sources]
     allowed = forbidden - {files.name} if files.package else forbidden
-    found = [hit for relative, tree in trees.items() for hit in _forbidden_imports(tree, relative, allowed)]
+    found = [hit for relative, tree in trees.items() for hit in _forbidden_imports(tree, relative, allowed,
+                                                                                   sources[relative])]
     if files.package and files.name in forbidden and not own_name_allowed:
         found.insert(0, ForbiddenImport(files.name, "the package's own name", 0))
     return SourceScan(frozenset(_bound_names(trees[files.main])), tuple(found), _numeric_differentiation(trees))
@@ -96,6 +102,19 @@ def _own_imports(tree: ast.Module, relative: str, package: str) -> list[str]:
     return found
 
 
+def _module_imports(tree: ast.Module, relative: str) -> list[str]:
+    """The files beside `relative` that `tree` may import by absolute name (a hand-in's modules import each other)."""
+    here = relative.split("/")[:-1]
+    found = []
+    for node in ast.walk(tree):
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+        for name in names:
+            parts = name.split(".")
+            found += ["/".join([*here, *parts]) + ".py", "/".join([*here, *parts, "__init__.py"])]
+    return found
+
+
 def _bound_names(tree: ast.Module) -> set[str]:
     names = set()
     for node in tree.body:
@@ -109,7 +128,8 @@ def _bound_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _forbidden_imports(tree: ast.Module, file: str, forbidden: frozenset[str]):
+def _forbidden_imports(tree: ast.Module, file: str, forbidden: frozenset[str], source: bytes = b""):
+    lines = source.decode("utf-8-sig", errors="replace").splitlines()
     for node in ast.walk(tree):
         modules = []
         if isinstance(node, ast.Import):
@@ -122,7 +142,8 @@ def _forbidden_imports(tree: ast.Module, file: str, forbidden: frozenset[str]):
                 modules = [first.value]
         for module in modules:
             if module.partition(".")[0] in forbidden:
-                yield ForbiddenImport(module.partition(".")[0], file, node.lineno)
+                statement = lines[node.lineno - 1].strip()[:120] if 0 < node.lineno <= len(lines) else ""
+                yield ForbiddenImport(module.partition(".")[0], file, node.lineno, statement)
 
 
 def _is_dynamic_import(function: ast.expr) -> bool:

@@ -58,6 +58,7 @@ def main(request_fd, response_fd, site):
     responses = os.fdopen(response_fd, "wb")
     load = protocol.read_request(requests)
     _limit(load["memory_mb"])
+    _private_module("standins").install()
     guard = ImportGuard(load["forbidden"], calling.RefusedImport)
     sys.meta_path.insert(0, guard)
     module, error = _load(load["path"], calling)

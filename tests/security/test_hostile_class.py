@@ -292,7 +292,7 @@ def test_terminal_and_markdown_output_stay_inert(hostile_class, capsys):
               str(hostile_class["folder"].parent / "rubric.toml")])
     printed = capsys.readouterr().out
     assert "\x1b" not in printed and "\u202e" not in printed and "[bold]markup[/bold]" in printed
-    gradescope = json.loads((hostile_class["out"] / "gradescope" / "spoofs_the_terminal.py.json").read_text())
+    gradescope = json.loads((hostile_class["out"] / "gradescope" / "spoofs%5Fthe%5Fterminal.py.json").read_text())
     output = next(test["output"] for test in gradescope["tests"] if test["name"] == "bn_dL_dbeta")
     fence = re.search(r"^(`{3,})$", output, re.MULTILINE).group(1)
     body = output.split(fence)[1]
