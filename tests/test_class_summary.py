@@ -32,11 +32,14 @@ def summary():
 
 def test_submission_statuses_and_scores(summary):
     assert summary["assignment"] == "toy" and summary["submissions"] == 5 and summary["max_score"] == 4.0
-    assert summary["statuses"] == {"graded": 4, "load_error": 1, "grader_error": 0}
+    assert summary["statuses"] == {"graded": 4, "load_error": 1, "grader_error": 0, "nothing_gradable": 0,
+                                   "no_submission": 0}
     scores = summary["scores"]
-    assert (scores["mean"], scores["median"], scores["min"], scores["max"]) == (1.6, 1.0, 0.0, 4.0)
-    # Bins of 0.4 points: 0 in the first, 1 (twice) in [0.8, 1.2), 2 in [2.0, 2.4), the full 4 in the last.
-    assert [b["count"] for b in scores["histogram"]] == [1, 0, 2, 0, 0, 1, 0, 0, 0, 1]
+    # Scores are of the graded submissions only (1, 2, 1, 4): the one that does not load is counted apart.
+    assert scores["count"] == 4
+    assert (scores["mean"], scores["median"], scores["min"], scores["max"]) == (2.0, 1.5, 1.0, 4.0)
+    # Bins of 0.4 points: 1 (twice) in [0.8, 1.2), 2 in [2.0, 2.4), the full 4 in the last.
+    assert [b["count"] for b in scores["histogram"]] == [0, 0, 2, 0, 0, 1, 0, 0, 0, 1]
     assert scores["histogram"][2]["from"] == pytest.approx(0.8) and scores["histogram"][-1]["to"] == 4.0
 
 

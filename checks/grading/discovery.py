@@ -136,7 +136,7 @@ def discover(paths: list[str | Path], ids: frozenset[str], *, roster: Roster | N
         elif _is_folder(given):
             found.entries.append(_entry(_folder_handin(given, display(given), package=(given / "__init__.py").exists()),
                                         ids, found))
-        elif _gradable(given) or os.path.islink(given):
+        elif _gradable(given) or _named_kind(given) or os.path.islink(given):
             found.entries.append(_entry(_file_handin(given, display(given)), ids, found))
         else:
             raise NothingToGrade(f"{display(given)}: not a .py file, a notebook, a zip, a write-up (.md, .tex, or .txt "
@@ -230,7 +230,8 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     base = Entry(handin.where, handin.name, students=handin.students, handed_in=names)
     python = [item for item in files if item.suffix == ".py"]
     notebooks = [item for item in files if item.suffix == NOTEBOOK]
-    writeups = [item for item in files if _is_writeup(item)]
+    one_file = len(files) == 1 and not _is_folder(handin.where)
+    writeups = [item for item in files if _is_writeup(item) or (one_file and item.suffix in WRITEUP_SUFFIXES)]
     ranked = python + notebooks
     chosen = max(ranked, key=lambda item: _rank(item, ids, ranked), default=None)
     for item in files:
@@ -368,9 +369,14 @@ def _unique_names(entries: list[Entry]) -> None:
             entries[index] = replace(entry, name=name)
 
 
+def _named_kind(path: Path) -> bool:
+    """A file of a gradable kind by its name: named on the command line, it is graded, and says why if it cannot be."""
+    return path.suffix.lower() in (".py", NOTEBOOK, ".zip", *WRITEUP_SUFFIXES)
+
+
 def _gradable(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    return suffix in (".py", NOTEBOOK, ".zip", *WRITEUP_SUFFIXES) and (suffix != TEXT or _is_writeup(
+    """A file of a gradable kind whose content is what its name says (a `.txt` must hold math to be a write-up)."""
+    return _named_kind(path) and (path.suffix.lower() != TEXT or _is_writeup(
         Handed(path.name, path, os.lstat(path).st_size)))
 
 

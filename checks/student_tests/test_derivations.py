@@ -1,6 +1,6 @@
 """The tests a student runs: every derivation of the code under test against autograd and numeric differentiation.
 
-`pytest --submission hw1.py` runs exactly these, against the sandboxed file, on
+`pytest --submission FILE` runs exactly these, against the sandboxed file, on
 the same derandomized cases `gradjudge grade` uses; plain `pytest` runs them
 against the assignment's own reference. A derivation the submission does not
 attempt is skipped; one the reference lacks fails.
