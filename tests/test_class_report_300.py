@@ -1,11 +1,13 @@
-"""The class report of a class of 300 stays usable: its height, its weight and its time to render in Chromium.
+"""The class report of a class of 300 stays usable: its height, its weight and its cost to render in Chromium.
 
 The class is generated, not graded (grading 300 submissions would take minutes):
 rows as grading writes them, with diagnosed failures and their messages, 20
 submissions that do not load, 10 refused for a forbidden import, 10 students who
 handed in only a PDF, 10 on the roster with nothing in the export. The bounds
 are what a person can still use: a page that fits in about 25 screens before
-anything is opened, a few megabytes, and a few seconds to show.
+anything is opened, a few megabytes, and a document small enough to lay out at
+once. The cost to render is bounded by the page's element count, which does not
+depend on how busy the machine is; the time it took is printed, never asserted.
 """
 import random
 import time
@@ -26,8 +28,8 @@ MISTAKES = ["known_mistake:transposed_weight_gradient", "scaled:1/m", "sign_flip
 MAX_HEIGHT = 1400 * 25
 """Pixels of the page as it opens (every fold closed): about 25 screens of the test's 1400-pixel viewport."""
 MAX_BYTES = 8 * 2**20
-MAX_SECONDS = 10.0
-"""To load and lay out the page: generous for a shared machine, and still far from unusable."""
+MAX_ELEMENTS = 100_000
+"""Elements of the document, folded ones included: what the browser parses and styles, the cost of showing it."""
 
 
 def _row(entry, status: str, found: list[str], message: str) -> DerivationGrade:
@@ -89,13 +91,14 @@ def test_a_class_of_300_renders_short_light_and_fast(tmp_path):
         tab.goto(path.as_uri(), wait_until="load")
         height = tab.evaluate("() => document.documentElement.scrollHeight")
         seconds = time.perf_counter() - start
+        elements = tab.evaluate("() => document.getElementsByTagName('*').length")
         counted = tab.locator('#status-counts td[data-status="nothing_gradable"]').text_content()
         not_graded = tab.locator("#not-graded tbody tr").count()
         first_cause = tab.locator("#top-causes tbody tr").first.locator("td").nth(1).text_content()
         tab.close()
-    print(f"class of {STUDENTS}: {weight:,} bytes, {height:,} px tall, rendered in {seconds:.2f} s")
+    print(f"class of {STUDENTS}: {weight:,} bytes, {height:,} px tall, {elements:,} elements, rendered in {seconds:.2f} s")
     assert weight < MAX_BYTES
     assert height < MAX_HEIGHT
-    assert seconds < MAX_SECONDS
+    assert elements < MAX_ELEMENTS
     assert counted == "10" and not_graded == 40, "the 20 not loading, 10 with only a PDF and 10 absent are listed apart"
     assert int(first_cause) <= 250, "a cause is counted once per submission, never once per id"
