@@ -160,7 +160,7 @@ class Backward:
     """A node's backward pass to one of its inputs, `Σ_k term_k.vjp(g, q, dim)`, written in named quantities.
 
     `at` is the quantity the terms are written in (softmax's output, a sine's
-    input, BatchNorm's xhat) and `uses` the others they read; each is the node, one
+    input, a normalization's normalised input) and `uses` the others they read; each is the node, one
     of its inputs, or a node computed from its inputs alone. `dim` is the position
     of the axis its statistics run over, and `over(dim)` gives the node's own
     function with its statistics over another position. `factors` are array factors

@@ -108,6 +108,8 @@ DERIVATIVE_OVER = Tag("derivative_over", "a node's backward pass taking its sums
 STATISTICS_OVER = Tag("statistics_over", "the exact gradient of a model whose node takes its statistics (a softmax's "
                                          "sum, a normalization's mean and variance) over another axis: NODE@AXIS",
                       "node@axis")
+JACOBIAN_DIAGONAL = Tag("jacobian_diagonal", "only the diagonal of a node's row-wise Jacobian (softmax's, a "
+                                             "normalization's): each output moving with its own input alone", "node")
 DERIVATIVE_WITHOUT = Tag("derivative_without", "a scalar (an epsilon) left out of a node's backward pass, its forward "
                                                "pass kept: NODE@SCALAR", "node@scalar")
 SCALAR_FIXED = Tag("scalar_fixed", "it is the truth for one value of a scalar, whatever the case's value: the scalar is "
@@ -132,7 +134,7 @@ VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
     ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
     SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
     OFF_SHARE, TERM_MISSING, TERM_SCALED, MISSING_FACTOR, EXTRA_FACTOR, DERIVATIVE_AT, DERIVATIVE_OVER,
-    STATISTICS_OVER, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW, FANCY_INDEX_COPY,
+    STATISTICS_OVER, JACOBIAN_DIAGONAL, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW, FANCY_INDEX_COPY,
     INTEGER_DIVISION, KEEPDIMS_DROPPED,
 )}
 """Every tag family, by name."""
@@ -141,7 +143,7 @@ EXPLAINING = frozenset({
     ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
     SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
     OFF_SHARE, TERM_MISSING, TERM_SCALED, MISSING_FACTOR, EXTRA_FACTOR, DERIVATIVE_AT, DERIVATIVE_OVER,
-    STATISTICS_OVER, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW, FANCY_INDEX_COPY,
+    STATISTICS_OVER, JACOBIAN_DIAGONAL, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW, FANCY_INDEX_COPY,
     INTEGER_DIVISION, KEEPDIMS_DROPPED,
 })
 """The families diagnosis gives: each says why an answer is wrong, so a correct answer carries none."""

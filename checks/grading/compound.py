@@ -29,10 +29,10 @@ failing case), far above the pairs of variants that change any one id of the shi
 
 @dataclass(frozen=True)
 class Single:
-    """One variant that changes the id, with its tag and the words that complete "Your <id> is ..."."""
+    """One variant that changes the id, with its tags and the words that complete "Your <id> is ..."."""
 
     variant: Variant
-    tag: str
+    tags: tuple[str, ...]
     says: str
 
 
@@ -59,7 +59,7 @@ def explain(entry: Derivation, observations: Sequence[Observation], singles: Seq
             continue
         for extra, reading in read(observed, values):
             words = f"Your {entry.id} has two mistakes at once: it is {a.says}; and {b.says}"
-            found.append(Finding((a.tag, b.tag, *extra), words + (f"; {reading}" if reading else "") + "."))
+            found.append(Finding((*a.tags, *b.tags, *extra), words + (f"; {reading}" if reading else "") + "."))
     return found
 
 

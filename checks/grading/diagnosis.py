@@ -48,10 +48,10 @@ TRANSFORMS = hypotheses.transforms(transposed=tags.TRANSPOSED, reshaped=tags.RES
 
 @dataclass(frozen=True)
 class Candidate:
-    """A candidate truth: its tag, the words that complete "Your <id> is ...", and its value on an observed case
-    (None where it has none). `variant` is set for a model that can be paired with another."""
+    """A candidate truth: its tags (none for the truth itself), the words that complete "Your <id> is ...", and its
+    value on an observed case (None where it has none). `variant` is set for a model that can be paired."""
 
-    tag: str | None
+    tags: tuple[str, ...]
     says: str
     value: Callable[[Observation], np.ndarray | None]
     variant: Variant | None = None
@@ -111,17 +111,17 @@ def _explained(entry: Derivation, observations: list[Observation]) -> list[Findi
         if value is None or not np.all(np.isfinite(value)):
             continue
         if candidate.variant is not None and not hypotheses.close(value, first.truth, first.scale):
-            singles.append(compound.Single(candidate.variant, candidate.tag, candidate.says))
+            singles.append(compound.Single(candidate.variant, candidate.tags, candidate.says))
         if not _fits_first(entry, first, value):
             continue
         values = [value, *(candidate.value(o) for o in observations[1:])]
         if any(v is None or not np.all(np.isfinite(v)) for v in values):
             continue
-        if candidate.tag is not None and all(hypotheses.close(v, o.truth, o.scale) for v, o in zip(values, observations)):
+        if candidate.tags and all(hypotheses.close(v, o.truth, o.scale) for v, o in zip(values, observations)):
             continue
-        for extra, reading, fitted in _readings(entry, observations, values, plain=candidate.tag is None):
+        for extra, reading, fitted in _readings(entry, observations, values, plain=not candidate.tags):
             finding = _finding(entry, candidate, extra, reading)
-            (exact if fitted else of_truth if candidate.tag is None else near).append(finding)
+            (exact if fitted else of_truth if not candidate.tags else near).append(finding)
     found = exact + of_truth or near
     if found:
         return _unique(found)
@@ -137,22 +137,22 @@ def _candidates(entry: Derivation) -> Iterator[Candidate]:
     """The truth, every declared variant, every generated one, the gradient at each quantity of the same shape, the
     per-sample rows summed over the wrong axis, and the truth at each value of each scalar."""
     context = entry.context
-    yield Candidate(None, "the truth", lambda o: o.truth)
+    yield Candidate((), "the truth", lambda o: o.truth)
     for variant in context.variants:
-        yield Candidate(VARIANT_TAGS[variant.kind].of(variant.name), variant.says,
+        yield Candidate((VARIANT_TAGS[variant.kind].of(variant.name),), variant.says,
                         lambda o, variant=variant: TRUTHS.exact(entry, o.case, variant), variant)
     for made in generated.variants(context):
-        yield Candidate(made.tag, made.says, lambda o, variant=made.variant: TRUTHS.exact(entry, o.case, variant),
+        yield Candidate(made.tags, made.says, lambda o, variant=made.variant: TRUTHS.exact(entry, o.case, variant),
                         made.variant)
     if entry.kind == "gradient":
         yield from _neighbours(entry)
     if entry.rows_of is not None:
-        yield Candidate(tags.SUMMED_OVER_WRONG_AXIS,
+        yield Candidate((tags.SUMMED_OVER_WRONG_AXIS,),
                         f"the per-sample rows of ∂{entry.of}/∂{entry.rows_of} summed over the feature axis, where "
                         "the batch axis was due", lambda o: TRUTHS.exact(entry, o.case, wrt=entry.rows_of).sum(axis=1))
     for scalar in context.scalars:
         for setting in dict.fromkeys((*scalar.values, *scalar.diagnostic)):
-            yield Candidate(tags.SCALAR_FIXED.of(f"{scalar.name}={setting:g}"),
+            yield Candidate((tags.SCALAR_FIXED.of(f"{scalar.name}={setting:g}"),),
                             f"the truth for {scalar.name} = {setting:g} whatever {scalar.name} is: {scalar.name} is "
                             "written in, not read", lambda o, name=scalar.name, setting=setting:
                             _truth_with_scalar(entry, o.case, name, setting))
@@ -178,7 +178,7 @@ def _neighbours(entry: Derivation) -> Iterator[Candidate]:
         if quantity.shape != shape and quantity.shape != tuple(reversed(shape)):
             continue
         meaning = f"∂{entry.of}/∂{name}, the gradient at {name} ({quantity.meaning})"
-        yield Candidate(tags.WRONG_NODE.of(name), f"{meaning}, not at {entry.wrt} "
+        yield Candidate((tags.WRONG_NODE.of(name),), f"{meaning}, not at {entry.wrt} "
                                                   f"({context.vocabulary[entry.wrt].meaning})",
                         lambda o, name=name: TRUTHS.exact(entry, o.case, wrt=name))
 
@@ -231,13 +231,13 @@ def _reading(entry: Derivation, transform: hypotheses.Transform, fitted: list[fl
 
 
 def _finding(entry: Derivation, candidate: Candidate, extra: tuple[str, ...], reading: str) -> Finding:
-    found = tuple(filter(None, (candidate.tag, *extra)))
-    if candidate.tag is None and extra == (tags.TRANSPOSED,):
+    found = (*candidate.tags, *extra)
+    if not candidate.tags and extra == (tags.TRANSPOSED,):
         return Finding(found, "It is the transpose of the truth: a weight gradient has the weight's own "
                               "(out, in) shape, as torch.nn.Linear stores it.")
-    if candidate.tag is None:
+    if not candidate.tags:
         return Finding(found, f"It is the truth {reading}.")
-    hint = f" {pitfalls.HINTS[candidate.tag]}" if candidate.tag in pitfalls.HINTS else ""
+    hint = "".join(f" {pitfalls.HINTS[tag]}" for tag in candidate.tags if tag in pitfalls.HINTS)
     return Finding(found, f"Your {entry.id} is {candidate.says}" + (f", {reading}" if reading else "") + "." + hint)
 
 
@@ -271,7 +271,7 @@ def _zero_answer(entry: Derivation, observations: list[Observation]) -> list[Fin
         values = (candidate.value(o) for o in observations)
         if all(v is not None and v.shape == o.closed.shape and np.all(np.abs(v) <= hypotheses.AGREEMENT * o.scale)
                for v, o in zip(values, observations)):
-            found.append(Finding((candidate.tag,), f"Your {entry.id} is zero, as is {candidate.says}: with that, "
+            found.append(Finding(candidate.tags, f"Your {entry.id} is zero, as is {candidate.says}: with that, "
                                                    f"nothing reaches {entry.wrt or entry.of}."))
     return found or [Finding((tags.ZERO_ANSWER,), "It is zero on every case, where the truth is not.")]
 

@@ -7,8 +7,9 @@ derivative to the declared input is computed otherwise:
 - *settings*: every term evaluated with `at` replaced by another quantity of its
   shape (softmax's derivative written in its output, evaluated at the logits; a
   sine's written in its input, evaluated at its output), with the statistics over
-  another axis of the node (`dim` moved), or with a scalar it uses left out (0) or
-  written in at one of its declared values;
+  another axis of the node (`dim` moved), with a scalar it uses left out (0) or
+  written in at one of its declared values, or, for a node with a statistics axis,
+  its Jacobian read as its diagonal alone, at `at` or at each other point;
 - *terms*: one term alone (its contribution to an id), or one term times or
   divided by a product of declared factors (operator precedence);
 - *pitfalls*: a diagonal term written as `np.diag` of a `(1, n)` row, which numpy
@@ -43,21 +44,20 @@ class Setting:
     scalar: tuple[str, float] | None = None
     """A scalar the terms read at this value whatever the case's: 0 is the scalar left out, another value one
     written in."""
+    diagonal: bool = False
+    """Only the diagonal of the node's Jacobian along its statistics axis: each output moving with its own input."""
 
     @property
     def declared(self) -> bool:
-        return self.point is None and self.dim is None and self.scalar is None
+        return self.point is None and self.dim is None and self.scalar is None and not self.diagonal
 
 
 @dataclass(frozen=True)
 class Generated:
-    """A generated variant, with the tag that names it and the words that complete "Your <id> is ...".
-
-    `kind` is the variant's kind: "local_derivative" (the forward pass kept) or "knob".
-    """
+    """A generated variant, with the tags that name it and the words that complete "Your <id> is ..."."""
 
     variant: Variant
-    tag: str
+    tags: tuple[str, ...]
     says: str
 
 
@@ -93,32 +93,43 @@ def fixed_scalars(context: Context, backward: Backward) -> tuple[tuple[str, floa
 
 
 def settings(context: Context, backward: Backward) -> tuple[Setting, ...]:
-    """Every setting but the declared one: each other point, each other axis, each scalar fixed."""
+    """Every setting but the declared one: each other point, each other axis, each scalar fixed, and (along a
+    statistics axis) the diagonal alone, at `at` and at each other point."""
+    diagonals = (Setting(diagonal=True), *(Setting(point=name, diagonal=True) for name in points(context, backward)))
     return (*(Setting(point=name) for name in points(context, backward)),
             *(Setting(dim=dim) for dim in other_dims(context, backward)),
-            *(Setting(scalar=fixed) for fixed in fixed_scalars(context, backward)))
+            *(Setting(scalar=fixed) for fixed in fixed_scalars(context, backward)),
+            *(diagonals if backward.dim is not None else ()))
 
 
-def setting_tag_and_words(context: Context, backward: Backward, setting: Setting) -> tuple[str, str]:
-    """The tag of a setting, and its words as the rest of "the gradient with ..."."""
+def setting_tags_and_words(context: Context, backward: Backward, setting: Setting) -> tuple[tuple[str, ...], str]:
+    """The tags of a setting, and its words as the rest of "the gradient with ..."."""
     from checks import tags
 
     node, vocabulary = backward.node, context.vocabulary
+    if setting.diagonal:
+        tag = tags.JACOBIAN_DIAGONAL.of(node)
+        words = (f"only the diagonal of {node}'s Jacobian ({vocabulary[node].meaning}): each output moving with its "
+                 f"own input alone")
+        if setting.point is None:
+            return (tag,), words
+        point_tags, point_words = setting_tags_and_words(context, backward, Setting(point=setting.point))
+        return (tag, *point_tags), f"{words}, and {point_words}"
     if setting.point is not None:
-        return (tags.DERIVATIVE_AT.of(f"{node}@{setting.point}"),
+        return ((tags.DERIVATIVE_AT.of(f"{node}@{setting.point}"),),
                 f"{node}'s derivative ({vocabulary[node].meaning}) written in {backward.at} "
                 f"({vocabulary[backward.at].meaning}) but evaluated at {setting.point} "
                 f"({vocabulary[setting.point].meaning})")
     if setting.dim is not None:
         axis, own = axis_name(context, backward, setting.dim), axis_name(context, backward, backward.dim)
-        return (tags.DERIVATIVE_OVER.of(f"{node}@{axis}"),
+        return ((tags.DERIVATIVE_OVER.of(f"{node}@{axis}"),),
                 f"{node}'s backward pass ({vocabulary[node].meaning}) taking its sums and means over axis {axis}, "
                 f"where its statistics run over {own} (its forward pass keeps {own})")
     name, value = setting.scalar
     if value == 0:
-        return (tags.DERIVATIVE_WITHOUT.of(f"{node}@{name}"),
+        return ((tags.DERIVATIVE_WITHOUT.of(f"{node}@{name}"),),
                 f"{name} left out of {node}'s backward pass ({vocabulary[node].meaning}); its forward pass keeps it")
-    return (tags.SCALAR_FIXED.of(f"{name}={value:g}"),
+    return ((tags.SCALAR_FIXED.of(f"{name}={value:g}"),),
             f"{name} written in as {value:g} in {node}'s backward pass ({vocabulary[node].meaning}), whatever the "
             f"case's {name}")
 
@@ -131,13 +142,14 @@ def variants(context: Context) -> tuple[Generated, ...]:
     found = []
     for backward in context.backwards:
         for setting in settings(context, backward):
-            tag, words = setting_tag_and_words(context, backward, setting)
-            found.append(Generated(backward_variant(context, backward, setting, others_live=True, name=tag),
-                                   tag, f"the gradient with {words}"))
+            setting_tags, words = setting_tags_and_words(context, backward, setting)
+            name = "+".join(setting_tags)
+            found.append(Generated(backward_variant(context, backward, setting, others_live=True, name=name),
+                                   setting_tags, f"the gradient with {words}"))
         for dim in other_dims(context, backward) if backward.over is not None else ():
             axis, own = axis_name(context, backward, dim), axis_name(context, backward, backward.dim)
             tag = tags.STATISTICS_OVER.of(f"{backward.node}@{axis}")
-            found.append(Generated(Variant("knob", tag, {backward.node: backward.over(dim)}, ""), tag,
+            found.append(Generated(Variant("knob", tag, {backward.node: backward.over(dim)}, ""), (tag,),
                                    f"the exact gradient of a model whose {backward.node} "
                                    f"({context.vocabulary[backward.node].meaning}) takes its statistics over axis "
                                    f"{axis} instead of {own}"))
@@ -146,20 +158,21 @@ def variants(context: Context) -> tuple[Generated, ...]:
             rows = tuple(_first_entry_everywhere(term, backward.dim) if term.diagonal else term.vjp
                          for term in backward.terms)
             found.append(Generated(backward_variant(context, backward, Setting(), others_live=True, vjps=rows,
-                                                    name=f"{tag}:{backward.node}"), tag,
+                                                    name=f"{tag}:{backward.node}"), (tag,),
                                    f"the gradient with {backward.node}'s Jacobian built from np.diag of a (1, n) row: "
                                    "numpy gives that row's first entry, not a diagonal matrix, so the diagonal term "
                                    "is that one entry in every position"))
     return tuple(found)
 
 
-def term_variant(context: Context, backward: Backward, term: Term, setting: Setting,
+def term_variant(context: Context, backward: Backward, term: Term | None, setting: Setting,
                  factor: tuple[str, ...] = (), power: int = 0) -> Variant:
     """The model in which only `term` (in `setting`, times the declared factors to `power`) carries the gradient
-    from the node to its input: that term's contribution to any id."""
-    name = f"term:{backward.node}.{term.name}|{setting}|{FACTOR_PRODUCT.join(factor)}^{power}"
-    return backward_variant(context, backward, setting, others_live=False, vjps=(term.vjp,), factor=factor,
-                            power=power, name=name)
+    from the node to its input, or with no term none does. A term's contribution to an id is the difference of
+    the two: every other route from `wrt` to `of` is in both."""
+    name = f"term:{backward.node}.{term.name if term else ''}|{setting}|{FACTOR_PRODUCT.join(factor)}^{power}"
+    return backward_variant(context, backward, setting, others_live=False, vjps=(term.vjp,) if term else (),
+                            factor=factor, power=power, name=name)
 
 
 def factor_products(backward: Backward) -> list[tuple[str, ...]]:
@@ -177,15 +190,17 @@ def backward_variant(context: Context, backward: Backward, setting: Setting, *, 
     index = node.inputs.index(backward.input)
     vjps = tuple(term.vjp for term in backward.terms) if vjps is None else tuple(vjps)
     dim = backward.dim if setting.dim is None else setting.dim
+    if setting.diagonal:
+        vjps = tuple(_diagonal_of(vjp, dim) for vjp in vjps)
 
     def node_fn(*inputs):
         kept = [x.detach() if (i == index or not others_live) and isinstance(x, torch.Tensor) else x
                 for i, x in enumerate(inputs)]
         value = node.fn(*kept)
         live = inputs[index]
-        if not (torch.is_grad_enabled() and isinstance(live, torch.Tensor) and live.requires_grad):
+        if not (vjps and torch.is_grad_enabled() and isinstance(live, torch.Tensor) and live.requires_grad):
             return value
-        q = _quantities(context, backward, node, [x.detach() if isinstance(x, torch.Tensor) else x for x in inputs],
+        q = quantities(context, backward, node, [x.detach() if isinstance(x, torch.Tensor) else x for x in inputs],
                         setting)
         with torch.enable_grad():
             g = torch.zeros_like(value).requires_grad_(True)
@@ -199,6 +214,19 @@ def backward_variant(context: Context, backward: Backward, setting: Setting, *, 
     return Variant("local_derivative", name, {node.name: node_fn}, "")
 
 
+def _diagonal_of(vjp: Callable, dim: int) -> Callable:
+    """A row-wise vector-Jacobian product kept to its Jacobian's diagonal along `dim`, `J_aa g_a`: the diagonal read
+    off one basis vector of the rows at a time (`J_aa = (J e_a)_a`)."""
+    def diagonal(g, q, d):
+        found = torch.zeros_like(g)
+        for a in range(g.shape[dim]):
+            unit = torch.zeros_like(g)
+            unit.narrow(dim, a, 1).fill_(1.0)
+            found = found + unit * torch.broadcast_to(vjp(unit, q, d), g.shape)
+        return found * g
+    return diagonal
+
+
 def _first_entry_everywhere(term: Term, dim: int) -> Callable:
     """A diagonal term `u ⊙ g` as np.diag of a (1, n) row writes it: the matrix `u_0 1 1ᵀ`, so `u_0 Σ g` everywhere."""
     def vjp(g, q, d):
@@ -207,7 +235,7 @@ def _first_entry_everywhere(term: Term, dim: int) -> Callable:
     return vjp
 
 
-def _quantities(context: Context, backward: Backward, node, inputs: list, setting: Setting) -> dict:
+def quantities(context: Context, backward: Backward, node, inputs: list, setting: Setting) -> dict:
     """The values the terms read, computed from the node's inputs, with the setting's replacements made."""
     values = dict(zip(node.inputs, inputs))
     for other in context.nodes[:context.nodes.index(node)]:

@@ -107,10 +107,14 @@ class _Fit:
         return [self._finding(hypothesis, weights) for count, hypothesis, weights in held if count == fewest]
 
     def contribution(self, index: int, term, setting: generated.Setting, factor=(), power=0) -> np.ndarray:
+        """The id's share that reaches `wrt` through `term` alone, on one case: the variant in which only the term
+        carries the node's gradient to its input, less the one in which nothing does."""
         key = (index, term.name, setting, factor, power)
         if key not in self._contributions:
-            variant = generated.term_variant(self.entry.context, self.backward, term, setting, factor, power)
-            self._contributions[key] = TRUTHS.exact(self.entry, self.observations[index].case, variant)
+            context, case = self.entry.context, self.observations[index].case
+            variant = generated.term_variant(context, self.backward, term, setting, factor, power)
+            nothing = generated.term_variant(context, self.backward, None, generated.Setting())
+            self._contributions[key] = TRUTHS.exact(self.entry, case, variant) - TRUTHS.exact(self.entry, case, nothing)
         return self._contributions[key]
 
     def parts(self, index: int, hypothesis: _Hypothesis) -> dict[str, np.ndarray]:
@@ -142,6 +146,9 @@ class _Fit:
             return None
         if any(weights[name].missing for name in hypothesis.carrying if name in weights):
             return None
+        if not hypothesis.carrying and hypothesis.setting.declared and all(
+                w.unit for part, w in weights.items() if part != REST):
+            return None  # only the routes around the node change: nothing about its terms
         context = self.entry.context
         for observation, named in zip(self.observations, parts):
             predicted = sum(w.value(observation.case, context) * named[part] for part, w in weights.items())
@@ -150,41 +157,43 @@ class _Fit:
         return weights
 
     def _finding(self, hypothesis: _Hypothesis, weights: dict[str, Weight]) -> Finding:
+        """The tags and words of a hypothesis that holds: each changed part said once, with all that changed in it."""
         node, entry, backward = self.backward.node, self.entry, self.backward
+        meaning = entry.context.vocabulary[node].meaning
         subjects = {term.name: term.subject for term in backward.terms}
-        subjects[REST] = f"the rest (the paths that do not go through {node}'s input {backward.input})"
-        found, said = [], []
-        if not hypothesis.setting.declared:
-            tag, words = generated.setting_tag_and_words(entry.context, backward, hypothesis.setting)
-            found.append(tag)
+        subjects[REST] = f"the rest (the routes that do not go through {node}'s input {backward.input})"
         product = generated.FACTOR_PRODUCT.join(hypothesis.factor)
-        for term in backward.terms:
-            if term.name in hypothesis.carrying:
-                found += [tags.TERM_SCALED.of(f"{node}.{term.name}")]
-                said.append(f"{term.subject} {'lacks' if hypothesis.power < 0 else 'carries once too often'} "
-                            f"the factor {product}")
+        found, said, missing = [], [], []
+        if not hypothesis.setting.declared:
+            setting_tags, setting_words = generated.setting_tags_and_words(entry.context, backward, hypothesis.setting)
+            found += setting_tags
         if hypothesis.factor:
             found.append((tags.MISSING_FACTOR if hypothesis.power < 0 else tags.EXTRA_FACTOR).of(product))
-        missing = []
-        for part, weight in weights.items():
-            if weight.unit:
-                continue
+        for part in [term.name for term in backward.terms] + [REST]:
+            weight = weights.get(part, Weight(None))
+            changes = []
+            if part in hypothesis.carrying:
+                changes.append(f"{'lacks' if hypothesis.power < 0 else 'carries once too often'} the factor {product}")
             if weight.missing:
                 missing.append(part)
-                if part != REST:
-                    found.append(tags.TERM_MISSING.of(f"{node}.{part}"))
-                said.append(f"{subjects[part]} is missing")
+                changes.append("is missing")
+            elif not weight.unit:
+                changes.append(f"is scaled by {weight.name}")
+                found.append(tags.SCALED.of(weight.name))
+                if weight.integer_division:
+                    found.append(tags.INTEGER_DIVISION)
+            if not changes:
                 continue
             if part != REST:
-                found.append(tags.TERM_SCALED.of(f"{node}.{part}"))
-            found.append(tags.SCALED.of(weight.name))
-            if weight.integer_division:
-                found.append(tags.INTEGER_DIVISION)
-            said.append(f"{subjects[part]} is scaled by {weight.name}")
-        start = f"In your {entry.id}, the gradient through {node}'s backward pass, term by term: "
-        if not hypothesis.setting.declared:
-            start = f"Your {entry.id} is the gradient with {words}; in it, term by term: "
-        text = start + "; ".join(said) + "."
+                found.append((tags.TERM_MISSING if weight.missing else tags.TERM_SCALED).of(f"{node}.{part}"))
+            said.append(f"{subjects[part]} {' and '.join(changes)}")
+        if len(missing) == len(backward.terms) + (REST in missing) and not hypothesis.carrying:
+            said = [f"nothing goes through {node}'s backward pass to {backward.input}: every term of it is missing",
+                    *(text for text in said if not text.endswith("is missing"))]
+        if hypothesis.setting.declared:
+            text = f"In your {entry.id}, by the terms of {node}'s backward pass ({meaning}): {'; '.join(said)}."
+        else:
+            text = f"Your {entry.id} is the gradient with {setting_words}; by the terms of it: {'; '.join(said)}."
         if hypothesis.setting.declared and self._one_hot_left_in(missing):
             found.append(tags.FANCY_INDEX_COPY)
             text += (f" The missing term is a one-hot at {backward.input}, a target never subtracted. "
@@ -198,8 +207,11 @@ class _Fit:
         for term in self.backward.terms:
             if term.name not in missing:
                 continue
-            variant = generated.term_variant(self.entry.context, self.backward, term, generated.Setting())
-            values = [TRUTHS.exact(self.entry, o.case, variant, wrt=self.backward.input) for o in self.observations]
+            context, wrt = self.entry.context, self.backward.input
+            variant = generated.term_variant(context, self.backward, term, generated.Setting())
+            nothing = generated.term_variant(context, self.backward, None, generated.Setting())
+            values = [TRUTHS.exact(self.entry, o.case, variant, wrt=wrt) - TRUTHS.exact(self.entry, o.case, nothing, wrt=wrt)
+                      for o in self.observations]
             if pitfalls.one_hot(values, self.backward.dim):
                 return True
         return False

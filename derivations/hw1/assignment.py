@@ -126,9 +126,6 @@ def _softmax_variants(node: str) -> tuple[Variant, ...]:
         Variant("local_derivative", "softmax_jacobian_as_identity",
                 {node: with_jacobian(lambda y, z: torch.eye(y.shape[-1], dtype=y.dtype).expand(*y.shape, y.shape[-1]))},
                 "the gradient with softmax's Jacobian taken as the identity"),
-        Variant("local_derivative", "softmax_jacobian_diagonal_only",
-                {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)))},
-                "the gradient with only the diagonal of softmax's Jacobian: each output moves only with its own logit"),
         Variant("local_derivative", "softmax_jacobian_square_counted_twice",
                 {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)) - y.unsqueeze(-1) * y.unsqueeze(-2))},
                 "the gradient with softmax's Jacobian taken as diag(y (1 - y)) minus the whole outer product y yᵀ: "
@@ -146,7 +143,7 @@ def _batch_norm_backward(node: str, input: str) -> Backward:
     `g'/sigma - <g'>/sigma - xhat <g' xhat>/sigma`."""
     return Backward(
         node, input, at="xhat", uses=("gamma", "var", "eps"), dim=0, over=_batch_norm_over,
-        terms=(Term("direct", "the direct term gamma * g / sqrt(var + eps)",
+        terms=(Term("direct", "the direct term",
                     lambda g, q, dim: q["gamma"] * g / _sigma(q)),
                Term("batch_mean", "the term through the batch mean",
                     lambda g, q, dim: -(q["gamma"] * g).mean(dim, keepdim=True) / _sigma(q)),
@@ -167,9 +164,9 @@ def _softmax_backward(node: str, input: str) -> Backward:
     """Softmax's Jacobian as its diagonal and its outer product, `y ⊙ g - y (yᵀ g)`, over each row."""
     return Backward(
         node, input, at=node, dim=-1, over=lambda dim: lambda z: F.softmax(z, dim=dim),
-        terms=(Term("diagonal", "the diagonal term of softmax's Jacobian, y * g", lambda g, q, dim: q[node] * g,
+        terms=(Term("diagonal", "the diagonal term of softmax's Jacobian", lambda g, q, dim: q[node] * g,
                     diagonal=True),
-               Term("outer_product", "the outer-product term of softmax's Jacobian, -y (y . g)",
+               Term("outer_product", "the outer-product term of softmax's Jacobian",
                     lambda g, q, dim: -q[node] * (q[node] * g).sum(dim, keepdim=True))),
         factors={node: lambda q: q[node]})
 
@@ -417,7 +414,7 @@ NET = Context(
     ),
     backwards=(
         Backward("z1A", "H1A", at="H1A",
-                 terms=(Term("cosine", "the sine's derivative cos(H1A)", lambda g, q, dim: g * torch.cos(q["H1A"]),
+                 terms=(Term("cosine", "the sine's derivative", lambda g, q, dim: g * torch.cos(q["H1A"]),
                              diagonal=True),)),
         _batch_norm_backward("H_BN", "z1B"),
         _softmax_backward("yB_hat", "z2B"),

@@ -107,7 +107,7 @@ def _layer_norm_backward(node: str) -> Backward:
     `g'/sigma - <g'>/sigma - xhat <g' xhat>/sigma`."""
     return Backward(
         node, "x", at="xhat", uses=("gamma", "var", "eps"), dim=-1, over=lambda dim: _layer_norm_as(over=dim),
-        terms=(Term("direct", "the direct term gamma * g / sqrt(var + eps)",
+        terms=(Term("direct", "the direct term",
                     lambda g, q, dim: q["gamma"] * g / _sigma(q)),
                Term("row_mean", "the term through each row's mean",
                     lambda g, q, dim: -(q["gamma"] * g).mean(dim, keepdim=True) / _sigma(q)),
@@ -228,10 +228,6 @@ def _attention_softmax_variants(node: str) -> tuple[Variant, ...]:
                 {node: with_jacobian(lambda a: torch.eye(a.shape[-1], dtype=a.dtype).expand(*a.shape, a.shape[-1]))},
                 "the gradient with the attention softmax's Jacobian taken as the identity: ∂L/∂A passed to the scores "
                 "unchanged"),
-        Variant("local_derivative", "softmax_jacobian_diagonal_only",
-                {node: with_jacobian(lambda a: torch.diag_embed(a * (1 - a)))},
-                "the gradient with only the diagonal of each query's softmax Jacobian: each weight moves only with "
-                "its own score"),
         Variant("local_derivative", "softmax_normaliser_as_constant", {node: with_jacobian(torch.diag_embed)},
                 "the gradient with the attention softmax's normalising sum held constant: each weight's derivative "
                 "is A itself, times its own score's, and nothing comes from the rest of its row"),
@@ -332,13 +328,13 @@ TRANSFORMER = Context(
     backwards=(
         _layer_norm_backward("u"),
         Backward("A", "S", at="A", dim=-1, over=lambda dim: lambda s: F.softmax(s, dim=dim),
-                 terms=(Term("diagonal", "the diagonal term of the attention softmax's Jacobian, A * g",
+                 terms=(Term("diagonal", "the diagonal term of the attention softmax's Jacobian",
                              lambda g, q, dim: q["A"] * g, diagonal=True),
-                        Term("outer_product", "the row-sum term of the attention softmax's Jacobian, -A (A . g)",
+                        Term("outer_product", "the row-sum term of the attention softmax's Jacobian",
                              lambda g, q, dim: -q["A"] * (q["A"] * g).sum(dim, keepdim=True))),
                  factors={"A": lambda q: q["A"]}),
         Backward("h", "h_in", at="h_in",
-                 terms=(Term("gelu_derivative", "GELU's derivative Phi(h_in) + h_in phi(h_in)",
+                 terms=(Term("gelu_derivative", "GELU's derivative",
                              lambda g, q, dim: g * _gelu_derivative(q["h_in"]), diagonal=True),)),
     ),
 )
