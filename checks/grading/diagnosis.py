@@ -223,7 +223,7 @@ def _reading(entry: Derivation, transform: hypotheses.Transform, fitted: list[fl
         words.append(f"times {named[0]}")
         if named[1]:
             found.append(tags.INTEGER_DIVISION)
-            words.append(f"a factor taken by integer division. {pitfalls.HINTS[tags.INTEGER_DIVISION]}")
+            words.append("a factor taken by integer division")
     if sign < 0:
         found.append(tags.SIGN_FLIPPED)
         words.append("with the sign flipped")
@@ -232,12 +232,12 @@ def _reading(entry: Derivation, transform: hypotheses.Transform, fitted: list[fl
 
 def _finding(entry: Derivation, candidate: Candidate, extra: tuple[str, ...], reading: str) -> Finding:
     found = (*candidate.tags, *extra)
+    hint = "".join(f" {pitfalls.HINTS[tag]}" for tag in found if tag in pitfalls.HINTS)
     if not candidate.tags and extra == (tags.TRANSPOSED,):
         return Finding(found, "It is the transpose of the truth: a weight gradient has the weight's own "
                               "(out, in) shape, as torch.nn.Linear stores it.")
     if not candidate.tags:
-        return Finding(found, f"It is the truth {reading}.")
-    hint = "".join(f" {pitfalls.HINTS[tag]}" for tag in candidate.tags if tag in pitfalls.HINTS)
+        return Finding(found, f"It is the truth {reading}.{hint}")
     return Finding(found, f"Your {entry.id} is {candidate.says}" + (f", {reading}" if reading else "") + "." + hint)
 
 
