@@ -34,7 +34,7 @@ from checks.assignment import Assignment, Derivation, Variant
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import CLOSED_VS_AUTOGRAD, CaseResult
 from checks.engine.submission import Submission, call_derivation
-from checks.engine.truths import TRUTHS
+from checks.engine.truths import TRUTHS, OracleError
 from checks.grading import compound, counterexamples, generated, hypotheses, pitfalls, terms
 from checks.grading.findings import Finding, Observation, named_factor, named_weights, unit
 from checks.sandbox.calling import call
@@ -162,9 +162,9 @@ def _truth_with_scalar(entry: Derivation, case: Case, name: str, value: float) -
     """The id's truth on the same case with one scalar set to `value` (None if the context refuses that value)."""
     try:
         changed = replace(case, params=tuple((key, value if key == name else old) for key, old in case.params))
-    except ValueError:
+        return TRUTHS.exact(entry, changed)
+    except (ValueError, OracleError):
         return None
-    return TRUTHS.exact(entry, changed)
 
 
 def _neighbours(entry: Derivation) -> Iterator[Candidate]:
