@@ -112,15 +112,15 @@ JACOBIAN_DIAGONAL = Tag("jacobian_diagonal", "only the diagonal of a node's row-
                                              "normalization's): each output moving with its own input alone", "node")
 DERIVATIVE_WITHOUT = Tag("derivative_without", "a scalar (an epsilon) left out of a node's backward pass, its forward "
                                                "pass kept: NODE@SCALAR", "node@scalar")
-SCALAR_FIXED = Tag("scalar_fixed", "it is the truth for one value of a scalar, whatever the case's value: the scalar is "
-                                   "written in, not read", "name=value")
+SCALAR_FIXED = Tag("scalar_fixed", "it is the truth for one value of a scalar, whatever the case's value: the "
+                                   "scalar is written in, not read", "name=value")
 ONLY_WHEN = Tag("only_when", "it is right at some values of this scalar and wrong at others (the message lists them)",
                 "scalar")
 ZERO_ANSWER = Tag("zero_answer", "it is zero everywhere, where the truth is not, and no declared path explains that")
 DIAG_OF_ROW = Tag("diag_of_row", "numpy pitfall: np.diag of a (1, n) row returns its first entry, not a diagonal "
                                  "matrix, so a Jacobian's diagonal term is that one entry everywhere")
-FANCY_INDEX_COPY = Tag("fancy_index_copy", "numpy pitfall: a one-hot term never subtracted, as when `a[rows][cols] -= 1` "
-                                           "writes into the copy that fancy indexing returns")
+FANCY_INDEX_COPY = Tag("fancy_index_copy", "numpy pitfall: a one-hot term never subtracted, as when "
+                                           "`a[rows][cols] -= 1` writes into the copy that fancy indexing returns")
 INTEGER_DIVISION = Tag("integer_division", "numpy pitfall: floor division (//) or an integer array truncated values "
                                            "(whole numbers, or a factor such as 1/(1-p) floored)")
 KEEPDIMS_DROPPED = Tag("keepdims_dropped", "numpy pitfall: a sum or mean over the last axis without keepdims=True, "

@@ -81,7 +81,8 @@ def test_a_backward_that_cannot_be_evaluated_is_refused_with_what_to_change(back
 def test_a_broadcast_against_the_same_shape_without_its_last_axis_is_keepdims_dropped():
     error = "ValueError: operands could not be broadcast together with shapes (3,4) (3,) "
     assert [finding.tags for finding in pitfalls.broadcast_errors([error])] == [(tags.KEEPDIMS_DROPPED,)]
-    assert pitfalls.broadcast_errors(["ValueError: operands could not be broadcast together with shapes (3,4) (4,3) "]) == []
+    other = "ValueError: operands could not be broadcast together with shapes (3,4) (4,3) "
+    assert pitfalls.broadcast_errors([other]) == []
 
 
 def test_a_one_hot_is_one_equal_entry_per_row():

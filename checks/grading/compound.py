@@ -22,6 +22,8 @@ from checks.engine.truths import TRUTHS
 from checks.grading import hypotheses
 from checks.grading.findings import Finding, Observation
 
+__all__ = ["MAX_PAIRS", "Single", "explain"]
+
 MAX_PAIRS = 600
 """Pairs tried per failing id at most: a bound on the cost (each is one forward and one backward pass on the
 first case), above every pair of disjoint variants of the shipped declarations (590 in the largest context). A

@@ -22,6 +22,8 @@ from checks.engine.check import CaseResult, check_case, check_cases
 from checks.engine.submission import Submission
 from checks.engine.truths import OracleError
 
+__all__ = ["informative", "scalar_dependence", "shown"]
+
 LARGE = 1e-3
 """A normwise error at least this large against the truth's scale is plain to see in the message."""
 INFORMATIVE_BATCH = 3

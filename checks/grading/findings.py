@@ -12,6 +12,9 @@ from checks.engine.cases import Case
 from checks.engine.oracles import Evaluated
 from checks.grading import hypotheses
 
+__all__ = ["Finding", "Observation", "Weight", "floored_expressions", "named_factor", "named_weights",
+           "scale_expressions", "unit"]
+
 Expression = tuple[str, Callable[[Case], float | None]]
 
 

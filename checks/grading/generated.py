@@ -31,6 +31,9 @@ import torch
 
 from checks.assignment import Backward, Context, Term, Variant, computed_from_inputs
 
+__all__ = ["FACTOR_PRODUCT", "Generated", "Setting", "axis_name", "backward_variant", "factor_products",
+           "other_dims", "points", "quantities", "setting_tags_and_words", "settings", "term_variant", "variants"]
+
 FACTOR_PRODUCT = "·"
 """Joins the names of declared factors multiplied together (`gamma·1/sqrt(var+eps)`)."""
 
@@ -228,7 +231,7 @@ def _diagonal_of(vjp: Callable, dim: int) -> Callable:
 
 
 def _first_entry_everywhere(term: Term, dim: int) -> Callable:
-    """A diagonal term `u ⊙ g` as np.diag of a (1, n) row writes it: the matrix `u_0 1 1ᵀ`, so `u_0 Σ g` everywhere."""
+    """A diagonal term `u ⊙ g` as np.diag of a (1, n) row writes it: the matrix `u_0 1 1ᵀ`, `u_0 Σ g` everywhere."""
     def vjp(g, q, d):
         u = term.vjp(torch.ones_like(g), q, d)
         return u.narrow(dim, 0, 1) * g.sum(dim, keepdim=True)

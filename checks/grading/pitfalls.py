@@ -16,6 +16,8 @@ import numpy as np
 from checks import tags
 from checks.grading.findings import Finding, Observation
 
+__all__ = ["HINTS", "broadcast_errors", "one_hot", "whole_numbers"]
+
 HINTS = {
     tags.INTEGER_DIVISION: "Floor division (//) and integer arrays truncate: 1 // (1 - p) is 1 when p = 0.2, and "
                            "np.zeros(d, dtype=int) stores every value written into it as a whole number.",

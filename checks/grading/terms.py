@@ -34,6 +34,8 @@ from checks.engine.truths import TRUTHS
 from checks.grading import generated, hypotheses, pitfalls
 from checks.grading.findings import Finding, Observation, Weight, named_weights
 
+__all__ = ["explain"]
+
 REST = "rest"
 
 
@@ -210,8 +212,8 @@ class _Fit:
             context, wrt = self.entry.context, self.backward.input
             variant = generated.term_variant(context, self.backward, term, generated.Setting())
             nothing = generated.term_variant(context, self.backward, None, generated.Setting())
-            values = [TRUTHS.exact(self.entry, o.case, variant, wrt=wrt) - TRUTHS.exact(self.entry, o.case, nothing, wrt=wrt)
-                      for o in self.observations]
+            values = [TRUTHS.exact(self.entry, o.case, variant, wrt=wrt)
+                      - TRUTHS.exact(self.entry, o.case, nothing, wrt=wrt) for o in self.observations]
             if pitfalls.one_hot(values, self.backward.dim):
                 return True
         return False
