@@ -119,7 +119,7 @@ def _definitions(path: Path) -> tuple[dict[str, _Definition], list[str]]:
     return definitions, imports
 
 
-def _renamed(source: str, renames: dict[str, str]) -> str:
+def renamed(source: str, renames: dict[str, str]) -> str:
     """`source` with each whole name (not an attribute) renamed."""
     for old, new in renames.items():
         if old != new:
@@ -154,11 +154,11 @@ def assemble(picks: list[tuple[Path, str]], ids: frozenset[str], docstring: str)
         if name in ids and chosen.get(name) != path:
             target = f"_{name}"
         base, count = target, 1
-        while target in emitted and emitted[target] != _renamed(definition.source, {**mapping, name: target}):
+        while target in emitted and emitted[target] != renamed(definition.source, {**mapping, name: target}):
             count += 1
             target = f"{base}_{count}"
         mapping[name] = target
-        emitted.setdefault(target, _renamed(definition.source, mapping))
+        emitted.setdefault(target, renamed(definition.source, mapping))
 
     for path, id in picks:
         if id not in parsed[path][0]:

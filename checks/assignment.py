@@ -138,6 +138,76 @@ def surrogate(value, proxy):
     return value.detach() + (proxy - proxy.detach())
 
 
+@dataclass(frozen=True)
+class Term:
+    """One named term of a node's backward pass: `vjp(g, q, dim)` is its share of the gradient at the node's input.
+
+    `g` is the gradient at the node's output, `q` maps each quantity the backward
+    is written in (its `at` and `uses`) to its value, and `dim` is the position of
+    the axis the node's statistics run over (None for an elementwise node). A
+    `diagonal` term is `u ⊙ g` for a `u` of the quantities: as a matrix, a diagonal.
+    """
+
+    name: str
+    subject: str
+    """What it is, as a noun ("the term through the batch variance")."""
+    vjp: Callable[..., object]
+    diagonal: bool = False
+
+
+@dataclass(frozen=True)
+class Backward:
+    """A node's backward pass to one of its inputs, `Σ_k term_k.vjp(g, q, dim)`, written in named quantities.
+
+    `at` is the quantity the terms are written in (softmax's output, a sine's
+    input, a normalization's normalised input) and `uses` the others they read; each is the node, one
+    of its inputs, or a node computed from its inputs alone. `dim` is the position
+    of the axis its statistics run over, and `over(dim)` gives the node's own
+    function with its statistics over another position. `factors` are array factors
+    of the quantities that a term can lose to operator precedence. Diagnosis
+    generates its hypotheses from this: each term scaled on its own or lacking
+    factors, the terms evaluated at another quantity of `at`'s shape, over another
+    axis, or with a scalar they use taken as 0.
+    """
+
+    node: str
+    input: str
+    at: str
+    terms: tuple[Term, ...]
+    uses: tuple[str, ...] = ()
+    dim: int | None = None
+    over: Callable[[int], Callable[..., object]] | None = None
+    factors: Mapping[str, Callable[[Mapping[str, object]], object]] = field(default_factory=dict)
+
+    def validate(self, context: Context, where: str) -> None:
+        """Fail early, saying what to change, when the backward cannot be evaluated from the node's inputs."""
+        where = f"{where}: backward of {self.node!r}"
+        node = next((node for node in context.nodes if node.name == self.node), None)
+        if node is None or self.input not in node.inputs:
+            raise DeclarationError(f"{where}: {self.node!r} must be a node and {self.input!r} one of its inputs")
+        reachable = computed_from_inputs(context, node)
+        unknown = [name for name in (self.at, *self.uses) if name not in reachable]
+        if unknown:
+            raise DeclarationError(f"{where}: {', '.join(unknown)} must be the node, one of its inputs, or a node "
+                                   f"computed from its inputs alone ({', '.join(reachable)})")
+        names = [term.name for term in self.terms]
+        if not names or len(set(names)) != len(names) or not all(name.isidentifier() for name in names):
+            raise DeclarationError(f"{where}: its terms need distinct identifier names, not {names}")
+        if self.dim is not None and not -len(node.shape) <= self.dim < len(node.shape):
+            raise DeclarationError(f"{where}: dim={self.dim}, but {self.node} has {len(node.shape)} axes")
+        if self.over is not None and self.dim is None:
+            raise DeclarationError(f"{where}: `over` moves the axis of its statistics; declare that axis as `dim`")
+
+
+def computed_from_inputs(context: Context, node: Node) -> tuple[str, ...]:
+    """The node's inputs, the nodes declared before it that are computed from those alone, and the node itself."""
+    found = list(node.inputs)
+    for other in context.nodes[:context.nodes.index(node)]:
+        if all(name in found for name in other.inputs):
+            found.append(other.name)
+    return (*found, node.name)
+
+
 @dataclass(frozen=True, eq=False)
 class Context:
     """One model: its axes (the batch axis first, each with its minimum size), leaves, nodes and loss.
@@ -162,6 +232,8 @@ class Context:
     masks: tuple[Mask, ...] = ()
     variants: tuple[Variant, ...] = ()
     """Paths, knobs and local derivatives that diagnosis tries, declared next to the model."""
+    backwards: tuple[Backward, ...] = ()
+    """Backward passes of some nodes written as named terms, from which diagnosis generates its hypotheses."""
 
     def __post_init__(self) -> None:
         where = f"context {self.name!r}"
@@ -207,6 +279,8 @@ class Context:
             if unknown or not variant.replaces:
                 raise DeclarationError(f"{where}: variant {variant.name!r} must replace some of its nodes, not "
                                        f"{', '.join(unknown) or 'none'}")
+        for backward in self.backwards:
+            backward.validate(self, where)
 
     @property
     def batch_axis(self) -> str:

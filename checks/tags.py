@@ -94,14 +94,52 @@ KNOWN_MISTAKE = Tag("known_mistake", "it equals a known wrong formula of the ass
 OFF_WHERE = Tag("off_where", "the wrong entries are exactly where a declared mask (such as a ReLU's) is on, or off",
                 "region")
 OFF_SHARE = Tag("off_share", "only this share of the entries is off")
+TERM_MISSING = Tag("term_missing", "one named term of a node's declared backward pass is missing (the detail names the "
+                                   "node and the term)", "node.term")
+TERM_SCALED = Tag("term_scaled", "one named term of a node's declared backward pass is scaled wrongly, or lacks a "
+                                 "factor, on its own (operator precedence; the message gives the factor)", "node.term")
+MISSING_FACTOR = Tag("missing_factor", "a term lacks this product of declared factors, which the rest of the sum "
+                                       "carries", "factors")
+EXTRA_FACTOR = Tag("extra_factor", "a term carries this product of declared factors once too often", "factors")
+DERIVATIVE_AT = Tag("derivative_at", "a node's local derivative evaluated at another quantity of the same shape (its "
+                                     "input for its output, or the reverse): NODE@QUANTITY", "node@quantity")
+DERIVATIVE_OVER = Tag("derivative_over", "a node's backward pass taking its sums over another axis than its statistics "
+                                         "run over, its forward pass kept: NODE@AXIS", "node@axis")
+STATISTICS_OVER = Tag("statistics_over", "the exact gradient of a model whose node takes its statistics (a softmax's "
+                                         "sum, a normalization's mean and variance) over another axis: NODE@AXIS",
+                      "node@axis")
+JACOBIAN_DIAGONAL = Tag("jacobian_diagonal", "only the diagonal of a node's row-wise Jacobian (softmax's, a "
+                                             "normalization's): each output moving with its own input alone", "node")
+DERIVATIVE_WITHOUT = Tag("derivative_without", "a scalar (an epsilon) left out of a node's backward pass, its forward "
+                                               "pass kept: NODE@SCALAR", "node@scalar")
+SCALAR_FIXED = Tag("scalar_fixed", "it is the truth for one value of a scalar, whatever the case's value: the "
+                                   "scalar is written in, not read", "name=value")
+ONLY_WHEN = Tag("only_when", "it is right at some values of this scalar and wrong at others (the message lists them)",
+                "scalar")
+ZERO_ANSWER = Tag("zero_answer", "it is zero everywhere, where the truth is not, and no declared path explains that")
+DIAG_OF_ROW = Tag("diag_of_row", "numpy pitfall: np.diag of a (1, n) row returns its first entry, not a diagonal "
+                                 "matrix, so a Jacobian's diagonal term is that one entry everywhere")
+FANCY_INDEX_COPY = Tag("fancy_index_copy", "numpy pitfall: a one-hot term never subtracted, as when "
+                                           "`a[rows][cols] -= 1` writes into the copy that fancy indexing returns")
+INTEGER_DIVISION = Tag("integer_division", "numpy pitfall: floor division (//) or an integer array truncated values "
+                                           "(whole numbers, or a factor such as 1/(1-p) floored)")
+KEEPDIMS_DROPPED = Tag("keepdims_dropped", "numpy pitfall: a sum or mean over the last axis without keepdims=True, "
+                                           "which broadcasts along the wrong axis (or fails to)")
+
+EXPLAINING = frozenset({
+    ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
+    SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
+    OFF_SHARE, TERM_MISSING, TERM_SCALED, MISSING_FACTOR, EXTRA_FACTOR, DERIVATIVE_AT, DERIVATIVE_OVER,
+    STATISTICS_OVER, JACOBIAN_DIAGONAL, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW,
+    FANCY_INDEX_COPY, INTEGER_DIVISION, KEEPDIMS_DROPPED,
+})
+"""The families diagnosis gives: each says why an answer is wrong, so a correct answer carries none."""
 
 VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
     EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT,
     TIMEOUT, CRASHED, PROTOCOL_VIOLATION, BUDGET_EXHAUSTED,
     NOT_ATTEMPTED, BAD_SIGNATURE, UNKNOWN_QUANTITY, FORBIDDEN_QUANTITY, SHAPE_MISMATCH, NONFINITE, LOW_PRECISION,
     LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION,
-    ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
-    SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
-    OFF_SHARE,
+    *sorted(EXPLAINING),
 )}
 """Every tag family, by name."""

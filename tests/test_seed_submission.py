@@ -43,6 +43,11 @@ def test_seed_verdicts(seed_grades):
                                                      "eq06_dL_dtheta1B": "failed", "eq07_dL_db1B": "partial"}
     # (5) is (1 - 1/m)/m (dyB θ2B) ⊙ 1[H_BN > 0], and ∂L/∂H_BN = (1/m)(dyB θ2B) ⊙ 1[H_BN > 0]: (m-1)/m times it.
     assert {"known_mistake:seed_eq05", "wrong_node:H_BN", "scaled:(m-1)/m"} <= set(rows["eq05_dL_dz1B"].tags)
+    # (6) is (5)ᵀ x. Through BatchNorm's declared backward pass, ∂L/∂z1B is a direct term gamma/sqrt(var+eps) ⊙
+    # ∂L/∂H_BN plus the terms through the batch mean and variance; (5) is (m-1)/m times ∂L/∂H_BN, so (6) is the
+    # direct term lacking gamma/sqrt(var+eps), times (m-1)/m, with both batch terms missing.
+    assert {"known_mistake:seed_eq06", "term_missing:H_BN.batch_mean", "term_missing:H_BN.batch_variance",
+            "term_scaled:H_BN.direct", "missing_factor:gamma·1/sqrt(var+eps)", "scaled:(m-1)/m"} <= set(rows["eq06_dL_dtheta1B"].tags)
     # (7) sums (1/m)(dyB θ2B) ⊙ sgn(zBN) over the batch, with zBN = relu(H_BN): that is ∂L/∂beta.
     assert {"ecf", "zero_expected", "known_mistake:seed_eq07", "wrong_node:beta"} <= set(rows["eq07_dL_db1B"].tags)
     assert seed_grades[0].score == len(PASSED) + 0.5

@@ -2,35 +2,44 @@
 
 The question is which model the answer is the exact derivative of. The
 candidates come from the declaration: the true model; each declared variant (a
-path cut, a knob turned, a local derivative swapped); the gradient at every
-other quantity of the same shape (a neighbouring node, the upstream gradient);
-the per-sample rows summed over the wrong axis; and the assignment's catalog of
+path cut, a knob turned, a local derivative swapped); the variants generated
+from each declared backward pass (its derivative evaluated at another node, its
+statistics over another axis, a scalar left out of it, np.diag of a row); the
+gradient at every other quantity of the same shape (a neighbouring node, the
+upstream gradient); the per-sample rows summed over the wrong axis; the truth
+for one value of a scalar (a scalar written in); and the assignment's catalog of
 known wrong formulas, for mistakes the model cannot generate. Each is read
-through the answer's possible mis-shapings (transposed, reshaped, a full matrix's
-diagonal, per-sample rows) and a factor of the case (`m`, `1/m`, `1-p`, ...).
-A hypothesis is kept only if it holds on the failing case and on five more
-cases of varied sizes and scalars. Where no single candidate explains the
-answer, the declared paths are fitted jointly, so that a path missing and a
-path scaled wrongly can both be said. Explanations say what the answer computes,
-never the right formula.
+through the answer's possible mis-shapings (transposed, reshaped, a full
+matrix's diagonal, per-sample rows) and a factor of the case (`m`, `1/m`,
+`1-p`, or such a factor taken by integer division). A candidate is tried on the
+first case and, if it fits there, on five more of varied sizes and scalars, and
+kept only if it holds on all. Where no single candidate explains the answer,
+the simplest of the rest is said: the declared paths fitted jointly (a path
+missing, a path scaled wrongly); then the terms of a declared backward pass
+weighted on their own (`checks.grading.terms`: a factor or sign on part of a
+sum); then two variants at once (`checks.grading.compound`). An answer that is
+zero everywhere is said as what is missing, never as "the truth times 0".
+Explanations say what the answer computes, never the right formula.
 """
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from checks import tags
-from checks.assignment import Assignment, Context, Derivation, Variant
+from checks.assignment import Assignment, Derivation, Variant
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import CLOSED_VS_AUTOGRAD, CaseResult
-from checks.engine.oracles import Evaluated
 from checks.engine.submission import Submission, call_derivation
-from checks.engine.truths import TRUTHS
-from checks.grading import hypotheses
+from checks.engine.truths import TRUTHS, OracleError
+from checks.grading import compound, counterexamples, generated, hypotheses, pitfalls, terms
+from checks.grading.findings import Finding, Observation, named_factor, named_weights, unit
 from checks.sandbox.calling import call
+
+__all__ = ["Finding", "Observation", "diagnose", "diagnose_exception", "observe"]
 
 VARIANT_TAGS = {"path": tags.PATH_MISSING, "knob": tags.KNOB, "local_derivative": tags.LOCAL_DERIVATIVE}
 TRANSFORMS = hypotheses.transforms(transposed=tags.TRANSPOSED, reshaped=tags.RESHAPED,
@@ -38,102 +47,207 @@ TRANSFORMS = hypotheses.transforms(transposed=tags.TRANSPOSED, reshaped=tags.RES
 
 
 @dataclass(frozen=True)
-class Finding:
+class Candidate:
+    """A candidate truth: its tags (none for the truth itself), the words that complete "Your <id> is ...", and its
+    value on an observed case (None where it has none). `variant` is set for a model that can be paired."""
+
     tags: tuple[str, ...]
-    explanation: str
-
-
-@dataclass(frozen=True)
-class Observation:
-    case: Case
-    evaluated: Evaluated
-    truth: np.ndarray
-    closed: np.ndarray
-    scale: float
-
-
-@dataclass(frozen=True)
-class Basis:
-    """A candidate truth on every observed case, with the tag and the words that name it."""
-
-    tag: str | None
     says: str
-    values: list[np.ndarray]
+    value: Callable[[Observation], np.ndarray | None]
+    variant: Variant | None = None
 
 
 def observe(entry: Derivation, cases: list[Case], submission: Submission) -> list[Observation]:
-    """The submission's arrays next to the truth, on every case where it returned one."""
+    """The submission's answer next to the truth on every case, or the error it gave there."""
     observations = []
     evaluations = [TRUTHS.evaluated(case) for case in cases]
     outcomes = call_derivation(submission, entry, [evaluated.arrays for evaluated in evaluations])
     for case, evaluated, outcome in zip(cases, evaluations, outcomes):
         value = outcome.value[entry.of] if isinstance(outcome.value, dict) and entry.of in outcome.value else outcome.value
-        if isinstance(value, np.ndarray):
-            truth = TRUTHS.truth(entry, case)
-            observations.append(Observation(case, evaluated, truth.array, value.astype(np.float64), truth.scale))
+        truth = TRUTHS.truth(entry, case)
+        closed = value.astype(np.float64) if isinstance(value, np.ndarray) else None
+        observations.append(Observation(case, evaluated, truth.array, closed, truth.scale, outcome.error or ""))
     return observations
 
 
 def diagnose(entry: Derivation, assignment: Assignment, failure: CaseResult, submission: Submission,
              observations: list[Observation] | None = None) -> list[Finding]:
     observations = observations or observe(entry, [failure.case, *diagnostic_cases(entry.context)], submission)
-    if not observations:
-        return []
-    findings = _zero_expected(entry, assignment, observations)
-    findings += _explained(entry, observations)
-    findings += _known_mistakes(entry, assignment, observations)
+    valued = sorted((o for o in observations if o.closed is not None), key=lambda o: -o.truth.size)
+    findings = pitfalls.broadcast_errors([o.error for o in observations if o.closed is None])
+    if not valued:
+        return findings
+    findings += _zero_expected(entry, assignment, valued)
+    findings += _explained(entry, valued)
+    findings += pitfalls.whole_numbers(valued)
+    findings += _known_mistakes(entry, assignment, valued)
+    findings += _settings(entry, failure, submission)
     if failure.closed is not None and failure.truth is not None and failure.closed.shape == failure.truth.shape:
         findings += _where(failure)
     return findings
 
 
-def scale_expressions(context: Context) -> list[tuple[str, Callable[[Case], float | None]]]:
-    """Factors a wrong answer may be off by: the batch size in five forms, 2 and 1/2, every other axis's size and
-    its inverse, then the scalars' own factors."""
-    b = context.batch_axis
-    found = [
-        (b, lambda case: case.size[b]),
-        (f"1/{b}", lambda case: 1 / case.size[b]),
-        (f"{b}-1", lambda case: case.size[b] - 1),
-        (f"({b}-1)/{b}", lambda case: (case.size[b] - 1) / case.size[b]),
-        (f"{b}/({b}-1)", lambda case: case.size[b] / (case.size[b] - 1) if case.size[b] > 1 else None),
-        ("2", lambda case: 2.0),
-        ("1/2", lambda case: 0.5),
-    ]
-    for axis in context.axes:
-        if axis != b:
-            found += [(axis, lambda case, axis=axis: case.size[axis]),
-                      (f"1/{axis}", lambda case, axis=axis: 1 / case.size[axis])]
-    for scalar in context.scalars:
-        for name, factor in scalar.factors.items():
-            found.append((name, lambda case, factor=factor, scalar=scalar.name: factor(case.scalars[scalar])))
-    return found
+def diagnose_exception(entry: Derivation, failure: CaseResult, submission: Submission) -> list[Finding]:
+    """For an answer that raises: what the errors on the failing and the diagnostic cases show (a numpy pitfall)."""
+    observations = observe(entry, diagnostic_cases(entry.context), submission)
+    return pitfalls.broadcast_errors([failure.outcome.error if failure.outcome else ""]
+                                     + [o.error for o in observations if o.closed is None])
 
 
 def _explained(entry: Derivation, observations: list[Observation]) -> list[Finding]:
-    """The (candidate, reading) pairs that hold, the plainest first; failing those, the declared paths fitted jointly.
+    """The (candidate, reading) pairs that hold, the plainest first; failing those, the joint fits, then pairs.
 
     A variant or another node's gradient that needs a factor or a sign to fit is
     kept only when nothing fits exactly: such a near miss would read as a cause
     it is not. Factors of the truth itself are always said.
     """
+    zero = _zero_answer(entry, observations)
+    if zero is not None:
+        return zero
+    exact, of_truth, near, singles = [], [], [], []
+    first = observations[0]
+    for candidate in _candidates(entry):
+        value = candidate.value(first)
+        if value is None or not np.all(np.isfinite(value)):
+            continue
+        if candidate.variant is not None and not hypotheses.close(value, first.truth, first.scale):
+            singles.append(compound.Single(candidate.variant, candidate.tags, candidate.says))
+        if not _fits_first(entry, first, value):
+            continue
+        values = [value, *(candidate.value(o) for o in observations[1:])]
+        if any(v is None or not np.all(np.isfinite(v)) for v in values):
+            continue
+        if candidate.tags and all(hypotheses.close(v, o.truth, o.scale) for v, o in zip(values, observations)):
+            continue
+        for extra, reading, fitted in _readings(entry, observations, values, plain=not candidate.tags):
+            finding = _finding(entry, candidate, extra, reading)
+            (exact if fitted else of_truth if not candidate.tags else near).append(finding)
+    found = exact + of_truth or near
+    if found:
+        return _unique(found)
+    for explain in (lambda: _paths(entry, observations), lambda: terms.explain(entry, observations),
+                    lambda: compound.explain(entry, observations, singles, _pair_readings(entry))):
+        found = explain()
+        if found:
+            return _unique(found)
+    return []
+
+
+def _candidates(entry: Derivation) -> Iterator[Candidate]:
+    """The truth, every declared variant, every generated one, the gradient at each quantity of the same shape, the
+    per-sample rows summed over the wrong axis, and the truth at each value of each scalar."""
+    context = entry.context
+    yield Candidate((), "the truth", lambda o: o.truth)
+    for variant in context.variants:
+        yield Candidate((VARIANT_TAGS[variant.kind].of(variant.name),), variant.says,
+                        lambda o, variant=variant: TRUTHS.exact(entry, o.case, variant), variant)
+    for made in generated.variants(context):
+        yield Candidate(made.tags, made.says, lambda o, variant=made.variant: TRUTHS.exact(entry, o.case, variant),
+                        made.variant)
+    if entry.kind == "gradient":
+        yield from _neighbours(entry)
+    if entry.rows_of is not None:
+        yield Candidate((tags.SUMMED_OVER_WRONG_AXIS,),
+                        f"the per-sample rows of ∂{entry.of}/∂{entry.rows_of} summed over the feature axis, where "
+                        "the batch axis was due", lambda o: TRUTHS.exact(entry, o.case, wrt=entry.rows_of).sum(axis=1))
+    for scalar in context.scalars:
+        for setting in dict.fromkeys((*scalar.values, *scalar.diagnostic)):
+            yield Candidate((tags.SCALAR_FIXED.of(f"{scalar.name}={setting:g}"),),
+                            f"the truth for {scalar.name} = {setting:g} whatever {scalar.name} is: {scalar.name} is "
+                            "written in, not read", lambda o, name=scalar.name, setting=setting:
+                            _truth_with_scalar(entry, o.case, name, setting))
+
+
+def _truth_with_scalar(entry: Derivation, case: Case, name: str, value: float) -> np.ndarray | None:
+    """The id's truth on the same case with one scalar set to `value` (None if the context refuses that value)."""
+    try:
+        changed = replace(case, params=tuple((key, value if key == name else old) for key, old in case.params))
+        return TRUTHS.exact(entry, changed)
+    except (ValueError, OracleError):
+        return None
+
+
+def _neighbours(entry: Derivation) -> Iterator[Candidate]:
+    """∂L/∂v for every other quantity v the loss depends on whose shape is wrt's, or its transpose."""
+    context = entry.context
+    shape = context.vocabulary[entry.wrt].shape
+    loss_inputs = context.graph.ancestors[context.loss]
+    for name, quantity in context.vocabulary.items():
+        if name == entry.wrt or name not in loss_inputs or not quantity.shape:
+            continue
+        if quantity.shape != shape and quantity.shape != tuple(reversed(shape)):
+            continue
+        meaning = f"∂{entry.of}/∂{name}, the gradient at {name} ({quantity.meaning})"
+        yield Candidate((tags.WRONG_NODE.of(name),), f"{meaning}, not at {entry.wrt} "
+                                                  f"({context.vocabulary[entry.wrt].meaning})",
+                        lambda o, name=name: TRUTHS.exact(entry, o.case, wrt=name))
+
+
+def _fits_first(entry: Derivation, first: Observation, value: np.ndarray) -> bool:
+    """Whether some mis-shaping of the answer on the first case is a factor times `value`: worth the other cases."""
+    batch = first.case.size[entry.context.batch_axis]
+    return any(hypotheses.fits(transform.apply(first.closed, value.shape, batch), value, first.scale)
+               for transform in TRANSFORMS)
+
+
+def _readings(entry: Derivation, observations: list[Observation], values: list[np.ndarray], *,
+              plain: bool) -> list[tuple[tuple[str, ...], str, bool]]:
+    """Each mis-shaping and factor under which the answers are `values`: (tags, words, exact). `plain` candidates
+    (the truth itself) are not read as themselves."""
     batch = entry.context.batch_axis
     cases = [o.case for o in observations]
-    scales = [o.scale for o in observations]
-    exact, of_truth, near = [], [], []
-    for basis in _bases(entry, observations):
-        for transform in TRANSFORMS:
-            answers = [transform.apply(o.closed, basis_value.shape, o.case.size[batch])
-                       for o, basis_value in zip(observations, basis.values)]
-            fitted = hypotheses.factors(answers, basis.values, scales)
-            if fitted is None or (basis.tag is None and transform.tag is None and _unit(fitted)):
-                continue
-            finding = _finding(entry, basis, transform, fitted, cases)
-            if finding is None:
-                continue
-            (exact if _unit(fitted) else of_truth if basis.tag is None else near).append(finding)
-    found = exact + of_truth or near
-    return _unique(found) if found else _paths(entry, observations)
+    found = []
+    for transform in TRANSFORMS:
+        answers = [transform.apply(o.closed, value.shape, o.case.size[batch]) for o, value in zip(observations, values)]
+        fitted = hypotheses.factors(answers, values, [o.scale for o in observations])
+        if fitted is None or (plain and transform.tag is None and unit(fitted)):
+            continue
+        reading = _reading(entry, transform, fitted, cases)
+        if reading is not None:
+            found.append((*reading, unit(fitted)))
+    return found
+
+
+def _reading(entry: Derivation, transform: hypotheses.Transform, fitted: list[float],
+             cases: list[Case]) -> tuple[tuple[str, ...], str] | None:
+    """The tags and words of a mis-shaping and a factor; None if the factor has no name."""
+    sign = -1.0 if all(f < 0 for f in fitted) else 1.0
+    magnitudes = [sign * f for f in fitted]
+    found = [transform.tag] if transform.tag else []
+    words = [transform.says] if transform.says else []
+    if not unit(magnitudes):
+        named = named_factor(magnitudes, cases, entry.context)
+        if named is None:
+            return None
+        found.append(tags.SCALED.of(named[0]))
+        words.append(f"times {named[0]}")
+        if named[1]:
+            found.append(tags.INTEGER_DIVISION)
+            words.append("a factor taken by integer division")
+    if sign < 0:
+        found.append(tags.SIGN_FLIPPED)
+        words.append("with the sign flipped")
+    return tuple(found), ", ".join(words)
+
+
+def _finding(entry: Derivation, candidate: Candidate, extra: tuple[str, ...], reading: str) -> Finding:
+    found = (*candidate.tags, *extra)
+    hint = "".join(f" {pitfalls.HINTS[tag]}" for tag in found if tag in pitfalls.HINTS)
+    if not candidate.tags and extra == (tags.TRANSPOSED,):
+        return Finding(found, "It is the transpose of the truth: a weight gradient has the weight's own "
+                              "(out, in) shape, as torch.nn.Linear stores it.")
+    if not candidate.tags:
+        return Finding(found, f"It is the truth {reading}.{hint}")
+    return Finding(found, f"Your {entry.id} is {candidate.says}" + (f", {reading}" if reading else "") + "." + hint)
+
+
+def _pair_readings(entry: Derivation) -> Callable:
+    """The readings of a pair of variants: any mis-shaping and named factor, on the cases given."""
+    def read(observations: list[Observation], values: list[np.ndarray]) -> list[tuple[tuple[str, ...], str]]:
+        if len(observations) == 1:
+            return [((), "")] if _fits_first(entry, observations[0], values[0]) else []
+        return [(extra, reading) for extra, reading, _ in _readings(entry, observations, values, plain=False)]
+    return read
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -145,80 +259,21 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _finding(entry: Derivation, basis: Basis, transform: hypotheses.Transform, fitted: list[float],
-             cases: list[Case]) -> Finding | None:
-    sign = -1.0 if all(f < 0 for f in fitted) else 1.0
-    magnitudes = [sign * f for f in fitted]
-    found = [tag for tag in (basis.tag, transform.tag) if tag]
-    words = []
-    if not _unit(magnitudes):
-        name = hypotheses.name_factor(magnitudes, cases, scale_expressions(entry.context))
-        if name is None:
-            return None
-        found.append(tags.SCALED.of(name))
-        words.append(f"times {name}")
-    if sign < 0:
-        found.append(tags.SIGN_FLIPPED)
-        words.append("with the sign flipped")
-    if basis.tag is None and transform.tag == tags.TRANSPOSED and not words:
-        return Finding(tuple(found), "It is the transpose of the truth: a weight gradient has the weight's own "
-                                     "(out, in) shape, as torch.nn.Linear stores it.")
-    if basis.tag is None and transform.tag is None:
-        return Finding(tuple(found), f"It is the truth {', '.join(words)}.")
-    reading = ", ".join(filter(None, [transform.says, *words]))
-    return Finding(tuple(found), f"Your {entry.id} is {basis.says}" + (f", {reading}" if reading else "") + ".")
-
-
-def _unit(values: list[float]) -> bool:
-    return all(abs(value - 1) <= hypotheses.AGREEMENT for value in values)
-
-
-def _bases(entry: Derivation, observations: list[Observation]) -> list[Basis]:
-    """The true value, then every declared variant's, then the gradient at each quantity of the same shape."""
-    bases = [Basis(None, "the truth", [o.truth for o in observations])]
-    for variant in entry.context.variants:
-        values = _variant_truths(entry, variant, observations)
-        if values is not None:
-            bases.append(Basis(VARIANT_TAGS[variant.kind].of(variant.name), variant.says, values))
-    if entry.kind == "gradient":
-        bases += _neighbours(entry, observations)
-    if entry.rows_of is not None:
-        bases.append(Basis(tags.SUMMED_OVER_WRONG_AXIS,
-                           f"the per-sample rows of ∂{entry.of}/∂{entry.rows_of} summed over the feature axis, where "
-                           "the batch axis was due",
-                           [TRUTHS.exact(entry, o.case, wrt=entry.rows_of).sum(axis=1) for o in observations]))
-    return bases
-
-
-def _variant_truths(entry: Derivation, variant: Variant, observations: list[Observation]) -> list[np.ndarray] | None:
-    """The id's exact value in the variant, on every case; None if it is the truth itself or not finite somewhere."""
-    values = []
-    for o in observations:
-        value = TRUTHS.exact(entry, o.case, variant)
-        if not np.all(np.isfinite(value)):
-            return None
-        values.append(value)
-    if all(hypotheses.close(value, o.truth, o.scale) for value, o in zip(values, observations)):
+def _zero_answer(entry: Derivation, observations: list[Observation]) -> list[Finding] | None:
+    """An answer that is zero everywhere, said as the declared variants with which nothing reaches `wrt`; None if
+    the answer is not zero."""
+    if not all(np.all(np.abs(o.closed) <= hypotheses.AGREEMENT * o.scale) for o in observations):
         return None
-    return values
-
-
-def _neighbours(entry: Derivation, observations: list[Observation]) -> list[Basis]:
-    """∂L/∂v for every other quantity v the loss depends on whose shape is wrt's, or its transpose."""
-    context = entry.context
-    shape = context.vocabulary[entry.wrt].shape
-    loss_inputs = context.graph.ancestors[context.loss]
     found = []
-    for name, quantity in context.vocabulary.items():
-        if name == entry.wrt or name not in loss_inputs or not quantity.shape:
+    for candidate in _candidates(entry):
+        if candidate.variant is None:
             continue
-        if quantity.shape != shape and quantity.shape != tuple(reversed(shape)):
-            continue
-        meaning = f"∂{entry.of}/∂{name}, the gradient at {name} ({quantity.meaning})"
-        found.append(Basis(tags.WRONG_NODE.of(name), f"{meaning}, not at {entry.wrt} "
-                                                     f"({context.vocabulary[entry.wrt].meaning})",
-                           [TRUTHS.exact(entry, o.case, wrt=name) for o in observations]))
-    return found
+        values = (candidate.value(o) for o in observations)
+        if all(v is not None and v.shape == o.closed.shape and np.all(np.abs(v) <= hypotheses.AGREEMENT * o.scale)
+               for v, o in zip(values, observations)):
+            found.append(Finding(candidate.tags, f"Your {entry.id} is zero, as is {candidate.says}: with that, "
+                                                   f"nothing reaches {entry.wrt or entry.of}."))
+    return found or [Finding((tags.ZERO_ANSWER,), "It is zero on every case, where the truth is not.")]
 
 
 def _paths(entry: Derivation, observations: list[Observation]) -> list[Finding]:
@@ -252,25 +307,35 @@ def _weighted_paths(entry: Derivation, observations: list[Observation], paths: l
     contributions = [[parts[index] for index in telling] for parts in contributions]
     if not paths:
         return []
-    weights = hypotheses.path_weights([o.closed for o in observations], truths, contributions,
-                                      [o.scale for o in observations])
+    fitted = []
+    for o, truth, parts in zip(observations, truths, contributions):
+        live = {path.name: part for path, part in zip(paths, parts)
+                if np.any(np.abs(part) > hypotheses.AGREEMENT * o.scale)}
+        weights = hypotheses.term_weights(o.closed - truth, list(live.values()), o.scale)
+        if weights is None:
+            return []
+        fitted.append(({name: 1 + beta for name, beta in zip(live, weights[0])}, weights[1]))
+    weights = named_weights(fitted, [o.case for o in observations], entry.context)
     if weights is None:
         return []
-    cases = [o.case for o in observations]
+    for o, truth, parts in zip(observations, truths, contributions):
+        predicted = truth + sum((weights[path.name].value(o.case, entry.context) - 1) * part
+                                for path, part in zip(paths, parts) if path.name in weights)
+        if not hypotheses.close(o.closed, predicted, o.scale):
+            return []
     missing, scaled, found = [], [], []
-    for index, path in enumerate(paths):
-        per_case = [float(w[index]) for w in weights]
-        if _unit(per_case):
+    for path in paths:
+        weight = weights.get(path.name)
+        if weight is None or weight.unit:
             continue
-        if all(abs(w) <= hypotheses.AGREEMENT for w in per_case):
+        if weight.missing:
             missing.append(path.subject)
             found.append(tags.PATH_MISSING.of(path.name))
             continue
-        name = hypotheses.name_factor(per_case, cases, scale_expressions(entry.context))
-        if name is None:
-            return []
-        scaled.append(f"{path.subject} is scaled by {name}")
-        found += [tags.PATH_SCALED.of(path.name), tags.SCALED.of(name)]
+        scaled.append(f"{path.subject} is scaled by {weight.name}")
+        found += [tags.PATH_SCALED.of(path.name), tags.SCALED.of(weight.name)]
+        if weight.integer_division:
+            found.append(tags.INTEGER_DIVISION)
     if not found:
         return []
     said = ([f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"] if missing else []) + scaled
@@ -285,6 +350,16 @@ def _combined(base: Variant | None, path: Variant) -> Variant:
     if base is None:
         return path
     return Variant(base.kind, f"{base.name}+{path.name}", {**base.replaces, **path.replaces}, base.says, path.subject)
+
+
+def _settings(entry: Derivation, failure: CaseResult, submission: Submission) -> list[Finding]:
+    """The scalars whose value decides whether the answer is right, at the failing case's sizes and seed."""
+    found = []
+    for name, wrong, right in counterexamples.scalar_dependence(entry, failure.case, submission):
+        found.append(Finding((tags.ONLY_WHEN.of(name),),
+                             f"Only wrong when {name} = {' or '.join(f'{v:g}' for v in wrong)}: on the same case it "
+                             f"is right when {name} = {' or '.join(f'{v:g}' for v in right)}."))
+    return found
 
 
 def _zero_expected(entry: Derivation, assignment: Assignment, observations: list[Observation]) -> list[Finding]:

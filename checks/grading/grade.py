@@ -154,14 +154,17 @@ def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, sub
     minimal = failure.result
     result = minimal
     found = set(minimal.tags)
-    lines = []
+    lines, findings = [], []
     if minimal.status == "failed":
         observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context)], submission)
         result = counterexamples.shown(entry, minimal, observations, submission)
         findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}
-        if findings:
-            lines = ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
+    elif tags.EXCEPTION in minimal.tags:
+        findings = diagnosis.diagnose_exception(entry, minimal, submission)
+        found |= {tag for finding in findings for tag in finding.tags}
+    if findings:
+        lines = ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
     shown = counterexample(result)
     if result is not minimal:
         shown["minimal"] = counterexample(minimal)

@@ -7,8 +7,8 @@ diagonal, its per-sample rows summed). A hypothesis (basis, transform) holds
 when on every case the transformed answer is one factor times the basis, to a
 relative agreement far looser than roundoff and far tighter than chance; the
 factor may vary with the case, and is named if an expression of the case fits
-it everywhere. Path contributions are fitted jointly: the answer as the truth
-with each declared path scaled by its own factor.
+it everywhere. Path and term contributions are fitted jointly: the answer as
+a sum of parts, each with its own weight, on every case.
 """
 from __future__ import annotations
 
@@ -97,40 +97,44 @@ def factors(answers: Sequence[np.ndarray | None], bases: Sequence[np.ndarray], s
     return found or None
 
 
-def path_weights(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray],
-                 contributions: Sequence[Sequence[np.ndarray]], scales: Sequence[float]) -> list[np.ndarray] | None:
-    """Per case, the weight of each path with answer = truth + Σ_j (w_j − 1) c_j, if that holds on every case.
-
-    `contributions[c][j]` is path j's share of the truth on case c (the truth
-    minus the truth with that path cut). A path whose contribution is zero on a
-    case gets weight 1 there (it says nothing).
-    """
-    found = []
-    for answer, truth, parts, scale in zip(answers, truths, contributions, scales):
-        if answer.shape != truth.shape:
-            return None
-        live = [j for j, part in enumerate(parts) if np.any(np.abs(part) > AGREEMENT * scale)]
-        weights = np.ones(len(parts))
-        if live:
-            design = np.stack([parts[j].ravel() for j in live], axis=1)
-            beta, *_ = np.linalg.lstsq(design, (answer - truth).ravel(), rcond=None)
-            weights[live] += beta
-        fitted = truth + sum((weights[j] - 1) * parts[j] for j in range(len(parts)))
-        if not close(answer, fitted, scale):
-            return None
-        found.append(weights)
-    return found
+def fits(answer: np.ndarray | None, basis: np.ndarray, scale: float) -> bool:
+    """Whether one case allows the reading: the answer is a factor times the basis, or the basis is roundoff there
+    and the answer is too (a case that says nothing about the factor)."""
+    if answer is None or answer.shape != basis.shape:
+        return False
+    if np.all(np.abs(basis) <= AGREEMENT * scale):
+        return close(answer, basis, scale)
+    return factors([answer], [basis], [scale]) is not None
 
 
-def name_factor(values: Sequence[float], cases: Sequence, expressions: Sequence[tuple[str, Callable]]) -> str | None:
-    """The expression that gives every case's factor (such as `m` or `1/(1-p)`), or the constant they share."""
+def name_factor(values: Sequence[float], cases: Sequence, expressions: Sequence[tuple[str, Callable]], *,
+                constant: bool = True) -> str | None:
+    """The expression that gives every case's factor (such as `m` or `1/(1-p)`), or (with `constant`) the constant
+    they share."""
     for name, expression in expressions:
         if all(_matches(value, expression(case)) for value, case in zip(values, cases)):
             return name
-    if values and all(abs(value - values[0]) <= AGREEMENT * abs(values[0]) for value in values):
+    if constant and values and all(abs(value - values[0]) <= AGREEMENT * abs(values[0]) for value in values):
         return f"{values[0]:.6g}"
     return None
 
 
 def _matches(value: float, expected: float | None) -> bool:
     return expected is not None and abs(value - expected) <= AGREEMENT * abs(expected)
+
+
+CONDITIONED = 1e-6
+"""A least-squares design whose smallest singular value is below this share of its largest is ill-conditioned:
+its weights are not determined (BatchNorm over two samples, where the terms nearly cancel)."""
+
+
+def term_weights(answer: np.ndarray, parts: Sequence[np.ndarray], scale: float) -> tuple[np.ndarray, bool] | None:
+    """The weights w with answer = Σ_j w_j parts_j (least squares), if that holds to `AGREEMENT`, and whether they
+    are determined (the design well-conditioned); None if no weights fit."""
+    if not parts or any(part.shape != answer.shape for part in parts):
+        return None
+    design = np.stack([part.ravel() for part in parts], axis=1)
+    weights, _, _, singular = np.linalg.lstsq(design, answer.ravel(), rcond=None)
+    if not close(answer, (design @ weights).reshape(answer.shape), scale):
+        return None
+    return weights, bool(singular.size == len(parts) and singular.min() > CONDITIONED * singular.max())

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import (Assignment, Axis, Context, Derivation, Mask, Node, Quantity, Scalar, Variant, absmax,
-                               surrogate)
+from checks.assignment import (Assignment, Axis, Backward, Context, Derivation, Mask, Node, Quantity, Scalar, Term,
+                               Variant, absmax, surrogate)
 from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
@@ -126,17 +126,49 @@ def _softmax_variants(node: str) -> tuple[Variant, ...]:
         Variant("local_derivative", "softmax_jacobian_as_identity",
                 {node: with_jacobian(lambda y, z: torch.eye(y.shape[-1], dtype=y.dtype).expand(*y.shape, y.shape[-1]))},
                 "the gradient with softmax's Jacobian taken as the identity"),
-        Variant("local_derivative", "softmax_jacobian_diagonal_only",
-                {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)))},
-                "the gradient with only the diagonal of softmax's Jacobian: each output moves only with its own logit"),
-        Variant("local_derivative", "softmax_jacobian_at_its_input",
-                {node: with_jacobian(lambda y, z: torch.diag_embed(z) - z.unsqueeze(-1) * z.unsqueeze(-2))},
-                "the gradient with softmax's Jacobian evaluated at its input (the logits) instead of its output"),
         Variant("local_derivative", "softmax_jacobian_square_counted_twice",
                 {node: with_jacobian(lambda y, z: torch.diag_embed(y * (1 - y)) - y.unsqueeze(-1) * y.unsqueeze(-2))},
                 "the gradient with softmax's Jacobian taken as diag(y (1 - y)) minus the whole outer product y yᵀ: "
                 "each diagonal entry loses y_a² twice"),
     )
+
+
+def _sigma(q):
+    """`sqrt(var + eps)`, one per feature: `(d,)`."""
+    return (q["var"] + q["eps"]).sqrt()
+
+
+def _batch_norm_backward(node: str, input: str) -> Backward:
+    """BatchNorm's input gradient as three terms, `g' = gamma * g` with the means over the batch:
+    `g'/sigma - <g'>/sigma - xhat <g' xhat>/sigma`."""
+    return Backward(
+        node, input, at="xhat", uses=("gamma", "var", "eps"), dim=0, over=_batch_norm_over,
+        terms=(Term("direct", "the direct term",
+                    lambda g, q, dim: q["gamma"] * g / _sigma(q)),
+               Term("batch_mean", "the term through the batch mean",
+                    lambda g, q, dim: -(q["gamma"] * g).mean(dim, keepdim=True) / _sigma(q)),
+               Term("batch_variance", "the term through the batch variance",
+                    lambda g, q, dim: -q["xhat"] * (q["gamma"] * g * q["xhat"]).mean(dim, keepdim=True) / _sigma(q))),
+        factors={"gamma": lambda q: q["gamma"], "1/sqrt(var+eps)": lambda q: 1 / _sigma(q)})
+
+
+def _batch_norm_over(dim: int):
+    """BatchNorm's function with its mean and variance taken over axis `dim` instead of the batch."""
+    def normalised(x, gamma, beta, eps):
+        mean, var = x.mean(dim, keepdim=True), x.var(dim, correction=0, keepdim=True)
+        return gamma * (x - mean) / (var + eps).sqrt() + beta
+    return normalised
+
+
+def _softmax_backward(node: str, input: str) -> Backward:
+    """Softmax's Jacobian as its diagonal and its outer product, `y ⊙ g - y (yᵀ g)`, over each row."""
+    return Backward(
+        node, input, at=node, dim=-1, over=lambda dim: lambda z: F.softmax(z, dim=dim),
+        terms=(Term("diagonal", "the diagonal term of softmax's Jacobian", lambda g, q, dim: q[node] * g,
+                    diagonal=True),
+               Term("outer_product", "the outer-product term of softmax's Jacobian",
+                    lambda g, q, dim: -q[node] * (q[node] * g).sum(dim, keepdim=True))),
+        factors={node: lambda q: q[node]})
 
 
 def _batch_norm_derivatives(node: str) -> tuple[Variant, ...]:
@@ -196,6 +228,7 @@ BN = Context(
     edges={"tiny_variance": "a column of variance near 1e-6"},
     length_scales={"x": lambda v: _column_scale(v["x"], v["eps"])},
     variants=_batch_norm_variants("y"),
+    backwards=(_batch_norm_backward("y", "x"),),
 )
 
 
@@ -249,6 +282,7 @@ SOFTMAX = Context(
     generate=_softmax_leaves,
     edges={"extreme_logits": "logits spread over about ±50"},
     variants=_softmax_variants("y"),
+    backwards=(_softmax_backward("y", "x"),),
 )
 
 
@@ -377,6 +411,13 @@ NET = Context(
                 "the gradient with the sine's derivative left out (taken as 1)"),
         Variant("local_derivative", "relu_derivative_as_one", {"zBN": lambda h: surrogate(F.relu(h), h)},
                 "the gradient with the ReLU's derivative taken as 1: its mask N is missing"),
+    ),
+    backwards=(
+        Backward("z1A", "H1A", at="H1A",
+                 terms=(Term("cosine", "the sine's derivative", lambda g, q, dim: g * torch.cos(q["H1A"]),
+                             diagonal=True),)),
+        _batch_norm_backward("H_BN", "z1B"),
+        _softmax_backward("yB_hat", "z2B"),
     ),
 )
 

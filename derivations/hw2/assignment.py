@@ -12,11 +12,13 @@ from this file.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import Assignment, Axis, Context, Derivation, Node, Quantity, Scalar, Variant, absmax, surrogate
+from checks.assignment import (Assignment, Axis, Backward, Context, Derivation, Node, Quantity, Scalar, Term, Variant,
+                               absmax, surrogate)
 from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
@@ -61,12 +63,11 @@ def _upstream_loss(dy, y):
     return (dy * y).sum()
 
 
-def _layer_norm_as(*, cut: tuple[str, ...] = (), eps_zero: bool = False, gamma_one: bool = False,
-                   over_batch: bool = False):
-    """LayerNorm written out (the same values as PyTorch's), with some of its paths cut or one knob turned."""
+def _layer_norm_as(*, cut: tuple[str, ...] = (), eps_zero: bool = False, gamma_one: bool = False, over: int = -1):
+    """LayerNorm written out (the same values as PyTorch's), with some of its paths cut, one knob turned, or its
+    statistics taken over another axis `over`."""
     def normalised(x, gamma, beta, eps):
-        axis = 0 if over_batch else -1
-        mean, var = x.mean(axis, keepdim=True), x.var(axis, correction=0, keepdim=True)
+        mean, var = x.mean(over, keepdim=True), x.var(over, correction=0, keepdim=True)
         mean = mean.detach() if "mean" in cut else mean
         var = var.detach() if "variance" in cut else var
         xhat = (x - mean) / (var + (0.0 if eps_zero else eps)).sqrt()
@@ -93,10 +94,26 @@ def _layer_norm_knobs(node: str) -> tuple[Variant, ...]:
                 "the exact gradient of a LayerNorm without eps: eps is left out of the normaliser"),
         Variant("knob", "ln_gamma_as_one", {node: _layer_norm_as(gamma_one=True)},
                 "the exact gradient of a LayerNorm without its scale: gamma is taken as 1"),
-        Variant("knob", "ln_statistics_over_batch", {node: _layer_norm_as(over_batch=True)},
-                "the exact gradient of a normalization whose mean and variance run over the batch axis, one feature "
-                "at a time (a BatchNorm), where LayerNorm's run over each row's features"),
     )
+
+
+def _sigma(q):
+    """`sqrt(var + eps)`, one per row, with an axis to broadcast along its features: `(..., 1)`."""
+    return (q["var"] + q["eps"]).sqrt().unsqueeze(-1)
+
+
+def _layer_norm_backward(node: str) -> Backward:
+    """LayerNorm's input gradient as three terms, `g' = gamma * g` with the means over each row's features:
+    `g'/sigma - <g'>/sigma - xhat <g' xhat>/sigma`."""
+    return Backward(
+        node, "x", at="xhat", uses=("gamma", "var", "eps"), dim=-1, over=lambda dim: _layer_norm_as(over=dim),
+        terms=(Term("direct", "the direct term",
+                    lambda g, q, dim: q["gamma"] * g / _sigma(q)),
+               Term("row_mean", "the term through each row's mean",
+                    lambda g, q, dim: -(q["gamma"] * g).mean(dim, keepdim=True) / _sigma(q)),
+               Term("row_variance", "the term through each row's variance",
+                    lambda g, q, dim: -q["xhat"] * (q["gamma"] * g * q["xhat"]).mean(dim, keepdim=True) / _sigma(q))),
+        factors={"gamma": lambda q: q["gamma"], "1/sqrt(var+eps)": lambda q: 1 / _sigma(q)})
 
 
 def _layer_norm_derivatives(node: str) -> tuple[Variant, ...]:
@@ -144,6 +161,7 @@ LAYERNORM = Context(
     edges={"tiny_variance": "a row of variance near 1e-6"},
     length_scales={"x": lambda v: _row_scale(v["x"], v["eps"])},
     variants=(*_layer_norm_paths("y"), *_layer_norm_knobs("y")),
+    backwards=(_layer_norm_backward("y"),),
 )
 
 
@@ -210,10 +228,6 @@ def _attention_softmax_variants(node: str) -> tuple[Variant, ...]:
                 {node: with_jacobian(lambda a: torch.eye(a.shape[-1], dtype=a.dtype).expand(*a.shape, a.shape[-1]))},
                 "the gradient with the attention softmax's Jacobian taken as the identity: ∂L/∂A passed to the scores "
                 "unchanged"),
-        Variant("local_derivative", "softmax_jacobian_diagonal_only",
-                {node: with_jacobian(lambda a: torch.diag_embed(a * (1 - a)))},
-                "the gradient with only the diagonal of each query's softmax Jacobian: each weight moves only with "
-                "its own score"),
         Variant("local_derivative", "softmax_normaliser_as_constant", {node: with_jacobian(torch.diag_embed)},
                 "the gradient with the attention softmax's normalising sum held constant: each weight's derivative "
                 "is A itself, times its own score's, and nothing comes from the rest of its row"),
@@ -223,6 +237,11 @@ def _attention_softmax_variants(node: str) -> tuple[Variant, ...]:
 def _gelu_cdf(z):
     """Phi, the standard normal CDF, through erf as the exact GELU is."""
     return 0.5 * (1 + torch.erf(z / 2**0.5))
+
+
+def _gelu_derivative(z):
+    """`Phi(z) + z phi(z)`: the exact GELU's derivative, one term from each factor of `z Phi(z)`."""
+    return _gelu_cdf(z) + z * torch.exp(-z * z / 2) / math.sqrt(2 * math.pi)
 
 
 TRANSFORMER = Context(
@@ -305,6 +324,18 @@ TRANSFORMER = Context(
                 subject="the path from r straight to y (the second residual)"),
         Variant("knob", "loss_without_mean", {"L": lambda y, y_target, m: _block_loss(y, y_target, m) * m},
                 "the exact gradient of a loss summed over the sequences: the loss's 1/m is missing"),
+    ),
+    backwards=(
+        _layer_norm_backward("u"),
+        Backward("A", "S", at="A", dim=-1, over=lambda dim: lambda s: F.softmax(s, dim=dim),
+                 terms=(Term("diagonal", "the diagonal term of the attention softmax's Jacobian",
+                             lambda g, q, dim: q["A"] * g, diagonal=True),
+                        Term("outer_product", "the row-sum term of the attention softmax's Jacobian",
+                             lambda g, q, dim: -q["A"] * (q["A"] * g).sum(dim, keepdim=True))),
+                 factors={"A": lambda q: q["A"]}),
+        Backward("h", "h_in", at="h_in",
+                 terms=(Term("gelu_derivative", "GELU's derivative",
+                             lambda g, q, dim: g * _gelu_derivative(q["h_in"]), diagonal=True),)),
     ),
 )
 
