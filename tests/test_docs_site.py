@@ -47,7 +47,8 @@ def test_the_staff_page_lists_every_tag_with_its_description(site):
 
     page = " ".join(_text(site / "staff" / "index.html").split())
     for name, tag in tags.VOCABULARY.items():
-        assert name in page and " ".join(tag.description.split()) in page, name
+        shown = " ".join(tag.description.replace("`", "").split())  # Markdown code spans render as <code>
+        assert name in page and shown in page, name
 
 
 def test_no_marker_is_left_unreplaced_on_any_page(site):
