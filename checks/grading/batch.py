@@ -5,9 +5,10 @@ submission's `grader_error`, and the others are graded as if it were not there.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from checks import assignments, tags
@@ -25,7 +26,9 @@ from checks.grading.grade import grade_submission, grader_error, unloadable
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.sandbox.calling import Outcome
+from checks.sandbox.children import pool_context
 from checks.sandbox.client import open_submission
+from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
 
 PROBE_CONCURRENCY = 64
@@ -73,21 +76,27 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
         return grades
     prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
     seed = (assignment_name, TRUTHS.export(assignment.derivations))
-    context = multiprocessing.get_context("spawn")
     results: dict[int, SubmissionGrade] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=seed) as pool:
-        futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})): index
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_start_worker, initargs=seed) as pool:
+        futures = {pool.submit(grade_contained, _located(entry), assignment_name, rubric, isolation,
+                               fatal.get(entry.path, {})): index
                    for index, entry in enumerate(entries)}
         for future in as_completed(futures):
             index = futures[future]
             try:
                 results[index] = future.result()
+                results[index].path = display(entries[index].path)
             except Exception as exc:  # the grading process itself died: its one submission is lost, not the batch
                 results[index] = grader_error(entries[index].path, assignment, rubric, isolation,
                                               f"its grading process failed ({exc!r})")
                 results[index].name = entries[index].name
             on_done(results[index])
     return [results[index] for index in range(len(entries))]
+
+
+def _located(entry: Entry) -> Entry:
+    """`entry` with an absolute path, for a grading process, whose working folder is not the grader's."""
+    return replace(entry, path=Path(os.path.abspath(entry.path)))
 
 
 def _start_worker(assignment_name: str, exported: dict) -> None:

@@ -25,7 +25,7 @@ def grade_writeup(path: Path, assignment: Assignment, rubric: Rubric, isolation:
     from checks.grading.grade import unloadable
 
     try:
-        result = read_isolated(read_text(path), assignments.name_of(assignment), display(path.name))
+        result = read_isolated(read_text(path), assignments.name_of(assignment), display(path.name), isolation=isolation)
     except (Refused, Unreadable) as problem:
         return unloadable(path, assignment, f"the write-up cannot be read: {problem}", rubric)
     with tempfile.TemporaryDirectory(prefix="gradjudge-writeup-") as folder:
