@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from dataclasses import replace
 from pathlib import Path
 
-from checks import assignments, tags
+from checks import assignments
 from checks.assignment import Assignment
 from checks.engine.cases import smallest_case
 from checks.engine import witnessing
@@ -25,9 +25,8 @@ from checks.grading.discovery import Entry
 from checks.grading.grade import grade_submission, grader_error, unloadable
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
-from checks.sandbox.calling import Outcome
 from checks.sandbox.children import pool_context
-from checks.sandbox.client import open_submission
+from checks.sandbox.client import Prior, open_submission
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
 
@@ -66,12 +65,12 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     runnable = [entry.path for entry in entries if entry.problem is None]
     if len(runnable) > 1:
         on_probe(len(runnable))
-    fatal = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
+    probed = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
     jobs = min(jobs, worker_slots(rubric.limits.memory_mb))
     if jobs == 1 or len(entries) == 1:
         grades = []
         for entry in entries:
-            grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})))
+            grades.append(grade_contained(entry, assignment_name, rubric, isolation, probed.get(entry.path, Prior())))
             on_done(grades[-1])
         return grades
     prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
@@ -79,7 +78,7 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     results: dict[int, SubmissionGrade] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_start_worker, initargs=seed) as pool:
         futures = {pool.submit(grade_contained, _located(entry), assignment_name, rubric, isolation,
-                               fatal.get(entry.path, {})): index
+                               probed.get(entry.path, Prior())): index
                    for index, entry in enumerate(entries)}
         for future in as_completed(futures):
             index = futures[future]
@@ -105,8 +104,12 @@ def _start_worker(assignment_name: str, exported: dict) -> None:
     TRUTHS.install(exported, assignments.load(assignment_name).derivations)
 
 
-def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
-    """Call each defined id once on its context's smallest case, many submissions at once; keep the timeouts and crashes."""
+def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, Prior]:
+    """Call each defined id once on its context's smallest case, many submissions at once.
+
+    Each submission's timeouts and crashes are kept, and the seconds the probe
+    used are charged to its budget: grading goes on from its `Prior`.
+    """
     values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
     concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(paths))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -114,32 +117,28 @@ def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: 
 
 
 def _probe_quietly(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                   values: dict[str, dict]) -> dict[str, Outcome]:
+                   values: dict[str, dict]) -> Prior:
     """The probe only saves time: whatever goes wrong in it, grading meets again and reports."""
     try:
         return _probe(path, assignment, rubric, isolation, values)
     except Exception:
-        return {}
+        return Prior()
 
 
-def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-           values: dict[str, dict]) -> dict[str, Outcome]:
+def _probe(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, values: dict[str, dict]) -> Prior:
     with open_submission(path, rubric.limits, isolation, assignment.ids) as submission:
         if submission.load_error or submission.forbidden_imports:
-            return {}
-        found = {}
+            return submission.as_prior()
         for entry in assignment.derivations:
             signature = submission.signature(entry.id)
             if signature is None or signature.problem or refusal(entry, signature) is not None:
                 continue
-            (outcome,) = call_derivation(submission, entry, [values[entry.context.name]])
-            if outcome.tags & tags.FATAL:
-                found[entry.id] = outcome
-        return found
+            call_derivation(submission, entry, [values[entry.context.name]])
+        return submission.as_prior()
 
 
 def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolation: Isolation,
-                    known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+                    prior: Prior = Prior()) -> SubmissionGrade:
     """`grade_submission`, with anything it raises turned into this submission's `grader_error`.
 
     It takes the assignment by name, so that a grading process can look it up for itself.
@@ -151,7 +150,7 @@ def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolatio
             grade = unloadable(entry.path, assignment, entry.problem, rubric)
             grade.isolation = isolation.level
         else:
-            grade = grade_submission(entry.path, assignment, rubric, isolation, known_fatal)
+            grade = grade_submission(entry.path, assignment, rubric, isolation, prior)
     except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
         grade = grader_error(entry.path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
     grade.name = entry.name

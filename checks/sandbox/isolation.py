@@ -108,8 +108,7 @@ def _bubblewrap() -> tuple[bool, str]:
         return False, "bubblewrap (bwrap) is not installed"
     version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="gradjudge-probe-") as empty:
-        argv = bubblewrap_command(["-c", f"import sys; sys.path.append({INSIDE_SITE!r}); import numpy"],
-                                  packages=WORKER_PACKAGES, submission_folder=Path(empty))
+        argv = worker_sandbox(Path(empty), ["-c", f"import sys; sys.path.append({INSIDE_SITE!r}); import numpy"])
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=ENVIRONMENT)
         except subprocess.TimeoutExpired:
@@ -124,10 +123,14 @@ def worker_command(isolation: Isolation, submission_folder: Path, request_fd: in
     """The worker's command line and working folder, for the given isolation."""
     arguments = [str(request_fd), str(response_fd)]
     if isolation.strong:
-        files = [(f"{INSIDE_WORKER}/{name}", HERE / name) for name in WORKER_FILES]
-        return bubblewrap_command([f"{INSIDE_WORKER}/worker.py", *arguments, INSIDE_SITE], packages=WORKER_PACKAGES,
-                                  files=files, submission_folder=submission_folder), "/"
+        return worker_sandbox(submission_folder, [f"{INSIDE_WORKER}/worker.py", *arguments, INSIDE_SITE]), "/"
     return [_python(), "-I", "-S", "-B", str(HERE / "worker.py"), *arguments, str(_site_shim())], str(submission_folder)
+
+
+def worker_sandbox(submission_folder: Path, python_arguments: list[str]) -> list[str]:
+    """`python python_arguments` in a worker's sandbox: numpy, the worker's files and the submission's folder."""
+    files = [(f"{INSIDE_WORKER}/{name}", HERE / name) for name in WORKER_FILES]
+    return bubblewrap_command(python_arguments, packages=WORKER_PACKAGES, files=files, submission_folder=submission_folder)
 
 
 def module_command(isolation: Isolation, module: str, arguments: Sequence[str], *, packages: Sequence[str],
