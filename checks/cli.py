@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
                             help="the file or package folder students upload, such as homework.py (default: the upload's one "
                                  ".py file, package folder or write-up)")
     autograder.add_argument("--force", action="store_true", help="overwrite an existing zip")
+    autograder.add_argument("--allow-process-isolation", action="store_true",
+                            help="let the zip grade where the image gives only process isolation, in which an upload "
+                                 "can rewrite its own results (default: it refuses to grade there and tells staff why)")
+    commands.add_parser("isolation", help="say how this machine would shut submissions in; exit 0 where it contains a "
+                                          "hostile submission (namespaces), 1 where it does not (process)")
     for command in (verify, soak, grade, check, read, template, autograder):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
@@ -364,18 +369,30 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
 
     try:
         made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
-                                submission_name=args.submission_name, force=args.force)
+                                submission_name=args.submission_name, force=args.force,
+                                allow_process_isolation=args.allow_process_isolation)
     except AutograderRefused as problem:
         raise UsageError(str(problem)) from None
     settings = made.settings
     console.print(literal(f"wrote {args.output}: gradjudge {settings['gradjudge']} grading {made.assignment} out of "
                           f"{made.max_score:g}; students upload "
                           f"{settings['submission_name'] or 'one .py file, package folder or write-up'}"), highlight=False)
+    if settings["allow_process_isolation"]:
+        console.print(literal("it grades even where the image gives only process isolation, in which an upload can "
+                              "rewrite its own results", "yellow"), highlight=False)
     return 0
 
 
+def _isolation(args: argparse.Namespace, console: Console) -> int:
+    from checks.sandbox.isolation import choose
+
+    found = choose()
+    console.print(literal(found.describe()), highlight=False)
+    return 0 if found.strong else 1
+
+
 COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
-            "template": _template, "autograder": _autograder}
+            "template": _template, "autograder": _autograder, "isolation": _isolation}
 
 
 def _console() -> Console:

@@ -104,9 +104,9 @@ def choose(requested: str = "auto") -> Isolation:
 @functools.lru_cache(maxsize=1)
 def _bubblewrap() -> tuple[bool, str]:
     """Whether bubblewrap runs a worker-like sandbox here: tried once, with the real binds."""
-    if shutil.which("bwrap") is None:
+    if _bwrap() is None:
         return False, "bubblewrap (bwrap) is not installed"
-    version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([_bwrap(), "--version"], capture_output=True, text=True).stdout.strip() or "bwrap"
     with tempfile.TemporaryDirectory(prefix="gradjudge-probe-") as empty:
         argv = worker_sandbox(Path(empty), ["-c", f"import sys; sys.path.append({INSIDE_SITE!r}); import numpy"])
         try:
@@ -117,6 +117,12 @@ def _bubblewrap() -> tuple[bool, str]:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
         return False, f"{version} cannot make a sandbox here: {reason}"
     return True, version
+
+
+@functools.lru_cache(maxsize=1)
+def _bwrap() -> str | None:
+    """bubblewrap as the grader's PATH finds it, run by that path (a sandbox's environment has a PATH of its own)."""
+    return shutil.which("bwrap")
 
 
 def worker_command(isolation: Isolation, submission_folder: Path, request_fd: int, response_fd: int) -> tuple[list[str], str]:
@@ -162,7 +168,7 @@ def bubblewrap_command(python_arguments: list[str], *, packages: Sequence[str], 
     path of `paths` at the same path, and `submission_folder` at
     `INSIDE_SUBMISSION`: all read-only. Its private `/tmp` is the only place it can write.
     """
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
+    argv = [_bwrap() or "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
     for root in _runtime_roots():
         argv += _bind(root)
