@@ -15,7 +15,7 @@ from rich.console import Console
 
 from checks import assignments
 from checks.engine import profiles
-from checks.reports.text import literal
+from checks.reports.text import literal, printable
 from checks.sandbox.files import display
 from checks.sandbox.isolation import CHOICES as ISOLATION_CHOICES
 
@@ -211,7 +211,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done, interrupted = [], False
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=len(paths) == 1) as progress:
         task = progress.add_task("grading", total=len(paths))
 
@@ -220,7 +220,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
 
         def finished(grade) -> None:
             done.append(grade)
-            progress.update(task, advance=1, description=f"graded {literal(grade.name).plain}")
+            progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
 
         try:
             grades = grade_many(found.entries, args.assignment, rubric, args.jobs, isolation, finished, probing)
@@ -338,7 +338,7 @@ def _read(args: argparse.Namespace, console: Console) -> int:
     except (Refused, Unreadable, OutputRefused) as problem:
         raise UsageError(f"{args.writeup}: {problem}") from None
     if args.output is None:
-        sys.stdout.write(result.source)
+        sys.stdout.write(printable(result.source))
     else:
         write_text(args.output, result.source)
         console.print(literal(f"wrote {args.output}"))

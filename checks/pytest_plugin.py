@@ -55,6 +55,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """With `--submission`, a failure's report is printed as inert text: it quotes what the submission raised."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.longrepr is not None and item.config.getoption("submission") is not None:
+        from checks.reports.text import printable
+
+        report.longrepr = printable(str(report.longrepr))
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradjudge assignment: {config.getoption('assignment') or 'the default'}; "
             f"submission: {config.getoption('submission') or 'the reference derivations'}")
@@ -107,11 +118,14 @@ def _sandboxed(request: pytest.FixtureRequest):
     from checks.sandbox.isolation import choose
 
     chosen = assignments.load(request.config.getoption("assignment") or assignments.default())
+    from checks.reports.text import printable
+
     with open_submission(path, rubric.load(chosen).limits, choose(), chosen.ids) as sandboxed:
         if sandboxed.load_error:
-            pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
+            pytest.exit(printable(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}"), returncode=2)
         if sandboxed.forbidden_imports:
-            pytest.exit(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}", returncode=2)
+            pytest.exit(printable(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}"),
+                        returncode=2)
         yield sandboxed
 
 

@@ -6,7 +6,7 @@ import io
 
 from checks.assignment import Assignment
 from checks.grading.grades import SubmissionGrade
-from checks.reports.text import printable
+from checks.reports.text import spreadsheet_safe
 
 
 def as_csv(grades: list[SubmissionGrade], assignment: Assignment) -> str:
@@ -19,9 +19,3 @@ def as_csv(grades: list[SubmissionGrade], assignment: Assignment) -> str:
                          *(f"{scores[entry.id]:g}" for entry in assignment.derivations),
                          f"{grade.score:g}", f"{grade.max_score:g}"])
     return out.getvalue()
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-` or `@` gets a leading `'`."""
-    text = printable(text)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

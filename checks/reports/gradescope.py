@@ -29,7 +29,7 @@ def as_gradescope(grade: SubmissionGrade, assignment: Assignment, rubric: Rubric
         "output_format": "md",
         "visibility": rubric.test_visibility[row.id],
     } for index, row in enumerate(grade.derivations, start=1)]
-    output = f"{printable(grade.message)}\n\nIsolation: {grade.isolation}."
+    output = f"{fenced(grade.message)}\n\nIsolation: {grade.isolation}."
     results = {"score": grade.score, "output": output, "output_format": "md",
                "visibility": rubric.visibility, "execution_time": round(grade.seconds, 3), "tests": tests}
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
