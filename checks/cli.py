@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "assignment"):
             args.assignment = args.assignment or assignments.default()
         return COMMANDS[args.command](args, console)
-    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError) as problem:
+    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError,
+            assignments.ReferencesMissing) as problem:
         console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
         return 2
 
@@ -104,9 +105,14 @@ def _parser() -> argparse.ArgumentParser:
     autograder.add_argument("--allow-process-isolation", action="store_true",
                             help="let the zip grade where the image gives only process isolation, in which an upload "
                                  "can rewrite its own results (default: it refuses to grade there and tells staff why)")
+    kit = commands.add_parser("kit", help="build what students install to check their work: a wheel of the course's "
+                                          "assignment package without its reference closed forms, catalog or secrets")
+    kit.add_argument("-o", "--output", type=Path, required=True, metavar="FOLDER",
+                     help="the folder to write the wheel into (made if missing)")
+    kit.add_argument("--force", action="store_true", help="overwrite an existing wheel")
     commands.add_parser("isolation", help="say how this machine would shut submissions in; exit 0 where it contains a "
                                           "hostile submission (namespaces), 1 where it does not (process)")
-    for command in (verify, soak, grade, check, read, template, autograder):
+    for command in (verify, soak, grade, check, read, template, autograder, kit):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
                                   "module:ATTRIBUTE (default: the one declared default)")
@@ -148,7 +154,8 @@ def _soak(args: argparse.Namespace, console: Console) -> int:
     assignments.spec_of(args.assignment)
     from checks.engine.soak import soak
 
-    _, entries = _selected(args)
+    assignment, entries = _selected(args)
+    assignment.reference_module()
     return soak(args.assignment, entries, args.examples, args.jobs, console)
 
 
@@ -383,6 +390,19 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _kit(args: argparse.Namespace, console: Console) -> int:
+    from checks.kit import KitRefused, build_kit
+
+    try:
+        made = build_kit(assignment=args.assignment, output=args.output, force=args.force)
+    except KitRefused as problem:
+        raise UsageError(str(problem)) from None
+    console.print(literal(f"wrote {display(made.wheel)}: the kit of {made.assignment}, {len(made.files)} files, without "
+                          f"{', '.join(made.left_out)}; students install it with `pip install {made.wheel.name}` beside "
+                          f"gradjudge, then use --assignment {made.assignment}"), highlight=False)
+    return 0
+
+
 def _isolation(args: argparse.Namespace, console: Console) -> int:
     from checks.sandbox.isolation import choose
 
@@ -392,7 +412,7 @@ def _isolation(args: argparse.Namespace, console: Console) -> int:
 
 
 COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
-            "template": _template, "autograder": _autograder, "isolation": _isolation}
+            "template": _template, "autograder": _autograder, "kit": _kit, "isolation": _isolation}
 
 
 def _console() -> Console:

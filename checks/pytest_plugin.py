@@ -40,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in WARNINGS:
         config.addinivalue_line("filterwarnings", line)
     if config.getoption("submission") is None:
+        _require_references(config.getoption("assignment"))
         return
     if not STUDENT_TESTS.is_dir():
         raise pytest.UsageError(f"pytest --submission runs gradjudge's student tests, {STUDENT_TESTS}, which this "
@@ -66,20 +67,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.longrepr = printable(str(report.longrepr))
 
 
+def _require_references(named: str | None) -> None:
+    """Without `--submission`, the tests run against the named assignment's reference: it must be installed."""
+    if named is None:
+        return
+    from checks import assignments
+
+    found = assignments.load(named)
+    if not found.references_present:
+        raise pytest.UsageError(f"--assignment {named}: its reference closed forms ({found.reference}) are not "
+                                "installed here, as in a student kit; test your own file with --submission FILE")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradjudge assignment: {config.getoption('assignment') or 'the default'}; "
             f"submission: {config.getoption('submission') or 'the reference derivations'}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed."""
+    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed
+    with its references."""
     if "derivation" not in metafunc.fixturenames:
         return
     from checks import assignments
 
     named = metafunc.config.getoption("assignment")
     if named is None and metafunc.config.getoption("submission") is None:
-        chosen = [assignments.load(name) for name in sorted(assignments.known())]
+        chosen = [found for found in map(assignments.load, sorted(assignments.known())) if found.references_present]
     else:
         chosen = [assignments.load(named or assignments.default())]
     pairs = [(assignment, entry) for assignment in chosen for entry in assignment.derivations]

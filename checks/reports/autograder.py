@@ -83,6 +83,7 @@ def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_
     from checks.grading.rubric import RubricError, load
 
     declared = assignments.load(assignment)
+    declared.reference_module()
     try:
         max_score = load(declared, rubric).max_score
     except RubricError as exc:
