@@ -343,3 +343,14 @@ def test_the_same_package_makes_the_same_wheel(course):
     (wheel,) = (course / "dist").iterdir()
     first = wheel.read_bytes()
     assert cli.main([*arguments, "--force"]) == 0 and wheel.read_bytes() == first
+
+
+def test_the_docs_tinyhw_builds_its_kit_as_the_page_says(tmp_path):
+    from test_readme_recipes import blocks, run as run_recipe, section, write_files
+
+    write_files(section("Add an assignment"), tmp_path)
+    command = next(line.split("#")[0].strip() for block in blocks(section("A student kit"), "bash")
+                   for line in block.splitlines() if line.startswith("PYTHONPATH"))
+    done = run_recipe(command, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [path.name for path in (tmp_path / "dist").iterdir()] == ["tinyhw_kit-0-py3-none-any.whl"]
