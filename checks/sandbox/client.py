@@ -209,7 +209,7 @@ class Sandboxed:
                              "reloads and calls together", tags=frozenset({tags.TIMEOUT, tags.BUDGET_EXHAUSTED}))
 
     def _spawn(self) -> None:
-        """Start a worker and import the submission in it, charged to the budget: none, or none left, ends the wait."""
+        """Start a worker and import the submission in it; the wait is charged to the budget, and ends with it."""
         start = time.monotonic()
         patience = self.limits.timeout + STARTUP_SECONDS
         allowed = min(patience, self.limits.budget - self.spent + LOAD_ALLOWANCE)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import processes_with
 from test_autograder import STUDENT, assert_graded_student, gradescope_root, make_zip, run_autograder
 
 TAG = "gradjudge-autograder-daemon-" + os.urandom(6).hex()
@@ -53,18 +54,6 @@ ONLY_PROCESS_ISOLATION = {"GRADJUDGE_ISOLATION": "process"}
 """The container as gradjudge sees an image without user namespaces."""
 
 
-def daemons() -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if TAG.encode() in Path(f"/proc/{name}/cmdline").read_bytes():
-                    found.append(int(name))
-            except OSError:
-                continue
-    return found
-
-
 @pytest.fixture
 def hostile_upload(tmp_path):
     bundle = make_zip(tmp_path)
@@ -77,10 +66,10 @@ def hostile_upload(tmp_path):
     try:
         done, results = run_autograder(root, **ONLY_PROCESS_ISOLATION)
         time.sleep(4)
-        yield {"done": done, "results": results, "marker": marker, "alive": daemons(),
+        yield {"done": done, "results": results, "marker": marker, "alive": processes_with(TAG),
                "now": json.loads((root / "results" / "results.json").read_text())}
     finally:
-        for pid in daemons():
+        for pid in processes_with(TAG):
             os.kill(pid, signal.SIGKILL)
 
 

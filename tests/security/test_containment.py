@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 import needs
+from helpers import processes_with
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITEUP = ROOT / "examples" / "writeups" / "block_one_en.md"
@@ -116,19 +117,6 @@ SHADOWING = ("json", "pickle", "numpy", "hypothesis")
 """Modules of the standard library or of gradjudge's dependencies that its child processes import."""
 
 
-def daemons() -> list[int]:
-    """Processes alive whose command line carries this run's tag."""
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if TAG.encode() in Path(f"/proc/{name}/cmdline").read_bytes():
-                    found.append(int(name))
-            except OSError:
-                continue
-    return found
-
-
 def grade_as_staff(folder: Path, *arguments: str) -> subprocess.CompletedProcess:
     """`gradjudge grade . ...` run from inside the class folder, as staff run it."""
     return subprocess.run([str(GRADJUDGE), "grade", ".", *arguments], cwd=folder, capture_output=True, text=True,
@@ -160,10 +148,10 @@ def graded(tmp_path_factory):
         done = grade_as_staff(folder, "--jobs", "2", "--rubric", str(rubric), "--json", str(grades))
         written = grades.read_bytes() if grades.exists() else b""
         time.sleep(DAEMON_WAIT + 2)
-        alive = daemons()
+        alive = processes_with(TAG)
         by_themselves = grade_as_staff(alone, "--jobs", "1", "--rubric", str(rubric), "--json", str(base / "alone.json"))
     finally:
-        for pid in daemons():
+        for pid in processes_with(TAG):
             os.kill(pid, signal.SIGKILL)
     return {"done": done, "written": written, "now": grades.read_bytes() if grades.exists() else b"", "alive": alive,
             "markers": sorted(path.name.split(".")[0] for path in markers.iterdir()), "alone": by_themselves,
