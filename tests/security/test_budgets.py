@@ -11,7 +11,6 @@ they are alone.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
