@@ -1,4 +1,5 @@
-"""What the sandbox costs: starting a worker, one call, a batch of calls, and grading one submission, per isolation level.
+"""What the sandbox costs: starting a worker, one call, a batch of calls, reading a write-up in its child, and grading
+one submission, per isolation level.
 
     python benchmarks/sandbox_cost.py              # prints the table and writes it into docs/benchmarks.md
     python benchmarks/sandbox_cost.py --no-write   # prints only
@@ -34,15 +35,18 @@ from checks.grading import rubric as rubrics  # noqa: E402
 from checks.grading.grade import grade_submission  # noqa: E402
 from checks.sandbox import isolation  # noqa: E402
 from checks.sandbox.client import open_submission  # noqa: E402
+from checks.writeup.isolated import read_isolated  # noqa: E402
 from common import (commit, load_average, machine, now, python_path_environment, require_keywords,  # noqa: E402
                     write_section)
 
 require_keywords(grade_submission, "path", "assignment", "rubric", "isolation")
 require_keywords(open_submission, "path", "limits", "isolation", "ids")
 require_keywords(rubrics.load, "assignment", "path")
+require_keywords(read_isolated, "isolation")
 
 ASSIGNMENT = "hw1"
 SEED = ROOT / "examples" / "seed_submission.py"
+SEED_WRITEUP = ROOT / "examples" / "seed_writeup.txt"
 SECTION = "sandbox_cost"
 ARGUMENTS = {"M": np.ones((4, 3))}
 """The arguments of one call of `dropout_dy_dx(M)`, which the seed submission defines."""
@@ -52,7 +56,7 @@ def median_ms(samples: list[float]) -> str:
     return f"{1000 * statistics.median(samples):.2f} ms"
 
 
-def measure(level: isolation.Isolation, starts: int, calls: int, grades: int) -> dict[str, str]:
+def measure(level: isolation.Isolation, starts: int, calls: int, reads: int, grades: int) -> dict[str, str]:
     assignment = assignments.load(ASSIGNMENT)
     rubric = rubrics.load(assignment)
     limits = rubric.limits
@@ -73,6 +77,11 @@ def measure(level: isolation.Isolation, starts: int, calls: int, grades: int) ->
             begin = time.perf_counter()
             submission.call_many("dropout_dy_dx", [ARGUMENTS] * 50, reply_limit=2**20)
             batched.append((time.perf_counter() - begin) / 50)
+    text, read = SEED_WRITEUP.read_bytes(), []
+    for _ in range(reads):
+        begin = time.perf_counter()
+        read_isolated(text, ASSIGNMENT, SEED_WRITEUP.name, isolation=level)
+        read.append(time.perf_counter() - begin)
     graded = []
     for _ in range(grades):
         begin = time.perf_counter()
@@ -81,13 +90,14 @@ def measure(level: isolation.Isolation, starts: int, calls: int, grades: int) ->
     score = f"score {grade.score:g} / {grade.max_score:g}"
     again = (f"{statistics.median(graded[1:]):.2f} s (n={len(graded) - 1})" if len(graded) > 1 else "—")
     return {"start": median_ms(started), "call": median_ms(single), "batched": median_ms(batched),
-            "first": f"{graded[0]:.2f} s ({score})", "again": again}
+            "read": median_ms(read), "first": f"{graded[0]:.2f} s ({score})", "again": again}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--starts", type=int, default=20, help="workers started per level (default 20)")
     parser.add_argument("--calls", type=int, default=500, help="single calls per level (default 500)")
+    parser.add_argument("--reads", type=int, default=5, help="readings of the seed write-up per level (default 5)")
     parser.add_argument("--grades", type=int, default=3, help="gradings of the seed submission per level (default 3)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write docs/benchmarks.md")
     parser.add_argument("--level", choices=sorted(isolation.LEVELS),
@@ -96,7 +106,7 @@ def main() -> None:
     if args.level:
         use_one_thread()
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-        print("ROW " + json.dumps(measure(isolation.choose(args.level), args.starts, args.calls, args.grades)))
+        print("ROW " + json.dumps(measure(isolation.choose(args.level), args.starts, args.calls, args.reads, args.grades)))
         return
     load_start = load_average()
     levels = [isolation.PROCESS]
@@ -116,12 +126,14 @@ def main() -> None:
         "cache, as every later submission of a class does.",
         "",
         f"| isolation | start a worker (read, scan, stage, spawn, import; n={args.starts}) | one call, one round trip "
-        f"(n={args.calls}) | one call inside a batch of 50 | grade `examples/seed_submission.py`, shipped rubric, "
-        "first in the process | grade it again (truths cached) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        f"(n={args.calls}) | one call inside a batch of 50 | read `examples/seed_writeup.txt` in the reader's child "
+        f"(n={args.reads}) | grade `examples/seed_submission.py`, shipped rubric, first in the process | grade it again "
+        "(truths cached) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for level, row in rows.items():
-        lines.append(f"| {level} | {row['start']} | {row['call']} | {row['batched']} | {row['first']} | {row['again']} |")
+        lines.append(f"| {level} | {row['start']} | {row['call']} | {row['batched']} | {row['read']} | {row['first']} "
+                     f"| {row['again']} |")
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
@@ -131,7 +143,7 @@ def main() -> None:
 def measured(level: str, args) -> dict[str, str]:
     """One level's row, measured in a fresh process of this script (so that no level finds the other's truths)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--level", level, "--starts", str(args.starts),
-               "--calls", str(args.calls), "--grades", str(args.grades)]
+               "--calls", str(args.calls), "--reads", str(args.reads), "--grades", str(args.grades)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=python_path_environment())
     rows = [json.loads(line[4:]) for line in done.stdout.splitlines() if line.startswith("ROW ")]
     if done.returncode or not rows:

@@ -13,11 +13,20 @@ command line, the pytest plugin) and hands it down as a value.
 Declarations are validated when they are made, with messages that say what to
 change: names resolve, every `of` is downstream of its `wrt`, the loss depends on
 every `wrt`, patterns index the Jacobian. `Assignment.check` goes further and runs
-each context once, and reads the reference's docstrings.
+each context once, and reads the reference's docstrings where the reference is
+installed.
+
+Everything a student-facing command needs (the model, the vocabulary, the
+shapes, the template, the notation, the diagnosis variants, the default rubric)
+is declared here; the reference closed forms, and a catalog named by module,
+are imported only when asked for. So an assignment loads without them, as it
+does from a student kit (`gradjudge kit`), and only what needs them
+(`gradjudge verify`, `soak`, the staff's tools) says `ReferencesMissing`.
 """
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import keyword
 import re
@@ -38,6 +47,20 @@ LengthScale = Callable[[Mapping[str, object]], object]
 
 class DeclarationError(ValueError):
     """A declaration that cannot work, with what to change."""
+
+
+class ReferencesMissing(LookupError):
+    """The assignment's reference closed forms are not installed here (a student kit), and something needs them."""
+
+
+def installed(module: str) -> bool:
+    """Whether `module` can be found here; its parent packages are imported to look, the module itself is not."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            return False
+        raise
 
 
 def absmax(value: object) -> float:
@@ -443,7 +466,8 @@ class Assignment:
     """One homework (or one library's layers): its axes, contexts, ids, reference and defaults.
 
     `reference` names the module whose functions are the reference closed forms,
-    one per id, written exactly as a submission is. `rubric` is a TOML file of
+    one per id, written exactly as a submission is; it is imported only when
+    needed, so that the assignment loads without it. `rubric` is a TOML file of
     default points (an id it leaves out is worth 1). `template` opens the blank
     file `gradjudge template` writes.
     """
@@ -456,7 +480,10 @@ class Assignment:
     reference: str
     template: str
     rubric: Path | None = None
-    catalog: tuple[WrongVariant, ...] = ()
+    catalog: tuple[WrongVariant, ...] | str = ()
+    """Known wrong formulas with hints, or the `module:ATTRIBUTE` that holds them. Named so, the catalog stays out
+    of a student kit (a wrong formula is often one step from the answer), and where its module is not installed
+    the assignment declares none."""
     notation: Notation | None = None
     """How its write-ups spell things; without one, `gradjudge read` cannot read this assignment's write-ups."""
     default: bool = False
@@ -465,6 +492,8 @@ class Assignment:
     def __post_init__(self) -> None:
         where = f"assignment {self.name!r}"
         _identifier(self.name, where)
+        if isinstance(self.catalog, str):
+            object.__setattr__(self, "catalog", _named_catalog(self.catalog, where))
         axes = [axis.name for axis in self.axes]
         names = [context.name for context in self.contexts]
         for label, values in (("axes", axes), ("contexts", names), ("ids", [d.id for d in self.derivations])):
@@ -513,11 +542,26 @@ class Assignment:
     def context(self, name: str) -> Context:
         return next(context for context in self.contexts if context.name == name)
 
+    @property
+    def references_present(self) -> bool:
+        """Whether the reference closed forms are installed here (not in a student kit)."""
+        return installed(self.reference)
+
     def reference_module(self):
+        """The module of reference closed forms; `ReferencesMissing` where it is not installed."""
+        if not self.references_present:
+            raise ReferencesMissing(f"assignment {self.name!r}: its reference closed forms ({self.reference}) are not "
+                                    "installed here, as in a student kit; this needs them: run it where the course's "
+                                    "own package is installed")
         return importlib.import_module(self.reference)
 
+    def reference_function(self, id: str) -> Callable | None:
+        """The reference closed form of `id`, or None where the references are not installed (or it is missing)."""
+        return getattr(self.reference_module(), id, None) if self.references_present else None
+
     def check(self) -> None:
-        """Run every context once on its smallest case, and read the reference: fail early, saying what to change."""
+        """Run every context once on its smallest case, and read the reference where it is installed: fail early,
+        saying what to change."""
         from checks.engine.cases import smallest_case
         from checks.engine.oracles import evaluate
 
@@ -534,6 +578,8 @@ class Assignment:
                 if np.shape(values[name]) != shape:
                     raise DeclarationError(f"context {context.name!r}: {name} is declared {quantity.shape}, which is "
                                            f"{shape} on {case!r}, but it comes out {np.shape(values[name])}")
+        if not self.references_present:
+            return
         module = self.reference_module()
         for entry in self.derivations:
             function = getattr(module, entry.id, None)
@@ -556,6 +602,19 @@ def stated_shape(docstring: str) -> tuple[str, ...] | None:
     if len(found) != 1:
         return None
     return tuple(part.strip() for part in found[0].split(",") if part.strip())
+
+
+def _named_catalog(spec: str, where: str) -> tuple[WrongVariant, ...]:
+    """The catalog `module:ATTRIBUTE` names; none where its module is not installed (a student kit)."""
+    module, _, attribute = spec.partition(":")
+    if not module or not attribute:
+        raise DeclarationError(f"{where}: catalog={spec!r}, but a catalog named by text is `module:ATTRIBUTE`")
+    if not installed(module):
+        return ()
+    found = getattr(importlib.import_module(module), attribute, None)
+    if not isinstance(found, tuple) or not all(isinstance(variant, WrongVariant) for variant in found):
+        raise DeclarationError(f"{where}: catalog={spec!r} names {type(found).__name__}, not a tuple of WrongVariant")
+    return found
 
 
 def _identifier(name: object, where: str) -> None:

@@ -13,7 +13,7 @@ import functools
 import importlib
 from importlib.metadata import entry_points
 
-from checks.assignment import Assignment, DeclarationError
+from checks.assignment import Assignment, DeclarationError, ReferencesMissing
 
 GROUP = "gradjudge.assignments"
 
@@ -86,4 +86,4 @@ def name_of(assignment: Assignment) -> str:
     return next((name for name, found in _LOADED.items() if found is assignment), assignment.name)
 
 
-__all__ = ["DeclarationError", "UnknownAssignment", "declared", "default", "known", "load", "name_of", "spec_of"]
+__all__ = ["DeclarationError", "ReferencesMissing", "UnknownAssignment", "declared", "default", "known", "load", "name_of", "spec_of"]

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from checks import assignments
 from checks.engine import profiles
-from checks.reports.text import literal
+from checks.reports.text import literal, printable
 from checks.sandbox.files import display
 from checks.reports.csv_report import CSV_FORMATS
 from checks.sandbox.isolation import CHOICES as ISOLATION_CHOICES
@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "assignment"):
             args.assignment = args.assignment or assignments.default()
         return COMMANDS[args.command](args, console)
-    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError) as problem:
+    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError,
+            assignments.ReferencesMissing) as problem:
         console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
         return 2
 
@@ -111,7 +112,17 @@ def _parser() -> argparse.ArgumentParser:
                             help="the file or package folder students upload, such as homework.py (default: the upload's one "
                                  ".py file, package folder or write-up)")
     autograder.add_argument("--force", action="store_true", help="overwrite an existing zip")
-    for command in (verify, soak, grade, check, read, template, autograder):
+    autograder.add_argument("--allow-process-isolation", action="store_true",
+                            help="let the zip grade where the image gives only process isolation, in which an upload "
+                                 "can rewrite its own results (default: it refuses to grade there and tells staff why)")
+    kit = commands.add_parser("kit", help="build what students install to check their work: a wheel of the course's "
+                                          "assignment package without its reference closed forms, catalog or secrets")
+    kit.add_argument("-o", "--output", type=Path, required=True, metavar="FOLDER",
+                     help="the folder to write the wheel into (made if missing)")
+    kit.add_argument("--force", action="store_true", help="overwrite an existing wheel")
+    commands.add_parser("isolation", help="say how this machine would shut submissions in; exit 0 where it contains a "
+                                          "hostile submission (namespaces), 1 where it does not (process)")
+    for command in (verify, soak, grade, check, read, template, autograder, kit):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
                                   "module:ATTRIBUTE (default: the one declared default)")
@@ -153,7 +164,8 @@ def _soak(args: argparse.Namespace, console: Console) -> int:
     assignments.spec_of(args.assignment)
     from checks.engine.soak import soak
 
-    _, entries = _selected(args)
+    assignment, entries = _selected(args)
+    assignment.reference_module()
     return soak(args.assignment, entries, args.examples, args.jobs, console)
 
 
@@ -219,7 +231,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done, interrupted = [], False
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=len(paths) == 1) as progress:
         task = progress.add_task("grading", total=len(paths))
 
@@ -228,7 +240,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
 
         def finished(grade) -> None:
             done.append(grade)
-            progress.update(task, advance=1, description=f"graded {literal(grade.name).plain}")
+            progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
 
         try:
             grades = grade_many(found.entries, args.assignment, rubric, args.jobs, isolation, finished, probing)
@@ -347,7 +359,7 @@ def _read(args: argparse.Namespace, console: Console) -> int:
     except (Refused, Unreadable, OutputRefused) as problem:
         raise UsageError(f"{args.writeup}: {problem}") from None
     if args.output is None:
-        sys.stdout.write(result.source)
+        sys.stdout.write(printable(result.source))
     else:
         write_text(args.output, result.source)
         console.print(literal(f"wrote {args.output}"))
@@ -378,18 +390,43 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
 
     try:
         made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
-                                submission_name=args.submission_name, force=args.force)
+                                submission_name=args.submission_name, force=args.force,
+                                allow_process_isolation=args.allow_process_isolation)
     except AutograderRefused as problem:
         raise UsageError(str(problem)) from None
     settings = made.settings
     console.print(literal(f"wrote {args.output}: gradjudge {settings['gradjudge']} grading {made.assignment} out of "
                           f"{made.max_score:g}; students upload "
                           f"{settings['submission_name'] or 'one .py file, package folder or write-up'}"), highlight=False)
+    if settings["allow_process_isolation"]:
+        console.print(literal("it grades even where the image gives only process isolation, in which an upload can "
+                              "rewrite its own results", "yellow"), highlight=False)
     return 0
 
 
+def _kit(args: argparse.Namespace, console: Console) -> int:
+    from checks.kit import KitRefused, build_kit
+
+    try:
+        made = build_kit(assignment=args.assignment, output=args.output, force=args.force)
+    except KitRefused as problem:
+        raise UsageError(str(problem)) from None
+    console.print(literal(f"wrote {display(made.wheel)}: the kit of {made.assignment}, {len(made.files)} files, without "
+                          f"{', '.join(made.left_out)}; students install it with `pip install {made.wheel.name}` beside "
+                          f"gradjudge, then use --assignment {made.assignment}"), highlight=False)
+    return 0
+
+
+def _isolation(args: argparse.Namespace, console: Console) -> int:
+    from checks.sandbox.isolation import choose
+
+    found = choose()
+    console.print(literal(found.describe()), highlight=False)
+    return 0 if found.strong else 1
+
+
 COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
-            "template": _template, "autograder": _autograder}
+            "template": _template, "autograder": _autograder, "kit": _kit, "isolation": _isolation}
 
 
 def _console() -> Console:

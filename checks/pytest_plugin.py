@@ -43,6 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in WARNINGS:
         config.addinivalue_line("filterwarnings", line)
     if config.getoption("submission") is None:
+        _require_references(config.getoption("assignment"))
         return
     if not STUDENT_TESTS.is_dir():
         raise pytest.UsageError(f"pytest --submission runs gradjudge's student tests, {STUDENT_TESTS}, which this "
@@ -61,20 +62,33 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
+def _require_references(named: str | None) -> None:
+    """Without `--submission`, the tests run against the named assignment's reference: it must be installed."""
+    if named is None:
+        return
+    from checks import assignments
+
+    found = assignments.load(named)
+    if not found.references_present:
+        raise pytest.UsageError(f"--assignment {named}: its reference closed forms ({found.reference}) are not "
+                                "installed here, as in a student kit; test your own file with --submission FILE")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradjudge assignment: {config.getoption('assignment') or 'the default'}; "
             f"submission: {config.getoption('submission') or 'the reference derivations'}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed."""
+    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed
+    with its references."""
     if "derivation" not in metafunc.fixturenames:
         return
     from checks import assignments
 
     named = metafunc.config.getoption("assignment")
     if named is None and metafunc.config.getoption("submission") is None:
-        chosen = [assignments.load(name) for name in sorted(assignments.known())]
+        chosen = [found for found in map(assignments.load, sorted(assignments.known())) if found.references_present]
     else:
         chosen = [assignments.load(named or assignments.default())]
     pairs = [(assignment, entry) for assignment in chosen for entry in assignment.derivations]
@@ -113,11 +127,14 @@ def _sandboxed(request: pytest.FixtureRequest):
     from checks.sandbox.isolation import choose
 
     chosen = assignments.load(request.config.getoption("assignment") or assignments.default())
+    from checks.reports.text import printable
+
     with open_submission(path, rubric.load(chosen).limits, choose(), chosen.ids) as sandboxed:
         if sandboxed.load_error:
-            pytest.exit(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}", returncode=2)
+            pytest.exit(printable(f"gradjudge: {path} cannot be loaded: {sandboxed.load_error}"), returncode=2)
         if sandboxed.forbidden_imports:
-            pytest.exit(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}", returncode=2)
+            pytest.exit(printable(f"gradjudge: {path} is refused: it {'; '.join(sandboxed.forbidden_imports)}"),
+                        returncode=2)
         yield sandboxed
 
 
@@ -159,13 +176,17 @@ def requires(submission, assignment):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """With `--submission`, a failure reads as `gradjudge grade` explains it, without gradjudge's own frames."""
+    """With `--submission`, a failure reads as `gradjudge grade` explains it, without gradjudge's own frames, and is
+    printed as inert text: it quotes what the submission raised."""
     outcome = yield
     report = outcome.get_result()
-    if call.when != "call" or not report.failed or item.config.getoption("submission") is None:
+    if not report.failed or report.longrepr is None or item.config.getoption("submission") is None:
         return
-    if call.excinfo is not None and isinstance(call.excinfo.value, AssertionError):
+    from checks.reports.text import printable
+
+    if call.when == "call" and call.excinfo is not None and isinstance(call.excinfo.value, AssertionError):
         report.longrepr = _explanation(item, call.excinfo.value)
+    report.longrepr = printable(str(report.longrepr))
 
 
 def _explanation(item: pytest.Item, failure: AssertionError) -> str:

@@ -1,4 +1,5 @@
 """Shared helpers for the harness's own tests: the shipped assignments, small cases, catalog variants, junit outcomes."""
+import os
 from pathlib import Path
 
 from checks import assignments
@@ -47,3 +48,16 @@ def junit_outcomes(xml: str) -> dict[str, str]:
             "skipped" if case.find("skipped") is not None else "passed"
         outcomes[id] = outcome
     return outcomes
+
+
+def processes_with(tag: str) -> list[int]:
+    """The ids of the processes alive whose command line carries `tag` (a daemon a test's hostile file started)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if tag.encode() in Path(f"/proc/{name}/cmdline").read_bytes():
+                    found.append(int(name))
+            except OSError:
+                continue
+    return found

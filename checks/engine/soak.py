@@ -8,7 +8,6 @@ is the evidence behind the tolerances in `checks.tolerances`.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -20,14 +19,14 @@ from rich.table import Table
 from checks.assignment import Derivation
 from checks.engine.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_AUTOGRAD, CLOSED_VS_NUMERIC
 from checks.engine.oracles import use_one_thread
+from checks.sandbox.children import pool_context
 
 
 def soak(assignment_name: str, entries: list[Derivation], total_examples: int, jobs: int, console: Console) -> int:
     """Soak `entries` of the assignment registered as `assignment_name` (each process looks it up by that name)."""
     per_id = math.ceil(total_examples / len(entries))
     start = time.perf_counter()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=use_one_thread) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=use_one_thread) as pool:
         rows = list(pool.map(_soak_one, [assignment_name] * len(entries), [entry.id for entry in entries],
                              [per_id] * len(entries)))
     _render(rows, time.perf_counter() - start, jobs, console)

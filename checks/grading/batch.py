@@ -5,11 +5,13 @@ submission's `grader_error`, and the others are graded as if it were not there.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from pathlib import Path
 
-from checks import assignments, tags
+from checks import assignments
 from checks.assignment import Assignment
 from checks.engine.cases import smallest_case
 from checks.engine import witnessing
@@ -24,8 +26,8 @@ from checks.grading.grade import grader_error
 from checks.grading.grades import SubmissionGrade
 from checks.grading.handins import code_files, for_each_student, grade_entry
 from checks.grading.rubric import Rubric
-from checks.sandbox.calling import Outcome
-from checks.sandbox.client import open_submission
+from checks.sandbox.children import pool_context
+from checks.sandbox.client import Prior, open_submission
 from checks.sandbox.files import Refused
 from checks.sandbox.isolation import Isolation
 
@@ -65,20 +67,20 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     runnable = [entry for entry in entries if entry.problem is None and entry.status is None and entry.entry is not None]
     if len(runnable) > 1:
         on_probe(len(runnable))
-    fatal = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
+    probed = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
     jobs = min(jobs, worker_slots(rubric.limits.memory_mb))
     if jobs == 1 or len(entries) == 1:
         grades = []
         for entry in entries:
-            grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.name, {})))
+            grades.append(grade_contained(entry, assignment_name, rubric, isolation, probed.get(entry.name, Prior())))
             on_done(grades[-1])
         return _rows(grades, entries)
     prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
     seed = (assignment_name, TRUTHS.export(assignment.derivations))
-    context = multiprocessing.get_context("spawn")
     results: dict[int, SubmissionGrade] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=seed) as pool:
-        futures = {pool.submit(grade_contained, entry, assignment_name, rubric, isolation, fatal.get(entry.name, {})): index
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_start_worker, initargs=seed) as pool:
+        futures = {pool.submit(grade_contained, _located(entry), assignment_name, rubric, isolation,
+                               probed.get(entry.name, Prior())): index
                    for index, entry in enumerate(entries)}
         for future in as_completed(futures):
             index = futures[future]
@@ -96,14 +98,23 @@ def _rows(grades: list[SubmissionGrade], entries: list[Entry]) -> list[Submissio
     return [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
 
 
+def _located(entry: Entry) -> Entry:
+    """`entry` with an absolute path, for a grading process, whose working folder is not the grader's."""
+    return replace(entry, path=Path(os.path.abspath(entry.path)))
+
+
 def _start_worker(assignment_name: str, exported: dict) -> None:
     """A grading process: one thread for torch, and the truths the parent computed for the whole class."""
     use_one_thread()
     TRUTHS.install(exported, assignments.load(assignment_name).derivations)
 
 
-def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[str, dict[str, Outcome]]:
-    """Call each defined id once on its context's smallest case, many submissions at once; keep the timeouts and crashes."""
+def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[str, Prior]:
+    """Call each defined id once on its context's smallest case, many submissions at once, by submission name.
+
+    Each submission's timeouts and crashes are kept, and the seconds the probe
+    used are charged to its budget: grading goes on from its `Prior`.
+    """
     values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
     concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(entries))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -112,36 +123,33 @@ def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolatio
 
 
 def _probe_quietly(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                   values: dict[str, dict]) -> dict[str, Outcome]:
+                   values: dict[str, dict]) -> Prior:
     """The probe only saves time: whatever goes wrong in it, grading meets again and reports."""
     try:
         return _probe(entry, assignment, rubric, isolation, values)
     except Exception:
-        return {}
+        return Prior()
 
 
 def _probe(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-           values: dict[str, dict]) -> dict[str, Outcome]:
+           values: dict[str, dict]) -> Prior:
     try:
         code = code_files(entry)
     except Refused:
-        return {}
+        return Prior()
     with open_submission(entry.path, rubric.limits, isolation, assignment.ids, files=code.files) as submission:
         if submission.load_error or submission.forbidden_imports:
-            return {}
-        found = {}
+            return submission.as_prior()
         for item in assignment.derivations:
             signature = submission.signature(item.id)
             if signature is None or signature.problem or refusal(item, signature) is not None:
                 continue
-            (outcome,) = call_derivation(submission, item, [values[item.context.name]])
-            if outcome.tags & tags.FATAL:
-                found[item.id] = outcome
-        return found
+            call_derivation(submission, item, [values[item.context.name]])
+        return submission.as_prior()
 
 
 def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolation: Isolation,
-                    known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+                    prior: Prior = Prior()) -> SubmissionGrade:
     """`grade_submission`, with anything it raises turned into this submission's `grader_error`.
 
     It takes the assignment by name, so that a grading process can look it up for itself.
@@ -149,7 +157,7 @@ def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolatio
     assignment = assignments.load(assignment_name)
     profiles.private_storage()
     try:
-        grade = grade_entry(entry, assignment, rubric, isolation, known_fatal)
+        grade = grade_entry(entry, assignment, rubric, isolation, prior)
     except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
         grade = grader_error(entry.path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
     grade.name = entry.name

@@ -369,8 +369,8 @@ def _zero_expected(entry: Derivation, assignment: Assignment, observations: list
 
 
 def _reason(entry: Derivation, assignment: Assignment) -> str:
-    """The reference docstring's explanation, after its formula line."""
-    function = getattr(assignment.reference_module(), entry.id, None)
+    """The reference docstring's explanation, after its formula line (none where the references are not installed)."""
+    function = assignment.reference_function(entry.id)
     paragraphs = (inspect.getdoc(function) or "").split("\n\n")
     return " ".join(paragraphs[1].split()) if len(paragraphs) > 1 else ""
 

@@ -21,8 +21,7 @@ from checks.grading import counterexamples, diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup
-from checks.sandbox.calling import Outcome
-from checks.sandbox.client import Sandboxed, open_submission
+from checks.sandbox.client import Prior, Sandboxed, open_submission
 from checks.sandbox.files import SubmissionFiles, display
 from checks.sandbox.isolation import Isolation
 from checks.writeup.isolated import is_writeup
@@ -32,26 +31,27 @@ ECF_EXTRA_CASES = 2
 
 
 def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                     known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
-    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first."""
+                     prior: Prior = Prior()) -> SubmissionGrade:
+    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first.
+
+    `prior` is what the batch's probe used of the submission's budget and found.
+    """
     if is_writeup(path):
         start = time.perf_counter()
-        grade = grade_writeup(path, assignment, rubric, isolation, known_fatal, _grade_code)
+        grade = grade_writeup(path, assignment, rubric, isolation, prior, _grade_code)
         grade.isolation = isolation.level
         grade.seconds = time.perf_counter() - start
         return grade
-    return _grade_code(path, assignment, rubric, isolation, known_fatal)
+    return _grade_code(path, assignment, rubric, isolation, prior)
 
 
-def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                known_fatal: dict[str, Outcome] | None, files: SubmissionFiles | None = None) -> SubmissionGrade:
+def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, prior: Prior,
+                files: SubmissionFiles | None = None) -> SubmissionGrade:
     """Grade the code at `path`, or, when given, the `files` already read for it (a hand-in of several files)."""
     start = time.perf_counter()
-    with open_submission(path, rubric.limits, isolation, assignment.ids, files=files) as submission:
-        for id, outcome in (known_fatal or {}).items():
-            submission.remember(id, outcome)
+    with open_submission(path, rubric.limits, isolation, assignment.ids, prior, files=files) as submission:
         if submission.load_error:
-            grade = unloadable(path, assignment, submission.load_error, rubric)
+            grade = unloadable(path, assignment, submission.load_error, rubric, submission.load_tags)
         elif submission.forbidden_imports:
             grade = _refused(path, assignment, submission, rubric)
         else:
@@ -61,8 +61,10 @@ def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: I
     return grade
 
 
-def unloadable(path: Path, assignment: Assignment, error: str, rubric: Rubric) -> SubmissionGrade:
-    rows = [DerivationGrade(entry.id, "error", [tags.LOAD_ERROR], 0.0, rubric.points[entry.id],
+def unloadable(path: Path, assignment: Assignment, error: str, rubric: Rubric,
+               also: frozenset[str] = frozenset()) -> SubmissionGrade:
+    """Every id an error: the submission does not load (`also`: tags besides `load_error`, such as the budget's)."""
+    rows = [DerivationGrade(entry.id, "error", sorted({tags.LOAD_ERROR, *also}), 0.0, rubric.points[entry.id],
                             f"The submission does not load: {error}") for entry in assignment.derivations]
     return SubmissionGrade(display(path), "load_error", error, 0.0, rubric.max_score, rows, assignment=assignment.name)
 

@@ -26,7 +26,7 @@ from checks.grading.grade import _grade_code, unloadable
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup_text
-from checks.sandbox.calling import Outcome
+from checks.sandbox.client import Prior
 from checks.sandbox.files import (FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, SubmissionFiles, collect_modules,
                                   collect_package, display, module_name)
 from checks.sandbox.isolation import Isolation
@@ -108,7 +108,7 @@ def not_graded(entry: Entry, assignment: Assignment, rubric: Rubric) -> Submissi
 
 
 def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
+                prior: Prior = Prior()) -> SubmissionGrade:
     """Grade the hand-in: its code, then its write-ups for the ids the code leaves unanswered."""
     start = time.perf_counter()
     if entry.status is not None:
@@ -124,7 +124,7 @@ def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation:
     except Refused as refused:
         code, grade = None, unloadable(entry.path, assignment, str(refused), rubric)
     if code is not None:
-        grade = _grade_code(entry.path, assignment, rubric, isolation, known_fatal, files=code.files)
+        grade = _grade_code(entry.path, assignment, rubric, isolation, prior, files=code.files)
         grade.path = display(entry.path)
         if code.notebook is not None:
             _place_in_cells(grade, code.staged, entry.entry, code.notebook)
@@ -162,7 +162,7 @@ def _from_writeups(grade: SubmissionGrade | None, entry: Entry, unanswered: set[
     for writeup in writeups:
         if not unanswered:
             break
-        read = grade_writeup_text(writeup.text, Path(writeup.name), assignment, rubric, isolation, None, _grade_code)
+        read = grade_writeup_text(writeup.text, Path(writeup.name), assignment, rubric, isolation, Prior(), _grade_code)
         if writeup.notebook is not None:
             _place_writeup_in_cells(read, writeup.notebook)
         if read.status != "graded":

@@ -6,7 +6,8 @@ class of thousands is graded in parallel. The zip holds, at its root:
 
 - `setup.sh` and `run_autograder`, kept beside this module in `gradescope/`;
 - `autograder.json`: what the scripts read: the gradjudge version, the
-  assignment, the upload rule's settings, and the oldest Python the pins install on;
+  assignment, the upload rule's settings, the oldest Python the pins install on,
+  and whether it may grade under process isolation (`allow_process_isolation`);
 - `rubric.toml`: the course's rubric, checked when the zip is made;
 - `requirements-torch.txt` (torch, for PyTorch's CPU index) and
   `requirements.txt` (gradjudge's other dependencies), pinned to the versions
@@ -66,11 +67,12 @@ DEFAULT_RUBRIC = b"# No course rubric was given: the assignment's default points
 
 
 def write_autograder(*, output: Path, rubric: Path | None, assignment: str, submission_name: str | None = None,
-                     force: bool = False) -> Autograder:
+                     force: bool = False, allow_process_isolation: bool = False) -> Autograder:
     """Check the target, the options and the rubric, then write the zip at `output`, whole or not at all.
 
     The cheap checks come first, before the imports that reading a rubric needs. Without a `rubric`, the zip
-    grades with the assignment's default points.
+    grades with the assignment's default points. `allow_process_isolation`: the zip grades even where the image
+    gives only process isolation; without it, `run_autograder` refuses to grade there.
     """
     try:
         check_file_target(output, [rubric] if rubric is not None else [])
@@ -85,6 +87,7 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     from checks.grading.rubric import RubricError, load
 
     declared = assignments.load(assignment)
+    declared.reference_module()
     try:
         max_score = load(declared, rubric).max_score
     except RubricError as exc:
@@ -93,7 +96,8 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     packages = _tree_packages(pyproject)
     pins = _pins(pyproject["project"]["dependencies"])
     settings = {"gradjudge": pyproject["project"]["version"], "assignment": spec, "submission_name": submission_name,
-                "writeup_suffixes": list(SUFFIXES), "python": _oldest_python(["gradjudge", *pins])}
+                "writeup_suffixes": list(SUFFIXES), "python": _oldest_python(["gradjudge", *pins]),
+                "allow_process_isolation": allow_process_isolation}
     members = {name: resources.files("checks.reports").joinpath("autograder_files", name).read_bytes() for name in SCRIPTS}
     members["autograder.json"] = (json.dumps(settings, indent=2) + "\n").encode()
     members["rubric.toml"] = rubric.read_bytes() if rubric is not None else DEFAULT_RUBRIC

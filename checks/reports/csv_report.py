@@ -26,9 +26,9 @@ import io
 
 from checks.assignment import Assignment
 from checks.grading.grades import NOT_GRADED, SubmissionGrade
-from checks.reports.text import printable
+from checks.reports.text import spreadsheet_safe
 
-__all__ = ["CSV_FORMATS", "as_csv", "spreadsheet_safe"]
+__all__ = ["CSV_FORMATS", "as_csv"]
 
 CSV_FORMATS = {
     "gradjudge": "one column per id, the student's identity and the status",
@@ -99,8 +99,3 @@ def _score(grade: SubmissionGrade) -> str:
 
 LAYOUTS = {"gradjudge": _gradjudge, "canvas": _canvas, "moodle": _moodle, "gradescope": _gradescope}
 
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-` or `@` gets a leading `'`."""
-    text = printable(text)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

@@ -34,7 +34,7 @@ def as_gradescope(grade: SubmissionGrade, assignment: Assignment, rubric: Rubric
         "output_format": "md",
         "visibility": rubric.test_visibility[row.id],
     } for index, row in enumerate(grade.derivations, start=1)]
-    output = f"Graded for:\n\n{fenced(identity_line(grade))}\n\n{printable(grade.message)}\n\nIsolation: {grade.isolation}."
+    output = f"Graded for:\n\n{fenced(identity_line(grade))}\n\n{fenced(grade.message)}\n\nIsolation: {grade.isolation}."
     if grade.status in NOT_GRADED:
         output = f"Graded for:\n\n{fenced(identity_line(grade))}\n\nNot graded ({grade.status}):\n\n{fenced(grade.message)}"
     results = {"score": grade.score, "output": output, "output_format": "md",

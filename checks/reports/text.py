@@ -1,11 +1,24 @@
-"""Text a student controls, made safe for where it goes: a terminal, or Markdown.
+"""Text a student controls, made safe for where it goes: one rule per kind of output, all of them here.
 
 Messages, file names and tags can all come from a submission (an exception's
-text, a folder's name). In a terminal, a control character or an escape
-sequence could redraw the screen (a fake "29 / 29"); in rich, square brackets
-would be read as markup; in Markdown, a line of backticks could close the code
-block a message sits in. These helpers make such text inert, and keep ordinary
-text, newlines and tabs included, as it is.
+text, a folder's name, a write-up's formula). Each kind of output has its rule,
+and every student-controlled string passes through it on the way out:
+
+- plain text and terminals (`printable`): a control character or an escape
+  sequence could redraw the screen (a fake "29 / 29") or retitle the window, so
+  each is shown as a `\\xNN` / `\\uNNNN` escape; in rich (`literal`), square
+  brackets would also be read as markup, so text is never parsed as markup;
+- Markdown, such as Gradescope's `output` (`fenced`): text outside a code
+  block could render as a heading, a link or an image, so it goes in one, whose
+  fence no run of backticks inside it can close;
+- CSV (`spreadsheet_safe`): a cell starting with `=`, `+`, `-` or `@` would
+  run as a spreadsheet formula;
+- HTML: the class report's template escapes every value (Jinja2 autoescape,
+  see `checks.reports.class_report`), after `printable`, under a policy that
+  runs no script;
+- JSON stays data: it is written with `json.dumps`, never pasted together.
+
+Ordinary text, newlines and tabs included, is kept as it is.
 """
 from __future__ import annotations
 
@@ -33,6 +46,12 @@ def fenced(text: str) -> str:
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}\n{body}\n{fence}"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-` or `@` gets a leading `'`."""
+    text = printable(text)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _escape(character: str) -> str:

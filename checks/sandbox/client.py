@@ -9,6 +9,11 @@ everything it started when a call runs out, and starts a fresh worker for the
 next call, so an infinite loop, an `os._exit`, a segfault, a memory bomb or a
 forged reply costs only the derivation that did it. Such a fatal outcome is
 remembered per id and answered from memory thereafter.
+
+The budget binds everything the submission makes the grader wait for: its
+calls, its import, and every reload after a fatal call. An earlier opening of
+the same submission (the batch's probe) hands on what it used and found as a
+`Prior`, so probe and grading share one budget.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +38,9 @@ from checks.sandbox.source_scan import SourceScan, scan
 
 STARTUP_SECONDS = 10.0
 """Allowance for starting the sandbox, Python and numpy, on top of the per-call timeout, when loading."""
+LOAD_ALLOWANCE = 1.0
+"""How far past the budget a load may run: starting the sandbox, Python and numpy is the grader's own work. A
+submission may so use at most its budget, plus this once, plus what one call overruns its deadline by."""
 PROCESSES = 64
 """Processes (and threads) one worker and everything it starts may have together, where a cgroup binds them."""
 CGROUP_SLACK = 128 * 2**20
@@ -57,6 +65,18 @@ class WorkerGone(Exception):
     """The worker exited or was killed."""
 
 
+@dataclass(frozen=True)
+class Prior:
+    """What an earlier opening of the same submission used and found; grading goes on from there."""
+
+    seconds: float = 0.0
+    """Of the submission's budget, used already."""
+    fatal: Mapping[str, Outcome] = field(default_factory=dict)
+    """The ids whose calls timed out, crashed or broke the protocol, with that outcome."""
+    signatures: Mapping[str, Signature] = field(default_factory=dict)
+    """What each id defined asks for, as the worker found it."""
+
+
 @dataclass
 class Sandboxed:
     """A submission file or package, run in a worker process under `limits` and `isolation`."""
@@ -66,7 +86,10 @@ class Sandboxed:
     isolation: Isolation
     ids: frozenset[str]
     """The derivation ids the worker looks for."""
+    prior: Prior = field(default_factory=Prior)
     load_error: str | None = None
+    load_tags: frozenset[str] = frozenset()
+    """Tags of a load error beyond `load_error` itself, such as `budget_exhausted`."""
     source: SourceScan = field(default_factory=SourceScan)
     forbidden_imports: list[str] = field(default_factory=list)
     """Forbidden modules the source imports, found by the grader's own scan."""
@@ -99,8 +122,15 @@ class Sandboxed:
         elif self.source.forbidden:
             self.forbidden_imports = [hit.describe() for hit in self.source.forbidden]
         else:
+            self.spent = self.prior.seconds
+            self._fatal.update(self.prior.fatal)
+            self._signatures = dict(self.prior.signatures)
             self._staging = self._files.stage()
-            self._spawn()
+            if not self._exhausted:
+                self._spawn()
+            if self._exhausted and not self._signatures and self.load_error is None:
+                self.load_error = f"importing it used up the submission's budget of {self.limits.budget:g} s"
+                self.load_tags = frozenset({tags.BUDGET_EXHAUSTED})
         return self
 
     def close(self) -> None:
@@ -118,9 +148,13 @@ class Sandboxed:
         found = set(self._signatures) if self._signatures else set(self.source.defined)
         return frozenset(found & self.ids)
 
-    def remember(self, id: str, outcome: Outcome) -> None:
-        """Answer `id` with `outcome` from now on (a timeout or crash found by an earlier probe)."""
-        self._fatal[id] = outcome
+    def as_prior(self) -> Prior:
+        """What this opening used and found, for a later one to go on from."""
+        return Prior(self.spent, dict(self._fatal), dict(self._signatures))
+
+    @property
+    def _exhausted(self) -> bool:
+        return self.spent >= self.limits.budget
 
     def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
         return self.call_many(id, [arguments], reply_limit=reply_limit)[0]
@@ -135,10 +169,7 @@ class Sandboxed:
         if self._staging is None or self.load_error:
             return [Outcome(error=f"the submission does not load: {self.load_error or 'it was refused'}",
                             tags=frozenset({tags.CRASHED}))] * len(batch)
-        remaining = self.limits.budget - self.spent
-        if remaining <= 0:
-            return [self._budget_outcome()] * len(batch)
-        if self._process is None:
+        if self._process is None and not self._exhausted:
             try:
                 self._spawn()
             except WorkerGone as gone:
@@ -146,9 +177,11 @@ class Sandboxed:
             if self.load_error:
                 return [Outcome(error=f"the submission no longer imports: {self.load_error}",
                                 tags=frozenset({tags.CRASHED}))] * len(batch)
+        if self._exhausted or self._process is None:
+            return [self._budget_outcome()] * len(batch)
         outcomes: list[Outcome] = []
         start = time.monotonic()
-        budget_end = start + remaining
+        budget_end = start + self.limits.budget - self.spent
         try:
             self._send({"id": id, "batch": list(batch)})
             for _ in batch:
@@ -173,10 +206,20 @@ class Sandboxed:
         return outcomes + [outcome] * (len(batch) - len(outcomes))
 
     def _budget_outcome(self) -> Outcome:
-        return Outcome(error=f"the submission used up its budget of {self.limits.budget:g} s for all its calls",
-                       tags=frozenset({tags.TIMEOUT, tags.BUDGET_EXHAUSTED}))
+        return Outcome(error=f"the submission used up its budget of {self.limits.budget:g} s for its import, "
+                             "reloads and calls together", tags=frozenset({tags.TIMEOUT, tags.BUDGET_EXHAUSTED}))
 
     def _spawn(self) -> None:
+        """Start a worker and import the submission in it; the wait is charged to the budget, and ends with it."""
+        start = time.monotonic()
+        patience = self.limits.timeout + STARTUP_SECONDS
+        allowed = min(patience, self.limits.budget - self.spent + LOAD_ALLOWANCE)
+        try:
+            self._start_worker(start + allowed, cut_by_budget=allowed < patience)
+        finally:
+            self.spent += time.monotonic() - start
+
+    def _start_worker(self, deadline: float, *, cut_by_budget: bool) -> None:
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
         staged = self._files.staged_path(self._staging)
@@ -195,11 +238,11 @@ class Sandboxed:
         self._send({"path": submission_path(self.isolation, staged, self._staging), "ids": sorted(self.ids),
                     "memory_mb": self.limits.memory_mb, "forbidden": sorted(forbidden)})
         try:
-            error, signatures = protocol.load_reply(
-                self._receive_header(time.monotonic() + self.limits.timeout + STARTUP_SECONDS), self.ids)
+            error, signatures = protocol.load_reply(self._receive_header(deadline), self.ids)
         except TimeoutError:
             self._kill()
-            self.load_error = f"importing it took longer than {self.limits.timeout:g} s"
+            if not cut_by_budget:
+                self.load_error = f"importing it took longer than {self.limits.timeout:g} s"
             return
         except WorkerGone as gone:
             self._kill()
@@ -284,9 +327,9 @@ class Sandboxed:
 
 @contextlib.contextmanager
 def open_submission(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],
-                    files: SubmissionFiles | None = None) -> Iterator[Sandboxed]:
+                    prior: Prior = Prior(), files: SubmissionFiles | None = None) -> Iterator[Sandboxed]:
     """The submission at `path` (or its `files`, already read), running in a worker until the block ends."""
-    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids, _files=files).start()
+    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids, prior, _files=files).start()
     try:
         yield sandboxed
     finally:

@@ -15,21 +15,30 @@ it dies with the grader, and every process it starts dies with it.
 working folder and an import guard. It contains accidents (loops, crashes,
 memory bombs), not a hostile student: such a worker can read any file the
 grader can and signal the grader's processes.
+
+gradjudge's own children that read untrusted input (the write-up reader) are
+shut in the same way (`module_command`): the same sandbox, with the packages
+they need bound read-only in place of the worker's files; without bubblewrap,
+an isolated process (`checks.sandbox.children`).
 """
 from __future__ import annotations
 
 import atexit
 import functools
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
+
+from checks.sandbox import children
 
 NAMESPACES = "namespaces"
 PROCESS = "process"
@@ -42,6 +51,8 @@ LEVELS = {
 CHOICES = ("auto", *LEVELS)
 ENVIRONMENT_VARIABLE = "GRADJUDGE_ISOLATION"
 WORKER_FILES = ("worker.py", "calling.py", "protocol.py", "standins.py")
+WORKER_PACKAGES = ("numpy",)
+"""What a worker may import besides the standard library."""
 HERE = Path(__file__).resolve().parent
 INSIDE_WORKER = "/gradjudge/worker"
 INSIDE_SITE = "/gradjudge/site"
@@ -93,11 +104,11 @@ def choose(requested: str = "auto") -> Isolation:
 @functools.lru_cache(maxsize=1)
 def _bubblewrap() -> tuple[bool, str]:
     """Whether bubblewrap runs a worker-like sandbox here: tried once, with the real binds."""
-    if shutil.which("bwrap") is None:
+    if _bwrap() is None:
         return False, "bubblewrap (bwrap) is not installed"
-    version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([_bwrap(), "--version"], capture_output=True, text=True).stdout.strip() or "bwrap"
     with tempfile.TemporaryDirectory(prefix="gradjudge-probe-") as empty:
-        argv = bubblewrap_command(Path(empty), ["-c", f"import sys; sys.path.append({INSIDE_SITE!r}); import numpy"])
+        argv = worker_sandbox(Path(empty), ["-c", f"import sys; sys.path.append({INSIDE_SITE!r}); import numpy"])
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=ENVIRONMENT)
         except subprocess.TimeoutExpired:
@@ -108,12 +119,39 @@ def _bubblewrap() -> tuple[bool, str]:
     return True, version
 
 
+@functools.lru_cache(maxsize=1)
+def _bwrap() -> str | None:
+    """bubblewrap as the grader's PATH finds it, run by that path (a sandbox's environment has a PATH of its own)."""
+    return shutil.which("bwrap")
+
+
 def worker_command(isolation: Isolation, submission_folder: Path, request_fd: int, response_fd: int) -> tuple[list[str], str]:
     """The worker's command line and working folder, for the given isolation."""
     arguments = [str(request_fd), str(response_fd)]
     if isolation.strong:
-        return bubblewrap_command(submission_folder, [f"{INSIDE_WORKER}/worker.py", *arguments, INSIDE_SITE]), "/"
+        return worker_sandbox(submission_folder, [f"{INSIDE_WORKER}/worker.py", *arguments, INSIDE_SITE]), "/"
     return [_python(), "-I", "-S", "-B", str(HERE / "worker.py"), *arguments, str(_site_shim())], str(submission_folder)
+
+
+def worker_sandbox(submission_folder: Path, python_arguments: list[str]) -> list[str]:
+    """`python python_arguments` in a worker's sandbox: numpy, the worker's files and the submission's folder."""
+    files = [(f"{INSIDE_WORKER}/{name}", HERE / name) for name in WORKER_FILES]
+    return bubblewrap_command(python_arguments, packages=WORKER_PACKAGES, files=files, submission_folder=submission_folder)
+
+
+def module_command(isolation: Isolation, module: str, arguments: Sequence[str], *, packages: Sequence[str],
+                   paths: Sequence[str] = ()) -> tuple[list[str], str]:
+    """The command line and working folder of a child of gradjudge's own that runs `module` on untrusted input.
+
+    Under `namespaces` it runs in a sandbox like a worker's that holds the top-level
+    `packages` it may import (gradjudge's `checks` among them, if it needs it) and
+    the host `paths` it needs, all read-only; under `process`, isolated (`-I`) in an
+    empty folder of the grader's (see `checks.sandbox.children`).
+    """
+    if isolation.strong:
+        boot = children.BOOT.format(path=[INSIDE_SITE])
+        return bubblewrap_command(["-c", boot, module, *arguments], packages=packages, paths=paths), "/"
+    return children.command(module, arguments), children.private_folder()
 
 
 def submission_path(isolation: Isolation, staged: Path, folder: Path) -> str:
@@ -121,25 +159,48 @@ def submission_path(isolation: Isolation, staged: Path, folder: Path) -> str:
     return f"{INSIDE_SUBMISSION}/{staged.relative_to(folder)}" if isolation.strong else str(staged)
 
 
-def bubblewrap_command(submission_folder: Path, python_arguments: list[str]) -> list[str]:
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
+def bubblewrap_command(python_arguments: list[str], *, packages: Sequence[str], files: Sequence[tuple[str, Path]] = (),
+                       paths: Sequence[str] = (), submission_folder: Path | None = None) -> list[str]:
+    """`python -I -S -B python_arguments` in a sandbox of its own.
+
+    It sees the Python runtime (every site folder hidden), the top-level
+    `packages` at `INSIDE_SITE`, each of `files` (inside path, host path), each host
+    path of `paths` at the same path, and `submission_folder` at
+    `INSIDE_SUBMISSION`: all read-only. Its private `/tmp` is the only place it can write.
+    """
+    argv = [_bwrap() or "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
     for root in _runtime_roots():
         argv += _bind(root)
     for hidden in _site_folders():
         argv += ["--tmpfs", hidden, "--remount-ro", hidden]
     argv += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    numpy_folder = Path(numpy.__file__).resolve().parent
-    argv += ["--ro-bind", str(numpy_folder), f"{INSIDE_SITE}/numpy"]
-    bundled = numpy_folder.parent / "numpy.libs"
-    if bundled.is_dir():
-        argv += ["--ro-bind", str(bundled), f"{INSIDE_SITE}/numpy.libs"]
-    for name in WORKER_FILES:
-        argv += ["--ro-bind", str(HERE / name), f"{INSIDE_WORKER}/{name}"]
-    argv += ["--ro-bind", str(submission_folder), INSIDE_SUBMISSION,
-             "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp",
+    for inside, outside in [*_package_binds(tuple(packages)), *files]:
+        argv += ["--ro-bind", str(outside), inside]
+    for path in paths:
+        argv += ["--ro-bind", path, path]
+    if submission_folder is not None:
+        argv += ["--ro-bind", str(submission_folder), INSIDE_SUBMISSION]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp",
              *READ_ONLY, "--", _python(), "-I", "-S", "-B", *python_arguments]
     return argv
+
+
+@functools.lru_cache(maxsize=None)
+def _package_binds(names: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """Each top-level package (its folder, or its one file) and a wheel's bundled `NAME.libs`, at `INSIDE_SITE`."""
+    binds = []
+    for name in names:
+        found = importlib.util.find_spec(name)
+        if found is None:
+            raise IsolationUnavailable(f"the sandbox needs the package {name!r}, which is not installed")
+        location = Path(found.submodule_search_locations[0] if found.submodule_search_locations else found.origin)
+        location = location.resolve()
+        binds.append((f"{INSIDE_SITE}/{location.name}", location))
+        bundled = location.parent / f"{name}.libs"
+        if bundled.is_dir():
+            binds.append((f"{INSIDE_SITE}/{bundled.name}", bundled))
+    return tuple(binds)
 
 
 def _python() -> str:

@@ -1,26 +1,44 @@
-"""Reading a student's write-up as hostile input: in a child process with a time and memory cap.
+"""Reading a student's write-up as hostile input: in a sandboxed child process with a time and memory cap.
 
 The reader is gradjudge's own code, but the text it parses is the student's: a
-pathological formula could make a parser run long or grow large. So the grader
-reads a write-up in a child process (`python -m checks.writeup.isolated NAME`,
-the text on standard input, the result as JSON on standard output), capped in
+pathological formula could make a parser run long or grow large, and a flaw in
+a parser could be made to run code. So the grader reads a write-up in a child
+process shut in as a worker is (`checks.sandbox.isolation.module_command`): under
+bubblewrap it sees the Python runtime and, read-only, only the packages of
+`SANDBOX_PACKAGES` and the paths of `SANDBOX_PATHS`; never the assignment's
+reference, the rubric, other submissions or the grader's files. The grader hands
+it what it needs to know of the assignment (its `ReadingSpec`) and the text on
+standard input, and reads the result as JSON from its standard output, capped in
 address space and CPU time and stopped at a wall-clock deadline. Whatever goes
 wrong there is the submission's load error, never the grader's.
 """
 from __future__ import annotations
 
 import json
+import pickle
 import resource
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checks.sandbox.isolation import Isolation
 
 SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 """Files read as write-ups: Markdown with math, LaTeX, and text whose content is Markdown with math."""
 SECONDS = 60.0
 """Wall clock for reading one write-up; the seed takes well under a second."""
 MEMORY = 2 * 2**30
+READER = "checks.writeup.isolated"
+"""The module the child runs."""
+SANDBOX_PACKAGES = ("checks", "lark", "numpy", "pylatexenc")
+"""Every top-level package the reader may import inside its sandbox, each bound read-only: gradjudge's own code
+and the libraries reading uses. A reading stage that needs another library adds it here."""
+SANDBOX_PATHS: tuple[str, ...] = ()
+"""Host files or folders the reader needs besides packages (a converter's binary, say), bound read-only where
+they are."""
 
 
 class Unreadable(Exception):
@@ -42,19 +60,32 @@ def is_writeup(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def read_isolated(text: bytes, assignment_name: str, source_name: str) -> ReadResult:
-    """Read `text` (the write-up's bytes) in a capped child process."""
+def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
+                  isolation: Isolation | None = None) -> ReadResult:
+    """Read `text` (the write-up's bytes) in a capped child process, shut in by `isolation` (default: the best here)."""
+    from checks import assignments
+    from checks.sandbox.isolation import ENVIRONMENT, choose, module_command
+    from checks.writeup import NoNotation, reading_spec
+
     try:
-        done = subprocess.run([sys.executable, "-s", "-m", "checks.writeup.isolated", assignment_name, source_name],
-                              input=text, capture_output=True, timeout=SECONDS, preexec_fn=_limit,
-                              env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": ":".join(sys.path)})
+        spec = reading_spec(assignments.declared(assignment_name))
+    except NoNotation as exc:
+        raise Unreadable(str(exc)) from None
+    argv, folder = module_command(isolation or choose(), READER, [source_name], packages=SANDBOX_PACKAGES,
+                                  paths=SANDBOX_PATHS)
+    try:
+        done = subprocess.run(argv, input=pickle.dumps((spec, text)), capture_output=True, timeout=SECONDS,
+                              preexec_fn=_limit, env=ENVIRONMENT, cwd=folder)
     except subprocess.TimeoutExpired:
         raise Unreadable(f"reading it took longer than {SECONDS:g} s") from None
     if done.returncode != 0:
         last = (done.stderr.decode(errors="replace").strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         raise Unreadable(last[:500])
-    found = json.loads(done.stdout)
-    return ReadResult(found["source"], found["sources"], found["unread"])
+    try:
+        found = json.loads(done.stdout)
+        return ReadResult(str(found["source"]), dict(found["sources"]), list(found["unread"]))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise Unreadable(f"the reader's reply is not a reading ({type(exc).__name__})") from None
 
 
 def _limit() -> None:
@@ -62,19 +93,18 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (int(SECONDS), int(SECONDS)))
 
 
-def _main(assignment_name: str, source_name: str) -> int:
-    from checks import assignments
-    from checks.writeup import WriteupError, read, reading_spec
+def _main(source_name: str) -> int:
+    from checks.writeup import WriteupError, read
 
-    raw = sys.stdin.buffer.read()
+    spec, raw = pickle.load(sys.stdin.buffer)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         print(f"it is not UTF-8 text (byte {exc.start})", file=sys.stderr)
         return 1
     try:
-        reading = read(text, reading_spec(assignments.declared(assignment_name)), source_name=source_name)
-    except (WriteupError, assignments.UnknownAssignment, LookupError) as exc:
+        reading = read(text, spec, source_name=source_name)
+    except (WriteupError, LookupError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     sources = {id: {"equation": p.equation, "section": p.section, "latex": p.latex, "readings": list(p.readings),
@@ -86,4 +116,4 @@ def _main(assignment_name: str, source_name: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(*sys.argv[1:3]))
+    sys.exit(_main(sys.argv[1]))

@@ -1,4 +1,5 @@
-"""What a worker sees from inside bubblewrap, asked directly: who it is, which files, processes and network exist.
+"""What a worker (and the write-up reader) sees from inside bubblewrap, asked directly: who it is, which files,
+processes and network exist.
 
 The grader's environment is kept out by the sandbox client (`isolation.ENVIRONMENT`), which the hostile-class
 tests check; here the worker runs with that environment.
@@ -18,6 +19,7 @@ from pathlib import Path
 import needs
 
 from checks.sandbox import isolation
+from checks.writeup.isolated import SANDBOX_PACKAGES, SANDBOX_PATHS
 
 needs.require_namespaces(module=True)
 
@@ -58,7 +60,8 @@ print(json.dumps({
 """
 
 
-def view(tmp_path: Path) -> dict:
+def view(tmp_path: Path, *, reader: bool = False) -> dict:
+    """What a worker sees, or (`reader`) what the write-up reader's sandbox sees."""
     submission = tmp_path / "submission"
     submission.mkdir()
     (submission / "hw1.py").write_text("x = 1\n")
@@ -66,7 +69,9 @@ def view(tmp_path: Path) -> dict:
     # which the worker needs (its site folders are hidden, as `hidden` checks).
     own_prefix = [sys.prefix] if sys.prefix != sys.base_prefix else []
     grader = [str(ROOT), str(ROOT / "checks"), str(ROOT / "derivations"), str(tmp_path), *own_prefix]
-    argv = isolation.bubblewrap_command(submission, ["-c", PROBE, json.dumps([list(isolation._site_folders()), grader, isolation.INSIDE_SITE])])
+    arguments = ["-c", PROBE, json.dumps([list(isolation._site_folders()), grader, isolation.INSIDE_SITE])]
+    argv = isolation.bubblewrap_command(arguments, packages=SANDBOX_PACKAGES, paths=SANDBOX_PATHS) if reader else \
+        isolation.worker_sandbox(submission, arguments)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=isolation.ENVIRONMENT)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -97,3 +102,14 @@ def test_no_network_and_no_other_processes(tmp_path):
     seen = view(tmp_path)
     assert seen["interfaces"] == ["lo"] and not seen["connects"]
     assert len(seen["processes"]) <= 2 and 1 in seen["processes"], seen["processes"]
+
+
+def test_the_writeup_reader_sees_its_own_packages_and_nothing_of_the_grader(tmp_path):
+    seen = view(tmp_path, reader=True)
+    assert (seen["uid"], seen["gid"]) == (isolation.SANDBOX_UID, isolation.SANDBOX_UID) and int(seen["capabilities"], 16) == 0
+    assert seen["hidden"] == {path: [] for path in isolation._site_folders()}
+    assert seen["imports"] == {"torch": False, "checks": True, "derivations": False, "hypothesis": False,
+                               "numpy": True}, "gradjudge's engine, but neither the reference nor torch"
+    assert not any(seen["grader"].values()), seen["grader"]
+    assert [path for path, writable in seen["writable"].items() if writable] == ["/tmp"], seen["writable"]
+    assert seen["interfaces"] == ["lo"] and not seen["connects"]

@@ -37,8 +37,13 @@ from importlib import metadata
 
 from checks.sandbox.isolation import choose
 
-wanted = json.load(open(sys.argv[1]))["gradjudge"]
+settings = json.load(open(sys.argv[1]))
+wanted = settings["gradjudge"]
 if metadata.version("gradjudge") != wanted:
     sys.exit(f"setup.sh: gradjudge {metadata.version('gradjudge')} was installed, but the zip was made by {wanted}")
-print(f"gradjudge {wanted}, torch {metadata.version('torch')}, numpy {metadata.version('numpy')}; {choose().describe()}")
+found = choose()
+print(f"gradjudge {wanted}, torch {metadata.version('torch')}, numpy {metadata.version('numpy')}; {found.describe()}")
+if not found.strong and not settings["allow_process_isolation"]:
+    print("setup.sh: this image gives only process isolation, so run_autograder will grade nothing here (each upload "
+          "gets a not-graded result that tells staff why); see gradjudge's staff guide")
 EOF
