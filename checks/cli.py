@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
     grade.add_argument("--html", type=Path, metavar="OUT", help="write the class report: one self-contained HTML page")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
+    grade.add_argument("--case-secret", type=Path, metavar="FILE",
+                       help="the course secret every case is derived from, made on first use; keep it from students "
+                            "(default: the rubric's case_secret, else ~/.config/gradjudge/case-secret)")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
     grade.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
@@ -101,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="the file or package folder students upload, such as homework.py (default: the upload's one "
                                  ".py file, package folder or write-up)")
     autograder.add_argument("--force", action="store_true", help="overwrite an existing zip")
+    autograder.add_argument("--case-secret", type=Path, metavar="FILE",
+                            help="the course secret written into the zip, which every case is derived from (default: "
+                                 "the rubric's case_secret, else ~/.config/gradjudge/case-secret, made on first use)")
     for command in (verify, soak, grade, check, read, template, autograder):
         command.add_argument("--assignment", metavar="NAME",
                              help=f"the assignment: a registered name ({', '.join(sorted(assignments.known()))}) or "
@@ -156,13 +162,16 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     """`grade` for one file, for its author: the table and every explanation, and exit 1 if anything is not right."""
     args.paths, args.json, args.csv, args.gradescope, args.html = [args.path], None, None, None, None
     args.jobs, args.allow_weak_isolation, args.anonymise, args.pseudonym_key = 1, False, False, None
-    grades, interrupted = _graded(args, console, details=True)
+    grades, interrupted = _graded(args, console, details=True, public_cases=True)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
     return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
 
 
-def _graded(args: argparse.Namespace, console: Console, *, details: bool):
-    """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted."""
+def _graded(args: argparse.Namespace, console: Console, *, details: bool, public_cases: bool = False):
+    """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted.
+
+    Cases come from the course secret (`course_secret`), or with `public_cases` from the public stream.
+    """
     assignments.spec_of(args.assignment)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -198,6 +207,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
     key = _pseudonym_key(args, console)
+    rubric = rubric if public_cases else _with_case_secret(rubric, args.case_secret, console)
     from checks.engine.oracles import use_one_thread
     from checks.grading.batch import grade_many
 
@@ -232,7 +242,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
             terminal.print_skipped(found.skipped, console)
     rubric_file = None if args.rubric is None else display(args.rubric)
     if args.json:
-        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file))
+        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file, secret=rubric.secret))
     if args.csv:
         write_text(args.csv, as_csv(grades, assignment))
     if args.gradescope:
@@ -297,6 +307,24 @@ def _pseudonym_key(args: argparse.Namespace, console: Console) -> bytes | None:
         console.print(literal(f"made the pseudonym key {display(path)}: keep it private, and keep it to give the same "
                               "submissions the same pseudonyms next time", "yellow"), highlight=False)
     return key
+
+
+def _with_case_secret(rubric, given: Path | None, console: Console):
+    """`rubric` with the course secret its cases come from (made, and said so, on first use); the line says which."""
+    from checks.grading import course_secret
+    from checks.keyfiles import KeyFileError
+
+    try:
+        chosen = course_secret.choose(rubric, given)
+    except (KeyFileError, OSError) as problem:
+        raise UsageError(f"case secret {display(given or rubric.case_secret_file or course_secret.default_file())}: "
+                         f"{problem}") from None
+    if chosen.made:
+        console.print(literal(f"made the case secret {display(chosen.path)}: keep it from students, and keep it to "
+                              "grade on the same cases next time", "yellow"), highlight=False)
+    console.print(literal(f"cases: from the course secret {display(chosen.path)} (fingerprint "
+                          f"{chosen.rubric.secret.fingerprint})", "dim"), highlight=False)
+    return chosen.rubric
 
 
 def _write_report(target: Path, grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file: str | None,
@@ -364,9 +392,12 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
 
     try:
         made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
-                                submission_name=args.submission_name, force=args.force)
+                                submission_name=args.submission_name, force=args.force, case_secret=args.case_secret)
     except AutograderRefused as problem:
         raise UsageError(str(problem)) from None
+    if made.secret.made:
+        console.print(literal(f"made the case secret {display(made.secret.path)}: keep it from students; grade with it "
+                              "to grade on the zip's cases", "yellow"), highlight=False)
     settings = made.settings
     console.print(literal(f"wrote {args.output}: gradjudge {settings['gradjudge']} grading {made.assignment} out of "
                           f"{made.max_score:g}; students upload "

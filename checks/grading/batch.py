@@ -71,7 +71,7 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
             grades.append(grade_contained(entry, assignment_name, rubric, isolation, fatal.get(entry.path, {})))
             on_done(grades[-1])
         return grades
-    prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
+    prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED, rubric.secret)
     seed = (assignment_name, TRUTHS.export(assignment.derivations))
     context = multiprocessing.get_context("spawn")
     results: dict[int, SubmissionGrade] = {}
@@ -98,7 +98,7 @@ def _start_worker(assignment_name: str, exported: dict) -> None:
 
 def probe(paths: list[Path], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[Path, dict[str, Outcome]]:
     """Call each defined id once on its context's smallest case, many submissions at once; keep the timeouts and crashes."""
-    values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
+    values = {context.name: evaluate(smallest_case(context, rubric.secret)).arrays for context in assignment.contexts}
     concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(paths))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         return dict(zip(paths, pool.map(lambda path: _probe_quietly(path, assignment, rubric, isolation, values), paths)))

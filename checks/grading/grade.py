@@ -13,6 +13,7 @@ from pathlib import Path
 from checks import tags
 from checks.assignment import Assignment, Derivation
 from checks.engine import witnessing
+from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
 from checks.engine.truths import OracleError
@@ -83,7 +84,7 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
         for entry in assignment.derivations:
             row, failure = graded[entry.id]
             if entry.context is context and row.status == "failed" and ecf.eligible(entry):
-                cases = [failure.case, *diagnostic_cases(context)[:ECF_EXTRA_CASES]]
+                cases = [failure.case, *diagnostic_cases(context, rubric.secret)[:ECF_EXTRA_CASES]]
                 verdict = ecf.carried_forward(entry, assignment, submission, cases)
                 if verdict.holds:
                     row.status = "partial"
@@ -129,9 +130,11 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         return DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
     start = time.perf_counter()
     try:
-        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False, witness=witnessing.SAMPLED)
+        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False,
+                                witness=witnessing.SAMPLED, secret=rubric.secret)
     except CheckFailed as failure:
-        return _failed(entry, assignment, failure, submission, points, time.perf_counter() - start), failure.result
+        return _failed(entry, assignment, failure, submission, points, time.perf_counter() - start,
+                       rubric.secret), failure.result
     except Exception as problem:  # the oracles' fault on this id (OracleError, or anything else): contained here
         detail = str(problem) if isinstance(problem, OracleError) else f"{type(problem).__name__}: {problem}"
         return DerivationGrade(entry.id, "error", [tags.ORACLE_ERROR], 0.0, points,
@@ -148,13 +151,13 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
 
 
 def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, submission: Sandboxed, points: float,
-            seconds: float) -> DerivationGrade:
+            seconds: float, secret: CaseSecret | None) -> DerivationGrade:
     minimal = failure.result
     result = minimal
     found = set(minimal.tags)
     lines = []
     if minimal.status == "failed":
-        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context)], submission)
+        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context, secret)], submission)
         result = counterexamples.shown(entry, minimal, observations, submission)
         findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from checks.engine.case_secret import CaseSecret
 from checks.engine.profiles import PHASES
 from checks.assignment import Assignment
 from checks.sandbox.client import Limits
@@ -26,7 +27,7 @@ else:
     import tomli as tomllib
 
 GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "submission_seconds", "memory_mb", "forbidden_imports",
-                "numeric_differentiation"}
+                "numeric_differentiation", "case_secret"}
 NUMERIC_DIFFERENTIATION = {
     "flag": "tag the ids whose functions evidently differentiate numerically, and grade them as usual",
     "refuse": "tag them, and give them no points",
@@ -52,6 +53,10 @@ class Rubric:
     """Gradescope's visibility of the whole result, and of every test the rubric does not set on its own."""
     test_visibility: dict[str, str]
     """Gradescope's visibility of each id's test."""
+    case_secret_file: Path | None = None
+    """The course's case secret file the rubric names (`case_secret`, relative to the rubric's folder), if it names one."""
+    secret: CaseSecret | None = field(default=None, repr=False)
+    """The course secret the cases are derived from; None: the public stream (a student's own checks)."""
 
     @property
     def profile(self) -> settings:
@@ -77,11 +82,14 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
     table = {"grading": defaults["grading"], "points": {}, "gradescope": defaults["gradescope"], "visibility": {}}
     layers = ([(assignment.rubric, "the assignment's rubric")] if assignment.rubric is not None else []) + \
              ([(path, "the rubric")] if path is not None else [])
+    secret_file = None
     for layer, what in layers:
         override = _read(layer, what)
         _validate(override, layer, assignment)
         for section in SECTIONS:
             table[section].update(override.get(section, {}))
+        if "case_secret" in override.get("grading", {}):
+            secret_file = Path(layer).parent / override["grading"]["case_secret"]
     grading = table["grading"]
     visibility = table["gradescope"]["visibility"]
     return Rubric(
@@ -93,6 +101,7 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
         numeric_differentiation=grading["numeric_differentiation"],
         visibility=visibility,
         test_visibility={id: table["visibility"].get(id, visibility) for id in assignment.by_id},
+        case_secret_file=secret_file,
     )
 
 
@@ -128,6 +137,8 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
         "numeric_differentiation": (lambda v: v in NUMERIC_DIFFERENTIATION, f"one of {', '.join(map(repr, NUMERIC_DIFFERENTIATION))}"),
         "memory_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 256, "a whole number of MiB, at least 256"),
         "forbidden_imports": (lambda v: isinstance(v, list) and all(isinstance(m, str) and m for m in v), "a list of module names"),
+        "case_secret": (lambda v: isinstance(v, str) and v.strip() != "", "the path of a case secret file (relative to "
+                                                                         "the rubric's folder)"),
     }
     for key, value in grading.items():
         valid, expected = checks[key]

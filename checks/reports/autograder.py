@@ -8,6 +8,9 @@ class of thousands is graded in parallel. The zip holds, at its root:
 - `autograder.json`: what the scripts read: the gradjudge version, the
   assignment, the upload rule's settings, and the oldest Python the pins install on;
 - `rubric.toml`: the course's rubric, checked when the zip is made;
+- `case-secret`: the course secret every case is derived from (`--case-secret`,
+  else the rubric's, else the default one, made on first use), so that the
+  cases match the course's own `gradjudge grade` and no student's;
 - `requirements-torch.txt` (torch, for PyTorch's CPU index) and
   `requirements.txt` (gradjudge's other dependencies), pinned to the versions
   running here;
@@ -29,11 +32,15 @@ import zipfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import checks
 from checks import assignments
 from checks.reports.outputs import OutputRefused, check_file_target, write_bytes
 from checks.sandbox.files import display
+
+if TYPE_CHECKING:
+    from checks.grading.course_secret import Chosen
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +48,8 @@ else:
     import tomli as tomllib
 
 SCRIPTS = ("setup.sh", "run_autograder")
+CASE_SECRET = "case-secret"
+"""The zip member holding the course secret; `run_autograder` passes it to `gradjudge grade --case-secret`."""
 """Kept in `gradescope/` beside this module; executable in the zip."""
 TORCH = "torch"
 """Installed by setup.sh from PyTorch's CPU index, not from PyPI (whose torch is a CUDA build)."""
@@ -59,10 +68,12 @@ class Autograder:
     settings: dict
     assignment: str
     max_score: float
+    secret: Chosen
+    """The course secret written into the zip, the file it came from, and whether that file was made just now."""
 
 
 def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_name: str | None = None,
-                     force: bool = False) -> Autograder:
+                     force: bool = False, case_secret: Path | None = None) -> Autograder:
     """Check the target, the options and the rubric, then write the zip at `output`, whole or not at all.
 
     The cheap checks come first, before the imports that reading a rubric needs.
@@ -77,13 +88,18 @@ def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_
     from checks.writeup.isolated import SUFFIXES
 
     _check_submission_name(submission_name, SUFFIXES)
+    from checks.grading import course_secret
     from checks.grading.rubric import RubricError, load
+    from checks.keyfiles import KeyFileError
 
     declared = assignments.load(assignment)
     try:
-        max_score = load(declared, rubric).max_score
+        loaded = load(declared, rubric)
+        secret = course_secret.choose(loaded, case_secret)
     except RubricError as exc:
         raise AutograderRefused(str(exc)) from None
+    except (KeyFileError, OSError) as exc:
+        raise AutograderRefused(f"case secret: {exc}") from None
     tree, pyproject = _source_tree()
     packages = _tree_packages(pyproject)
     pins = _pins(pyproject["project"]["dependencies"])
@@ -92,6 +108,7 @@ def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_
     members = {name: resources.files("checks.reports").joinpath("autograder_files", name).read_bytes() for name in SCRIPTS}
     members["autograder.json"] = (json.dumps(settings, indent=2) + "\n").encode()
     members["rubric.toml"] = rubric.read_bytes()
+    members[CASE_SECRET] = (secret.rubric.secret.key.hex() + "\n").encode()
     members["requirements-torch.txt"] = f"{pins.pop(TORCH)}\n".encode()
     members["requirements.txt"] = "".join(f"{line}\n" for line in pins.values()).encode()
     bundled = [tree / "pyproject.toml", tree / pyproject["project"]["readme"], *(tree / name for name in packages)]
@@ -99,7 +116,7 @@ def write_autograder(*, output: Path, rubric: Path, assignment: str, submission_
     for location in _assignment_packages(spec, declared.reference, packages):
         members.update(_files(location.parent, [location], "packages"))
     write_bytes(output, _zipped(members))
-    return Autograder(settings, declared.name, max_score)
+    return Autograder(settings, declared.name, loaded.max_score, secret)
 
 
 def _check_submission_name(name: str | None, writeup_suffixes: tuple[str, ...]) -> None:

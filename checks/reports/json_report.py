@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from checks.engine.case_secret import CaseSecret
 from checks.grading.discovery import Skipped
 from checks.grading.grades import SubmissionGrade
 from checks.reports.class_summary import summarise
@@ -11,11 +12,14 @@ TIMING_FIELDS = ("seconds",)
 """Fields that change from run to run; everything else is deterministic."""
 
 
-def as_json(grades: list[SubmissionGrade], skipped: list[Skipped] = (), *, rubric_file: str | None = None) -> str:
-    """Every grade, the files not graded, the `rubric` file used (None: the assignment's defaults), the `class` summary."""
+def as_json(grades: list[SubmissionGrade], skipped: list[Skipped] = (), *, rubric_file: str | None = None,
+            secret: CaseSecret | None = None) -> str:
+    """Every grade, the files not graded, the `rubric` file used (None: the assignment's defaults), the `cases` (the
+    course secret's fingerprint, or None for the public stream), the `class` summary."""
     document = {"submissions": [grade.to_json() for grade in grades],
                 "skipped": [{"path": item.path, "reason": item.reason} for item in skipped],
-                "rubric": {"file": rubric_file}}
+                "rubric": {"file": rubric_file},
+                "cases": {"secret": None if secret is None else secret.fingerprint}}
     if grades:
         document["class"] = summarise(grades)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
