@@ -81,11 +81,16 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
     for context in assignment.contexts:
         if not any(rows[entry.id].status == "failed" for entry in ecf.forwards(assignment, context)):
             continue
+        extra = diagnostic_cases(context, rubric.secret)[:ECF_EXTRA_CASES]
+        genuine = None
         for entry in assignment.derivations:
             row, failure = graded[entry.id]
             if entry.context is context and row.status == "failed" and ecf.eligible(entry):
-                cases = [failure.case, *diagnostic_cases(context, rubric.secret)[:ECF_EXTRA_CASES]]
-                verdict = ecf.carried_forward(entry, assignment, submission, cases)
+                genuine = genuine or ecf.genuine_forward(assignment, context, submission, extra)
+                if not genuine.holds:
+                    row.message = f"No error carried forward: {genuine.detail}.\n\n{row.message}"
+                    continue
+                verdict = ecf.carried_forward(entry, assignment, submission, [failure.case, *extra])
                 if verdict.holds:
                     row.status = "partial"
                     row.tags = sorted({*row.tags, tags.ECF})
