@@ -26,6 +26,7 @@ from checks.sandbox.calling import Outcome
 from checks.sandbox.client import Sandboxed, open_submission
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
+from checks.sandbox.source_scan import SourceScan
 from checks.writeup.isolated import is_writeup
 
 ECF_EXTRA_CASES = 2
@@ -95,7 +96,7 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                     row.status = "partial"
                     row.tags = sorted({*row.tags, tags.ECF})
                     row.message = f"{verdict.detail}\n\n{row.message}"
-    _apply_numeric_policy(rows, submission.source.numeric, rubric)
+    _apply_numeric_policy(rows, submission.source, rubric)
     for row in rows.values():
         row.score = {"passed": 1.0, "partial": rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
     score = sum(row.score for row in rows.values())
@@ -103,11 +104,11 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                            list(rows.values()), assignment=assignment.name)
 
 
-def _apply_numeric_policy(rows: dict[str, DerivationGrade], evidence: dict[str, str], rubric: Rubric) -> None:
+def _apply_numeric_policy(rows: dict[str, DerivationGrade], source: SourceScan, rubric: Rubric) -> None:
     """Tag the ids whose functions evidently differentiate numerically; under "refuse", they earn nothing."""
-    for id, found in evidence.items():
-        row = rows.get(id)
-        if row is None or row.status == "not_attempted":
+    for id, row in rows.items():
+        found = source.numeric.get(id) or source.numeric_everywhere
+        if found is None or row.status == "not_attempted":
             continue
         row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION})
         note = (f"Its source differentiates numerically ({found}). Numbers alone cannot tell that from a "
