@@ -69,6 +69,8 @@ ORACLE_DISAGREEMENT = Tag("oracle_disagreement", "autograd and numeric different
 ECF = Tag("ecf", "earned error-carried-forward credit: right for the submission's own forward pass")
 NUMERIC_DIFFERENTIATION = Tag("numeric_differentiation", "its source evidently differentiates numerically "
                                                          "(see the integrity rules)")
+UNSUPPORTED = Tag("unsupported", "its code earns credit, but the student's own write-up of it does not read or does not "
+                                 "pass; under evidence = \"writeup\", code alone earns nothing")
 
 # Why a wrong answer is wrong: diagnosis.
 ZERO_EXPECTED = Tag("zero_expected", "the true value is identically zero; the message says why")
@@ -99,7 +101,7 @@ VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
     EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT,
     TIMEOUT, CRASHED, PROTOCOL_VIOLATION, BUDGET_EXHAUSTED,
     NOT_ATTEMPTED, BAD_SIGNATURE, UNKNOWN_QUANTITY, FORBIDDEN_QUANTITY, SHAPE_MISMATCH, NONFINITE, LOW_PRECISION,
-    LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION,
+    LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION, UNSUPPORTED,
     ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
     SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
     OFF_SHARE,

@@ -18,7 +18,7 @@ from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
 from checks.engine.truths import OracleError
 from checks.engine.properties import CheckFailed, check_property
-from checks.grading import counterexamples, diagnosis, ecf
+from checks.grading import companion, counterexamples, diagnosis, ecf, evidence
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup
@@ -35,14 +35,23 @@ ECF_EXTRA_CASES = 2
 
 def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
                      known_fatal: dict[str, Outcome] | None = None) -> SubmissionGrade:
-    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first."""
+    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first.
+
+    Under the rubric's `evidence = "writeup"`, code keeps per id the lesser of what it and its companion write-up earn.
+    """
     if is_writeup(path):
         start = time.perf_counter()
         grade = grade_writeup(path, assignment, rubric, isolation, known_fatal, _grade_code)
         grade.isolation = isolation.level
         grade.seconds = time.perf_counter() - start
         return grade
-    return _grade_code(path, assignment, rubric, isolation, known_fatal)
+    grade = _grade_code(path, assignment, rubric, isolation, known_fatal)
+    if rubric.evidence == "writeup":
+        start = time.perf_counter() - grade.seconds
+        evidence.require_writeup(grade, companion.find(path), lambda found: grade_writeup(
+            found, assignment, rubric, isolation, None, _grade_code))
+        grade.seconds = time.perf_counter() - start
+    return grade
 
 
 def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,

@@ -32,6 +32,9 @@ class DerivationGrade:
     """For a graded write-up: the `equation`, `section` and `latex` the id was read from, and the `readings` used."""
     witnessed: int = 0
     """Cases on which the numeric witness confirmed autograd (the witness policy's choice, `checks.engine.witnessing`)."""
+    evidence: dict | None = None
+    """Under the rubric's `evidence = "writeup"`: what the `code` got and what the `writeup` got (each its `status`
+    and `score`; the write-up's None when there is none), of which the row keeps the lesser."""
 
 
 @dataclass
@@ -50,6 +53,8 @@ class SubmissionGrade:
     unread: list[dict] = field(default_factory=list)
     """For a graded write-up: every formula that could not be read, with its place and the reason."""
     seconds: float = 0.0
+    writeup: str | None = None
+    """Under the rubric's `evidence = "writeup"`: the student's own write-up graded beside the code, if one was found."""
 
     def to_json(self) -> dict:
         return asdict(self)

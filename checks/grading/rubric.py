@@ -27,12 +27,18 @@ else:
     import tomli as tomllib
 
 GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "submission_seconds", "memory_mb", "forbidden_imports",
-                "numeric_differentiation", "case_secret"}
+                "numeric_differentiation", "case_secret", "evidence"}
 NUMERIC_DIFFERENTIATION = {
     "flag": "tag the ids whose functions evidently differentiate numerically, and grade them as usual",
     "refuse": "tag them, and give them no points",
 }
 """What grading does with a function that evidently differentiates numerically (found by the source scan)."""
+EVIDENCE = {
+    "code": "an id's credit is what its code earns: right values are enough",
+    "writeup": "an id earns credit only when the student's own write-up of it also reads and passes (at most what the "
+               "write-up earns): code alone earns nothing",
+}
+"""What an id needs, besides right values, to earn credit."""
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 """Gradescope's visibility of a result or of one test."""
 SECTIONS = ("grading", "points", "gradescope", "visibility")
@@ -53,6 +59,8 @@ class Rubric:
     """Gradescope's visibility of the whole result, and of every test the rubric does not set on its own."""
     test_visibility: dict[str, str]
     """Gradescope's visibility of each id's test."""
+    evidence: str = "code"
+    """The evidence policy (`EVIDENCE`)."""
     case_secret_file: Path | None = None
     """The course's case secret file the rubric names (`case_secret`, relative to the rubric's folder), if it names one."""
     secret: CaseSecret | None = field(default=None, repr=False)
@@ -99,6 +107,7 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
         limits=Limits(timeout=float(grading["timeout_seconds"]), memory_mb=grading["memory_mb"],
                       forbidden=tuple(grading["forbidden_imports"]), budget=float(grading["submission_seconds"])),
         numeric_differentiation=grading["numeric_differentiation"],
+        evidence=grading["evidence"],
         visibility=visibility,
         test_visibility={id: table["visibility"].get(id, visibility) for id in assignment.by_id},
         case_secret_file=secret_file,
@@ -135,6 +144,7 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
         "timeout_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
         "submission_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
         "numeric_differentiation": (lambda v: v in NUMERIC_DIFFERENTIATION, f"one of {', '.join(map(repr, NUMERIC_DIFFERENTIATION))}"),
+        "evidence": (lambda v: v in EVIDENCE, f"one of {', '.join(map(repr, EVIDENCE))}"),
         "memory_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 256, "a whole number of MiB, at least 256"),
         "forbidden_imports": (lambda v: isinstance(v, list) and all(isinstance(m, str) and m for m in v), "a list of module names"),
         "case_secret": (lambda v: isinstance(v, str) and v.strip() != "", "the path of a case secret file (relative to "
