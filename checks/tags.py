@@ -8,7 +8,7 @@ from the worker's own vocabulary (`checks.sandbox.calling.TAGS`).
 """
 from __future__ import annotations
 
-from checks.sandbox import calling
+from checks.sandbox import calling, watch
 
 
 class Tag(str):
@@ -40,6 +40,9 @@ def family(tag: str) -> str:
 EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT = (
     Tag(name, calling.TAGS[name]) for name in (calling.EXCEPTION, calling.MEMORY, calling.NOT_IMPLEMENTED,
                                                 calling.BAD_RETURN, calling.MUTATES_INPUT, calling.FORBIDDEN_IMPORT))
+
+# What the worker's watch saw a call do (`checks.sandbox.watch`).
+COMPLEX_VALUES, NUDGED_ARGUMENTS = (Tag(name, watch.TAGS[name]) for name in (watch.COMPLEX_VALUES, watch.NUDGED_ARGUMENTS))
 
 # What the sandbox found.
 TIMEOUT = Tag("timeout", "a call took longer than timeout_seconds, and its worker was killed")
@@ -98,7 +101,7 @@ OFF_WHERE = Tag("off_where", "the wrong entries are exactly where a declared mas
 OFF_SHARE = Tag("off_share", "only this share of the entries is off")
 
 VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
-    EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT,
+    EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT, COMPLEX_VALUES, NUDGED_ARGUMENTS,
     TIMEOUT, CRASHED, PROTOCOL_VIOLATION, BUDGET_EXHAUSTED,
     NOT_ATTEMPTED, BAD_SIGNATURE, UNKNOWN_QUANTITY, FORBIDDEN_QUANTITY, SHAPE_MISMATCH, NONFINITE, LOW_PRECISION,
     LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION, UNSUPPORTED,

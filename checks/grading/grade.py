@@ -26,7 +26,7 @@ from checks.sandbox.calling import Outcome
 from checks.sandbox.client import Sandboxed, open_submission
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
-from checks.sandbox.source_scan import SourceScan
+from checks.sandbox import watch
 from checks.writeup.isolated import is_writeup
 
 ECF_EXTRA_CASES = 2
@@ -105,7 +105,7 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                     row.status = "partial"
                     row.tags = sorted({*row.tags, tags.ECF})
                     row.message = f"{verdict.detail}\n\n{row.message}"
-    _apply_numeric_policy(rows, submission.source, rubric)
+    _apply_numeric_policy(rows, submission, rubric)
     for row in rows.values():
         row.score = {"passed": 1.0, "partial": rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
     score = sum(row.score for row in rows.values())
@@ -113,13 +113,16 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                            list(rows.values()), assignment=assignment.name)
 
 
-def _apply_numeric_policy(rows: dict[str, DerivationGrade], source: SourceScan, rubric: Rubric) -> None:
-    """Tag the ids whose functions evidently differentiate numerically; under "refuse", they earn nothing."""
+def _apply_numeric_policy(rows: dict[str, DerivationGrade], submission: Sandboxed, rubric: Rubric) -> None:
+    """Tag the ids whose functions evidently differentiate numerically, by their source or by what the worker's watch
+    saw them do; under "refuse", they earn nothing."""
     for id, row in rows.items():
-        found = source.numeric.get(id) or source.numeric_everywhere
-        if found is None or row.status == "not_attempted":
+        seen = sorted(submission.watched.get(id, ()))
+        static = submission.source.numeric.get(id) or submission.source.numeric_everywhere
+        found = "; ".join([*([static] if static else []), *(f"at run time, {watch.TAGS[tag]}" for tag in seen)])
+        if not found or row.status == "not_attempted":
             continue
-        row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION})
+        row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION, *seen})
         note = (f"Its source differentiates numerically ({found}). Numbers alone cannot tell that from a "
                 "derivation; the rubric's policy decides.")
         if rubric.numeric_differentiation == "refuse":

@@ -41,7 +41,7 @@ LEVELS = {
 }
 CHOICES = ("auto", *LEVELS)
 ENVIRONMENT_VARIABLE = "GRADJUDGE_ISOLATION"
-WORKER_FILES = ("worker.py", "calling.py", "protocol.py")
+WORKER_FILES = ("worker.py", "calling.py", "protocol.py", "watch.py")
 HERE = Path(__file__).resolve().parent
 INSIDE_WORKER = "/gradjudge/worker"
 INSIDE_SITE = "/gradjudge/site"

@@ -8,12 +8,16 @@ residual stream through one helper, a gradient check under `__main__`, ...),
 which, with every file of the diagnosis corpus, the examples and the reference
 derivations, must have no id flagged.
 
+Two files under `dodges/` slip past the scan (a complex dtype looked up by a
+computed name; shifts made by a helper): the worker's watch must see them at
+run time, and must see nothing in any honest file's calls.
+
 Graded as staff grade a class, with `numeric_differentiation = "refuse"`
 (expected, before running): the vendored reverse-mode autodiff in `mathutils`
 (29/29 where the scan does not see it), the complex step through a factory,
-the one behind `np.emath.sqrt(-1)` and a float view, and the one made from a
-float view each get 0, every id they define tagged; the honest file with
-`np.zeros(n + 1)` beside `np.zeros(n)` gets 29/29, untagged.
+the one behind `np.emath.sqrt(-1)` and a float view, the one made from a float
+view, and the two dodges each get 0, every id they define tagged; the honest
+file with `np.zeros(n + 1)` beside `np.zeros(n)` gets 29/29, untagged.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ else:
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "numeric_corpus"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text())["hostile"]
+DODGES = tomllib.loads((CORPUS / "expected.toml").read_text())["dodges"]
 KINDS = {"complex": "a complex step", "engine": "a number type that carries derivatives through arithmetic",
          "shifted": "one function evaluated at shifted copies of its input"}
 IDS = frozenset(id for assignment in ASSIGNMENTS for id in assignment.ids)
@@ -79,6 +84,44 @@ def test_honest_code_is_never_flagged(path):
     assert flagged(path) == {}
 
 
+@pytest.mark.parametrize("name", sorted(DODGES))
+def test_a_dodge_of_the_scan_is_not_in_the_source(name):
+    assert flagged(CORPUS / "dodges" / f"{name}.py") == {}
+
+
+def test_the_watch_sees_nothing_in_honest_calls():
+    """Every id of every honest file, called on its public stream and diagnostic cases with the watch on, in this
+    process (these files are the project's own)."""
+    import importlib.util
+
+    from checks.engine.cases import diagnostic_cases
+    from checks.engine.properties import case_stream
+    from checks.engine.submission import arguments
+    from checks.engine.truths import TRUTHS
+    from checks.grading import rubric
+    from checks.sandbox.calling import call, signature_of
+    from checks.sandbox.watch import Watch
+
+    seen = {}
+    for path in (path for path in HONEST if path.is_file()):
+        spec = importlib.util.spec_from_file_location(f"honest_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assignment = max(ASSIGNMENTS, key=lambda assignment: sum(hasattr(module, id) for id in assignment.ids))
+        watch = Watch(str(path.parent))
+        for entry in assignment.derivations:
+            function = getattr(module, entry.id, None)
+            if not callable(function):
+                continue
+            for case in [*case_stream(entry.context, rubric.load(assignment).profile), *diagnostic_cases(entry.context)]:
+                with watch:
+                    call(function, arguments(entry, signature_of(function), TRUTHS.evaluated(case).arrays))
+                if watch.found:
+                    seen[f"{path.name}:{entry.id}"] = sorted(watch.found)
+                    break
+    assert seen == {}
+
+
 @pytest.fixture(scope="module")
 def refused_class(tmp_path_factory) -> dict:
     """The graded hostile files and the honest np.zeros file, graded as staff grade, under "refuse"."""
@@ -89,6 +132,8 @@ def refused_class(tmp_path_factory) -> dict:
         source = hostile(name)
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / source.name)
     shutil.copy(CORPUS / "honest" / "zeros_n_plus_one.py", folder / "zeros_n_plus_one.py")
+    for name in DODGES:
+        shutil.copy(CORPUS / "dodges" / f"{name}.py", folder / f"{name}.py")
     (base / "refuse.toml").write_text('[grading]\nnumeric_differentiation = "refuse"\nexamples = 10\n')
     target = base / "grades.json"
     previous = os.getcwd()
@@ -106,6 +151,16 @@ def test_under_refuse_a_hidden_trick_earns_nothing(refused_class, name):
     rows = {row["id"]: row for row in grade["derivations"]}
     assert grade["score"] == 0
     assert {id for id, row in rows.items() if "numeric_differentiation" in row["tags"]} == set(EXPECTED[name]["ids"])
+
+
+@pytest.mark.parametrize("name", sorted(DODGES))
+def test_what_dodges_the_scan_the_watch_sees_at_run_time(refused_class, name):
+    grade = refused_class[name]
+    rows = {row["id"]: row for row in grade["derivations"]}
+    assert grade["score"] == 0
+    for id in DODGES[name]["ids"]:
+        assert {"numeric_differentiation", DODGES[name]["watch"]} <= set(rows[id]["tags"]), rows[id]["tags"]
+        assert "at run time" in rows[id]["message"]
 
 
 def test_under_refuse_an_honest_file_with_zeros_of_n_plus_one_keeps_full_marks(refused_class):
