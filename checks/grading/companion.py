@@ -2,9 +2,9 @@
 
 Under the rubric's `evidence = "writeup"`, an id earns credit only when the
 student's own write-up of it also reads and passes. The write-up that goes
-with code at `DIR/hw1.py` (or a package `DIR/hw1/`) is, in this order:
+with code at `DIR/NAME.py` (or a package `DIR/NAME/`) is, in this order:
 
-1. the write-up named like it beside it: `DIR/hw1.md`, `.markdown`, `.tex` or `.txt`;
+1. the write-up named like it beside it: `DIR/NAME.md`, `.markdown`, `.tex` or `.txt`;
 2. for a package, the one write-up at the top of the package folder;
 3. when the code is the only code in its folder (a student's own folder of
    a class export), the one write-up in that folder, whatever its name.
