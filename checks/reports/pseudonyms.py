@@ -27,6 +27,8 @@ from pathlib import Path, PurePath
 from checks.grading.grades import SubmissionGrade
 from checks.keyfiles import KeyFileError, config_file, read_or_create
 
+__all__ = ["KeyFileError", "anonymise", "default_key_file", "pseudonym", "read_or_create_key", "scrub"]
+
 PREFIX = "student-"
 DIGITS = 10
 """Hex digits kept: 40 bits, so two pseudonyms of one class coincide with odds below one in a million for 1000 names."""

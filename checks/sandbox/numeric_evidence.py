@@ -77,7 +77,7 @@ def find(trees: dict[str, ast.Module]) -> Evidence:
         for statement in tree.body:
             for name in _defined_names(statement):
                 definitions.setdefault(name, []).append((statement, imports))
-            if not _defined_names(statement) and not _is_import(statement) and not _is_main_guard(statement):
+            if not _defined_names(statement) and not _runs_nothing(statement) and not _is_main_guard(statement):
                 on_import.append((relative, statement, imports))
         for node in ast.walk(tree):
             if engine is None and isinstance(node, ast.ClassDef) and _is_number_type(node):
@@ -128,7 +128,8 @@ def _defined_names(statement: ast.AST) -> list[str]:
     return []
 
 
-def _is_import(statement: ast.AST) -> bool:
+def _runs_nothing(statement: ast.AST) -> bool:
+    """An import or a docstring: nothing of the submission's own runs there."""
     return isinstance(statement, (ast.Import, ast.ImportFrom)) or (
         isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
 
