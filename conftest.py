@@ -1,10 +1,15 @@
-"""Project-wide pytest set-up: one torch thread, and the hypothesis profile named by HYPOTHESIS_PROFILE (default `dev`).
+"""Project-wide pytest set-up: one torch thread, the hypothesis profile named by HYPOTHESIS_PROFILE (default `dev`),
+and a configuration folder of the tests' own.
 
 The `--submission` and `--assignment` options, and the `submission`, `assignment`
 and `derivation` fixtures, come from the gradjudge pytest plugin
 (`checks.pytest_plugin`), which the installed package registers.
 """
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from checks.engine import profiles
@@ -14,3 +19,13 @@ from checks.engine.oracles import use_one_thread
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 use_one_thread()
 profiles.load_from_environment()
+
+TEST_CASE_SECRET = "5eed" * 8
+"""The tests' course secret: `gradjudge grade` derives its cases from the case secret under $XDG_CONFIG_HOME (made on
+first use), so the tests point that at a folder of their own holding this one, and never read or make the user's."""
+_config = tempfile.mkdtemp(prefix="gradjudge-test-config-")
+atexit.register(shutil.rmtree, _config, ignore_errors=True)
+os.makedirs(os.path.join(_config, "gradjudge"), mode=0o700)
+with open(os.path.join(_config, "gradjudge", "case-secret"), "w") as _stream:
+    _stream.write(TEST_CASE_SECRET + "\n")
+os.environ["XDG_CONFIG_HOME"] = _config

@@ -38,7 +38,7 @@ import corpus  # noqa: E402
 from checks import assignments, tags  # noqa: E402
 from checks.engine.oracles import use_one_thread  # noqa: E402
 from checks.grading import counterexamples, diagnosis, rubric  # noqa: E402
-from checks.grading.grade import grade_submission  # noqa: E402
+from checks.grading.handins import grade_submission  # noqa: E402
 from checks.grading.grades import DerivationGrade  # noqa: E402
 from checks.sandbox.isolation import choose  # noqa: E402
 

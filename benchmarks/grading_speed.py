@@ -408,7 +408,7 @@ def summary(grades: dict | None) -> dict:
 # --------------------------------------------------------------------------- where one submission's time goes
 
 
-WRAPPERS = ("cli.py", "batch.py:", "(grade_submission)", "(_grade_code)", "grade.py:77(_graded)", "(<dictcomp>)",
+WRAPPERS = ("cli.py", "batch.py:", "(grade_submission)", "(grade_code)", "grade.py:77(_graded)", "(<dictcomp>)",
             "(<listcomp>)", "(<genexpr>)", "(<module>)")
 """Profiled functions that only pass the whole run down: left out of the summary."""
 
@@ -446,7 +446,7 @@ from pathlib import Path
 from checks import assignments
 from checks.engine.oracles import use_one_thread
 from checks.engine.profiles import private_storage
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.grading.rubric import load
 from checks.sandbox.isolation import choose
 use_one_thread()

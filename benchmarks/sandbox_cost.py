@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 from checks import assignments  # noqa: E402
 from checks.engine.oracles import use_one_thread  # noqa: E402
 from checks.grading import rubric as rubrics  # noqa: E402
-from checks.grading.grade import grade_submission  # noqa: E402
+from checks.grading.handins import grade_submission  # noqa: E402
 from checks.sandbox import isolation  # noqa: E402
 from checks.sandbox.client import open_submission  # noqa: E402
 from checks.writeup.isolated import read_isolated  # noqa: E402

@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--one-submission", action="store_true",
                        help="a folder given is one student's hand-in of several files, not a class")
     grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
+    grade.add_argument("--case-secret", type=Path, metavar="FILE",
+                       help="the course secret every case is derived from, made on first use; keep it from students "
+                            "(default: the rubric's case_secret, else ~/.config/gradjudge/case-secret)")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
     grade.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
@@ -115,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     autograder.add_argument("--allow-process-isolation", action="store_true",
                             help="let the zip grade where the image gives only process isolation, in which an upload "
                                  "can rewrite its own results (default: it refuses to grade there and tells staff why)")
+    autograder.add_argument("--case-secret", type=Path, metavar="FILE",
+                            help="the course secret written into the zip, which every case is derived from (default: "
+                                 "the rubric's case_secret, else ~/.config/gradjudge/case-secret, made on first use)")
     kit = commands.add_parser("kit", help="build what students install to check their work: a wheel of the course's "
                                           "assignment package without its reference closed forms, catalog or secrets")
     kit.add_argument("-o", "--output", type=Path, required=True, metavar="FOLDER",
@@ -179,13 +185,16 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     args.paths, args.json, args.csv, args.gradescope, args.html = [args.path], None, None, None, None
     args.jobs, args.allow_weak_isolation, args.anonymise, args.pseudonym_key = 1, False, False, None
     args.roster, args.one_submission, args.csv_format = None, False, "gradjudge"
-    grades, interrupted = _graded(args, console, details=True)
+    grades, interrupted = _graded(args, console, details=True, public_cases=True)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
     return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
 
 
-def _graded(args: argparse.Namespace, console: Console, *, details: bool):
-    """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted."""
+def _graded(args: argparse.Namespace, console: Console, *, details: bool, public_cases: bool = False):
+    """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted.
+
+    Cases come from the course secret (`course_secret`), or with `public_cases` from the public stream.
+    """
     assignments.spec_of(args.assignment)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -223,6 +232,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
     key = _pseudonym_key(args, console)
+    rubric = rubric if public_cases else _with_case_secret(rubric, args.case_secret, console)
     from checks.engine.oracles import use_one_thread
     from checks.grading.batch import grade_many
 
@@ -258,7 +268,7 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool):
     rubric_file = None if args.rubric is None else display(args.rubric)
     if args.json:
         write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file, skipped_more=found.skipped_more,
-                                      layout=found.layout))
+                                      layout=found.layout, secret=rubric.secret))
     if args.csv:
         write_text(args.csv, as_csv(grades, assignment, args.csv_format))
     if args.gradescope:
@@ -323,6 +333,24 @@ def _pseudonym_key(args: argparse.Namespace, console: Console) -> bytes | None:
         console.print(literal(f"made the pseudonym key {display(path)}: keep it private, and keep it to give the same "
                               "submissions the same pseudonyms next time", "yellow"), highlight=False)
     return key
+
+
+def _with_case_secret(rubric, given: Path | None, console: Console):
+    """`rubric` with the course secret its cases come from (made, and said so, on first use); the line says which."""
+    from checks.grading import course_secret
+    from checks.keyfiles import KeyFileError
+
+    try:
+        chosen = course_secret.choose(rubric, given)
+    except (KeyFileError, OSError) as problem:
+        raise UsageError(f"case secret {display(given or rubric.case_secret_file or course_secret.default_file())}: "
+                         f"{problem}") from None
+    if chosen.made:
+        console.print(literal(f"made the case secret {display(chosen.path)}: keep it from students, and keep it to "
+                              "grade on the same cases next time", "yellow"), highlight=False)
+    console.print(literal(f"cases: from the course secret {display(chosen.path)} (fingerprint "
+                          f"{chosen.rubric.secret.fingerprint})", "dim"), highlight=False)
+    return chosen.rubric
 
 
 def _write_report(target: Path, grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file: str | None,
@@ -391,9 +419,12 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
     try:
         made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
                                 submission_name=args.submission_name, force=args.force,
-                                allow_process_isolation=args.allow_process_isolation)
+                                allow_process_isolation=args.allow_process_isolation, case_secret=args.case_secret)
     except AutograderRefused as problem:
         raise UsageError(str(problem)) from None
+    if made.secret.made:
+        console.print(literal(f"made the case secret {display(made.secret.path)}: keep it from students; grade with it "
+                              "to grade on the zip's cases", "yellow"), highlight=False)
     settings = made.settings
     console.print(literal(f"wrote {args.output}: gradjudge {settings['gradjudge']} grading {made.assignment} out of "
                           f"{made.max_score:g}; students upload "

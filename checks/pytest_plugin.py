@@ -196,9 +196,10 @@ def _explanation(item: pytest.Item, failure: AssertionError) -> str:
 
     entry = item.funcargs.get("derivation")
     if isinstance(failure, CheckFailed) and entry is not None:
-        from checks.grading.grade import _failed
+        from checks.grading.grade import failed_row
 
-        row = _failed(entry, item.funcargs["assignment"], failure, item.funcargs["submission"], 0.0, 0.0)
+        # A student's run uses the public cases: no course secret.
+        row = failed_row(entry, item.funcargs["assignment"], failure, item.funcargs["submission"], 0.0, 0.0, None)
         return f"{entry.id}: {row.status} ({', '.join(row.tags) or 'no tag'})\n{unicode_math(row.message)}"
     message = str(failure).split("\nassert ")[0]
     return f"{getattr(entry, 'id', item.name)}: failed\n{unicode_math(message)}"

@@ -8,7 +8,7 @@ from the worker's own vocabulary (`checks.sandbox.calling.TAGS`).
 """
 from __future__ import annotations
 
-from checks.sandbox import calling
+from checks.sandbox import calling, watch
 
 
 class Tag(str):
@@ -41,6 +41,9 @@ EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT 
     Tag(name, calling.TAGS[name]) for name in (calling.EXCEPTION, calling.MEMORY, calling.NOT_IMPLEMENTED,
                                                 calling.BAD_RETURN, calling.MUTATES_INPUT, calling.FORBIDDEN_IMPORT))
 
+# What the worker's watch saw a call do (`checks.sandbox.watch`).
+COMPLEX_VALUES, NUDGED_ARGUMENTS = (Tag(name, watch.TAGS[name]) for name in (watch.COMPLEX_VALUES, watch.NUDGED_ARGUMENTS))
+
 # What the sandbox found.
 TIMEOUT = Tag("timeout", "a call took longer than timeout_seconds, and its worker was killed")
 CRASHED = Tag("crashed", "its worker died (os._exit, a segfault, a signal)")
@@ -69,6 +72,8 @@ ORACLE_DISAGREEMENT = Tag("oracle_disagreement", "autograd and numeric different
 ECF = Tag("ecf", "earned error-carried-forward credit: right for the submission's own forward pass")
 NUMERIC_DIFFERENTIATION = Tag("numeric_differentiation", "its source evidently differentiates numerically "
                                                          "(see the integrity rules)")
+UNSUPPORTED = Tag("unsupported", "its code earns credit, but the student's own write-up of it does not read or does not "
+                                 "pass; under evidence = \"writeup\", code alone earns nothing")
 
 # Why a wrong answer is wrong: diagnosis.
 ZERO_EXPECTED = Tag("zero_expected", "the true value is identically zero; the message says why")
@@ -136,10 +141,10 @@ EXPLAINING = frozenset({
 """The families diagnosis gives: each says why an answer is wrong, so a correct answer carries none."""
 
 VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
-    EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT,
+    EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT, COMPLEX_VALUES, NUDGED_ARGUMENTS,
     TIMEOUT, CRASHED, PROTOCOL_VIOLATION, BUDGET_EXHAUSTED,
     NOT_ATTEMPTED, BAD_SIGNATURE, UNKNOWN_QUANTITY, FORBIDDEN_QUANTITY, SHAPE_MISMATCH, NONFINITE, LOW_PRECISION,
-    LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION,
+    LOAD_ERROR, GRADER_ERROR, ORACLE_ERROR, ORACLE_DISAGREEMENT, ECF, NUMERIC_DIFFERENTIATION, UNSUPPORTED,
     *sorted(EXPLAINING),
 )}
 """Every tag family, by name."""

@@ -6,7 +6,7 @@ from helpers import HW1
 
 from checks.assignment import Assignment, Axis, Context, DeclarationError, Derivation, Node, Quantity
 from checks.grading import rubric
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.lazy import torch
 from checks.sandbox.isolation import choose
 

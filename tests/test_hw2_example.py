@@ -26,7 +26,7 @@ from helpers import HW2, junit_outcomes
 
 from checks import cli
 from checks.grading import rubric
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.sandbox.isolation import choose
 
 ROOT = Path(__file__).parent.parent

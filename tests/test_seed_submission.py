@@ -16,7 +16,7 @@ import pytest
 from helpers import HW1, junit_outcomes
 
 from checks.grading import rubric
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.reports import json_report as reports
 from checks.sandbox.isolation import choose
 

@@ -12,6 +12,7 @@ from functools import cached_property
 import numpy as np
 
 from checks.assignment import Context
+from checks.engine.case_secret import CaseSecret
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,11 @@ class Case:
         return leaves
 
 
-def smallest_case(context: Context) -> Case:
-    """Every axis at its minimum, every scalar at its first value, seed 0: where shrinking lands."""
-    return Case.of(context, **dict(context.axes), **{scalar.name: scalar.values[0] for scalar in context.scalars})
+def smallest_case(context: Context, secret: CaseSecret | None = None) -> Case:
+    """Every axis at its minimum, every scalar at its first value, seed 0 (with a `secret`, the seed it derives from
+    0): where shrinking lands."""
+    seed = 0 if secret is None else secret.case_seed(context.name, 0)
+    return Case.of(context, seed=seed, **dict(context.axes), **{scalar.name: scalar.values[0] for scalar in context.scalars})
 
 
 DIAGNOSTIC_SHAPES = ((2, 1.0), (3, 0.5), (5, 2.0), (4, 1.0), (6, 1.0))
@@ -115,14 +118,16 @@ DIAGNOSTIC_SHAPES = ((2, 1.0), (3, 0.5), (5, 2.0), (4, 1.0), (6, 1.0))
 several values of each scalar tell scale expressions such as m, m-1 and 1/(1-p) apart."""
 
 
-def diagnostic_cases(context: Context) -> list[Case]:
-    """Five cases of varied sizes (widths 2 to 4), scales and scalars, seeded 1000 on."""
+def diagnostic_cases(context: Context, secret: CaseSecret | None = None) -> list[Case]:
+    """Five cases of varied sizes (widths 2 to 4), scales and scalars, seeded 1000 on (with a `secret`, by the seeds
+    it derives for them)."""
     cases = []
     for index, (batch, scale) in enumerate(DIAGNOSTIC_SHAPES):
         widths = {axis: max(minimum, 2 + (index + position) % 3)
                   for position, (axis, minimum) in enumerate(context.axes.items()) if axis != context.batch_axis}
         scalars = {scalar.name: scalar.diagnostic[index % len(scalar.diagnostic)] for scalar in context.scalars}
-        cases.append(Case.of(context, seed=1000 + index, scale=scale, **{context.batch_axis: max(batch, context.axes[context.batch_axis])},
+        seed = 1000 + index if secret is None else secret.diagnostic_seed(context.name, index)
+        cases.append(Case.of(context, seed=seed, scale=scale, **{context.batch_axis: max(batch, context.axes[context.batch_axis])},
                              **widths, **scalars))
     return cases
 

@@ -6,6 +6,8 @@ every case of it goes to the submission in one request, and the truths come
 from the shared cache. When a case fails, the context's smallest case is tried
 (where shrinking would end); only if that one passes does hypothesis run, on
 the same stream, to shrink the failure. Without derandomization it runs from the start.
+With a course secret (`case_secret`), the stream, its value seeds and the
+smallest case follow the secret instead of the public derandomized stream.
 Which cases the numeric witness confirms is the witness policy's (`witnessing`).
 When the witness does not decide failures (grading), the cases hypothesis meets
 while it shrinks are not witnessed; the failure it settles on is, before it is
@@ -13,17 +15,18 @@ reported.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
-from hypothesis import given, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from checks.assignment import Context, Derivation
-from checks.engine import witnessing
+from checks.engine import strategies, witnessing
+from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import Case, smallest_case
 from checks.engine.check import CaseResult, check_cases
-from checks.engine.strategies import cases
 from checks.engine.submission import Submission
 from checks.engine.truths import TRUTHS
 
@@ -81,28 +84,29 @@ class PropertyReport:
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
                    stop_at_failure: bool = True, witness_must_agree: bool = True,
-                   witness: str = witnessing.EVERY) -> PropertyReport:
+                   witness: str = witnessing.EVERY, secret: CaseSecret | None = None) -> PropertyReport:
     """Run the property on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
 
     A case fails when the closed form does not match autograd, or, with
     `witness_must_agree`, when autograd and numeric differentiation disagree (which
     would be gradjudge's own fault: grading does not hold it against a student).
     With `stop_at_failure=False` every example runs and failures are only counted (the soak).
-    `witness` names the witness policy (`witnessing.POLICIES`).
+    `witness` names the witness policy (`witnessing.POLICIES`). A course `secret` chooses the cases (`case_secret`);
+    without one they are the public stream.
     """
     chosen = profile if profile is not None else settings.default
     start = time.perf_counter()
     decide = witnessing.policy(witness)
     in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
     if stop_at_failure and chosen.derandomize and chosen.database is None:
-        results = check_cases(entry, case_stream(entry.context, chosen), submission, witness=in_flight)
+        results = check_cases(entry, case_stream(entry.context, chosen, secret), submission, witness=in_flight)
         report = PropertyReport(entry)
         for result in results:
             report.record(result, _fails(result, witness_must_agree))
         try:
             if report.failure is None:
                 return report
-            _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight)
+            _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight, secret)
         finally:
             report.seconds = time.perf_counter() - start
         decide = witnessing.policy(witness)
@@ -116,7 +120,7 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
             report.failure = result
             raise CheckFailed(result)
 
-    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}")
+    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", secret)
     try:
         test()
     except CheckFailed as failure:
@@ -131,10 +135,10 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
 
 
 def _fail_at_smallest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
-                      in_flight: witnessing.Policy) -> None:
+                      in_flight: witnessing.Policy, secret: CaseSecret | None) -> None:
     """Raise `CheckFailed` if the derivation fails on its context's smallest case: the simplest case there is, where
     hypothesis's shrinking would end, found without running it."""
-    (result,) = check_cases(entry, [smallest_case(entry.context)], submission, witness=in_flight)
+    (result,) = check_cases(entry, [smallest_case(entry.context, secret)], submission, witness=in_flight)
     if not _fails(result, witness_must_agree):
         return
     if not witness_must_agree:
@@ -156,36 +160,46 @@ def _fails(result: CaseResult, witness_must_agree: bool) -> bool:
     return not result.passed or (witness_must_agree and not result.witness_agrees)
 
 
-def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str) -> None:
+def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str, secret: CaseSecret | None = None) -> None:
     """Compute, for every id, the truths of its stream and the witnesses the policy samples on it: what every
     submission of a batch meets, computed once before any is graded."""
     for entry in entries:
         decide = witnessing.policy(witness)
-        for case in case_stream(entry.context, profile):
+        for case in case_stream(entry.context, profile, secret):
             TRUTHS.truth(entry, case)
             if entry.wrt is not None and decide(case, True):
                 TRUTHS.witness(entry, case)
 
 
-_STREAMS: dict[tuple[int, str], tuple[Case, ...]] = {}
+_STREAMS: dict[tuple[int, str, CaseSecret | None], tuple[Case, ...]] = {}
 
 
-def case_stream(context: Context, profile: settings) -> tuple[Case, ...]:
-    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission."""
-    key = (id(context), repr(profile))
+def case_stream(context: Context, profile: settings, secret: CaseSecret | None = None) -> tuple[Case, ...]:
+    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission.
+
+    Without a `secret`, the public stream; with one, the stream that secret seeds.
+    """
+    key = (id(context), repr(profile), secret)
     if key not in _STREAMS:
         drawn: list[Case] = []
-        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}")()
+        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret)()
         _STREAMS[key] = tuple(drawn)
     return _STREAMS[key]
 
 
-def _on_every_case(context: Context, visit, profile: settings, key: str):
-    """A hypothesis test that visits every case it draws for `context`: one source, so one derandomized stream."""
+def _on_every_case(context: Context, visit, profile: settings, key: str, secret: CaseSecret | None = None):
+    """A hypothesis test that visits every case it draws for `context`: one source, so one derandomized stream.
+
+    The public stream's seed is hypothesis's digest of the test's source, so the
+    test's text stays as it is; a `secret` seeds the stream (hypothesis's `seed`
+    outranks `derandomize`) and the value seeds of what it draws.
+    """
+    cases = functools.partial(strategies.cases, secret=secret)
 
     @given(data=st.data())
     def derivation_matches_oracles(data: st.DataObject) -> None:
         visit(data.draw(cases(context=context), label=f"{context.name} case"))
 
     derivation_matches_oracles._hypothesis_internal_database_key = key.encode()
-    return profile(derivation_matches_oracles)
+    test = profile(derivation_matches_oracles)
+    return test if secret is None else seed(secret.stream_seed(context.name))(test)

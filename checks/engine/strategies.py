@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from checks.assignment import Context
+from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import Case
 
 SCALES = (1.0, 0.1, 10.0)
@@ -22,27 +23,34 @@ def cases(
     max_width: int = 5,
     scales: Sequence[float] = SCALES,
     edges: bool = True,
+    secret: CaseSecret | None = None,
 ) -> st.SearchStrategy[Case]:
     """Cases of `context` with `min_batch <= batch <= max_batch` and every other width from its minimum to `max_width`.
 
-    Shrinks towards the smallest dims, seed 0, the first scale, each scalar's
-    first value and no edge.
+    Shrinks towards the smallest dims, seed 0 (with a `secret`, the seed it
+    derives from 0), the first scale, each scalar's first value and no edge.
+    With a course `secret`, a case's value seed is derived from the number drawn
+    for it (`CaseSecret.case_seed`), so that the seed a message shows gives away no other case.
     """
     _validate(context, min_batch, max_batch, max_width, scales, edges)
+    if secret is not None and not isinstance(secret, CaseSecret):
+        raise InvalidArgument(f"secret={type(secret).__name__}, but it must be a CaseSecret or None")
     lowest = context.axes[context.batch_axis] if min_batch is None else min_batch
-    return _cases(context, lowest, max_batch, max_width, tuple(scales), edges)
+    return _cases(context, lowest, max_batch, max_width, tuple(scales), edges, secret)
 
 
 @st.composite
 def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int,
-           scales: tuple[float, ...], edges: bool) -> Case:
+           scales: tuple[float, ...], edges: bool, secret: CaseSecret | None) -> Case:
     dims = tuple((axis, draw(st.integers(min_batch, max_batch) if axis == context.batch_axis
                              else st.integers(minimum, max(minimum, max_width))))
                  for axis, minimum in context.axes.items())
     params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
     scale = draw(st.sampled_from(scales))
     edge = draw(st.one_of(st.none(), st.sampled_from(tuple(context.edges)))) if edges and context.edges else None
-    return Case(context, dims, draw(st.integers(0, 2**32 - 1)), scale, params, edge)
+    drawn = draw(st.integers(0, 2**32 - 1))
+    seed = drawn if secret is None else secret.case_seed(context.name, drawn)
+    return Case(context, dims, seed, scale, params, edge)
 
 
 def _validate(context: object, min_batch: object, max_batch: object, max_width: object, scales: object,

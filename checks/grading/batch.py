@@ -75,7 +75,7 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
             grades.append(grade_contained(entry, assignment_name, rubric, isolation, probed.get(entry.name, Prior())))
             on_done(grades[-1])
         return _rows(grades, entries)
-    prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED)
+    prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED, rubric.secret)
     seed = (assignment_name, TRUTHS.export(assignment.derivations))
     results: dict[int, SubmissionGrade] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_start_worker, initargs=seed) as pool:
@@ -115,7 +115,7 @@ def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolatio
     Each submission's timeouts and crashes are kept, and the seconds the probe
     used are charged to its budget: grading goes on from its `Prior`.
     """
-    values = {context.name: evaluate(smallest_case(context)).arrays for context in assignment.contexts}
+    values = {context.name: evaluate(smallest_case(context, rubric.secret)).arrays for context in assignment.contexts}
     concurrency = min(PROBE_CONCURRENCY, worker_slots(rubric.limits.memory_mb), len(entries))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         found = pool.map(lambda entry: _probe_quietly(entry, assignment, rubric, isolation, values), entries)

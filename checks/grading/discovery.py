@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +39,7 @@ from checks.grading.roster import Roster
 from checks.grading.students import Student
 from checks.sandbox.archives import is_archive, list_members
 from checks.sandbox.files import FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, display, walk
+from checks.sandbox.isolation import WORKER_PACKAGES
 from checks.writeup.isolated import SUFFIXES as WRITEUP_SUFFIXES
 
 __all__ = ["Entry", "Skipped", "Found", "NothingToGrade", "discover"]
@@ -56,6 +58,9 @@ DEFINITION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\
 NOTEBOOK_DEFINITION = re.compile(rb'"(?:async\s+)?def\s+([A-Za-z_]\w*)')
 IMPORTED = re.compile(rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
 
+
+PROVIDED_MODULES = frozenset(sys.stdlib_module_names) | frozenset(WORKER_PACKAGES)
+"""Modules a submission's `import` finds in the sandbox itself, never in a classmate's file."""
 
 @dataclass(frozen=True)
 class Entry:
@@ -187,8 +192,14 @@ def _folders(folder: Path, ids: frozenset[str], found: Found) -> list[Handin]:
 
 
 def _helpers(loose: list[Handin], ids: frozenset[str]) -> dict[Handin, list[Handin]]:
-    """Loose `.py` files that define no id and that other loose files import, with the files that import them."""
-    stems = {PurePosixPath(handin.files[0].name).stem: handin for handin in loose if handin.files and not handin.problem}
+    """Loose `.py` files that define no id and that other loose files import, with the files that import them.
+
+    A file named like a module the sandbox provides (`json.py`, `numpy.py`) is never a helper: a classmate's
+    `import json` means the standard library's, and attaching the file to it would let one student's code run
+    inside another's submission.
+    """
+    stems = {PurePosixPath(handin.files[0].name).stem: handin for handin in loose if handin.files and not handin.problem
+             and PurePosixPath(handin.files[0].name).stem not in PROVIDED_MODULES}
     texts = {handin.name: _peek(handin.files[0], FILE_LIMIT) for handin in stems.values()}
     helpers: dict[int, tuple[Handin, list[Handin]]] = {}
     for stem, helper in stems.items():

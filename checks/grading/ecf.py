@@ -8,9 +8,19 @@ context's own declared loss, with the forward nodes replaced by the submission's
 own forward values. A forward function may return a dict of its intermediates;
 those replace the reference values passed to the gradient.
 
-Credit needs a genuine forward pass: where the reference's gradient is not zero,
-the submission's own loss must depend on the parameter, so constant forward
-passes earn nothing.
+Credit needs a genuine forward pass, decided by the forward pass itself
+(`genuine_forward`), before any gradient is looked at: it must have the model's
+dependency structure. Nudging each leaf, and each slice of a leaf along an axis
+it shares with the forward value, shows what the submission's forward value
+depends on; it may depend on no leaf the declared model's value is not computed
+from (a target such as `yA`, another branch's parameters), and where the model
+keeps entries apart along an axis (sample i's output moves only with sample i's
+input; output feature k only with row k of a weight), so must it. A wrong
+forward pass written from the model (a missing normalisation, a bias added
+twice, a forgotten mask) keeps that structure; one made up to have easy
+gradients (`yA + sum of every leaf`) does not. Then, per gradient, where the
+reference's gradient is not zero, the submission's own loss must depend on the
+parameter, so constant forward passes earn nothing.
 """
 from __future__ import annotations
 
@@ -20,13 +30,19 @@ import numpy as np
 import torch
 
 from checks.assignment import Assignment, Context, Derivation
-from checks.engine.cases import Case
+from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import TRUTH_TOLERANCE, refusal
 from checks.engine.compare import compare
 from checks.engine.oracles import as_returned, numeric_witness
-from checks.engine.submission import Submission, call_derivation
+from checks.engine.submission import Submission, call_derivation, reference
 from checks.engine.tolerances import NUMERIC
 from checks.engine.truths import TRUTHS
+
+NUDGE = 1e-3
+"""Size of the nudges that find what a forward value depends on, relative to the nudged leaf's root-mean-square (+1)."""
+MOVED = 1e-9
+"""A forward value moved when an entry changed by more than this times its largest entry (or 1): far above rounding,
+far below any real dependence on a nudge of 1e-3."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,122 @@ def forwards(assignment: Assignment, context: Context) -> list[Derivation]:
 def eligible(entry: Derivation) -> bool:
     """Gradients of the loss with respect to a leaf (a parameter or the input)."""
     return entry.kind == "gradient" and entry.wrt in entry.context.leaf_names
+
+
+@dataclass(frozen=True)
+class Dependence:
+    """The forward value `node` moves with the leaf `leaf`; with an `axis`, its entries at one index of that axis move
+    with the leaf's entries at another index of it."""
+
+    node: str
+    leaf: str
+    axis: str | None = None
+
+    def describe(self) -> str:
+        """For a dependence across an axis: what moved with what."""
+        return (f"{self.node}'s entries move with {self.leaf}'s entries at other indices of axis {self.axis}, which the "
+                f"model keeps apart")
+
+
+def genuine_forward(assignment: Assignment, context: Context, submission: Submission, cases: list[Case]) -> Verdict:
+    """Whether the submission's forward pass of `context` has the declared model's dependency structure on `cases`.
+
+    It may depend on a leaf only if the model's value is computed from it (the
+    declared graph says so), and across the indices of an axis only where the
+    reference does on some diagnostic case.
+    """
+    for forward in forwards(assignment, context):
+        if submission.signature(forward.id) is None:
+            continue
+        allowed = _reference_structure(assignment, forward)
+        ancestors = context.graph.ancestors[forward.of]
+        for case in cases:
+            found = dependence(submission, forward, case)
+            if found is None:
+                return Verdict(False, f"its {forward.id} gives no usable value on nudged inputs")
+            foreign = sorted(item.leaf for item in found if item.axis is None and item.leaf not in ancestors)
+            mixed = sorted((item for item in found if item.axis is not None and item.leaf in allowed.leaves
+                            and item not in allowed.found), key=lambda item: (item.leaf, item.axis))
+            if foreign:
+                return Verdict(False, f"its forward pass is not the model's: {forward.of} moves with "
+                                      f"{', '.join(foreign)}, which the model's {forward.of} is not computed from "
+                                      f"(case {case.describe()})")
+            if mixed:
+                return Verdict(False, f"its forward pass is not the model's: {mixed[0].describe()} (case "
+                                      f"{case.describe()})")
+    return Verdict(True, "")
+
+
+@dataclass(frozen=True)
+class _Structure:
+    found: frozenset[Dependence]
+    leaves: frozenset[str]
+    """The leaves the reference's value moves with at all: only their slices' structure can be told."""
+
+
+_REFERENCE_STRUCTURES: dict[tuple[str, str], _Structure] = {}
+
+
+def _reference_structure(assignment: Assignment, forward: Derivation) -> _Structure:
+    """What the reference's forward value depends on, on any of the context's (public) diagnostic cases."""
+    key = (assignment.name, forward.id)
+    if key not in _REFERENCE_STRUCTURES:
+        found = frozenset().union(*(dependence(reference(assignment), forward, case)
+                                    for case in diagnostic_cases(forward.context)))
+        _REFERENCE_STRUCTURES[key] = _Structure(found, frozenset(item.leaf for item in found if item.axis is None))
+    return _REFERENCE_STRUCTURES[key]
+
+
+def dependence(submission: Submission, forward: Derivation, case: Case) -> frozenset[Dependence] | None:
+    """What `forward`'s value depends on at `case`, found by nudging every array leaf whole, and each slice of it along
+    an axis the value shares; None if the function gives no usable value of the declared rank.
+
+    A whole leaf is nudged by steps of one sign and unequal sizes, which neither a sum nor a mean-centring cancels.
+    """
+    context = forward.context
+    values = TRUTHS.evaluated(case).arrays
+    axes = context.vocabulary[forward.of].shape
+    probes: list[tuple[str | None, tuple[int, str] | None, int]] = [(None, None, 0)]
+    batch = [values]
+    weights = np.random.default_rng(0)
+    for leaf in context.leaf_names:
+        value = values[leaf]
+        if not isinstance(value, np.ndarray) or value.size == 0:
+            continue
+        step = NUDGE * (1.0 + float(np.sqrt(np.mean(np.square(value)))))
+        probes.append((leaf, None, 0))
+        batch.append({**values, leaf: value + step * weights.uniform(0.5, 1.5, size=value.shape)})
+        for position, axis in enumerate(context.vocabulary[leaf].shape):
+            if axis not in axes:
+                continue
+            for index in range(value.shape[position]):
+                nudged = value.copy()
+                nudged[(slice(None),) * position + (index,)] += step
+                probes.append((leaf, (position, axis), index))
+                batch.append({**values, leaf: nudged})
+    outputs = [_value_of(forward, outcome.value) for outcome in call_derivation(submission, forward, batch)]
+    if any(output is None or output.ndim != len(axes) or output.shape != outputs[0].shape for output in outputs):
+        return None
+    base = outputs[0]
+    scale = max(1.0, float(np.max(np.abs(base), initial=0.0)))
+    found = set()
+    for (leaf, where, index), output in zip(probes[1:], outputs[1:]):
+        moved = np.abs(output - base) > MOVED * scale
+        if where is None:
+            if moved.any():
+                found.add(Dependence(forward.of, leaf))
+            continue
+        for own_position, own_axis in enumerate(axes):
+            if own_axis == where[1] and np.delete(moved, index, axis=own_position).any():
+                found.add(Dependence(forward.of, leaf, own_axis))
+    return frozenset(found)
+
+
+def _value_of(forward: Derivation, value: object) -> np.ndarray | None:
+    """A forward function's value: its array, or the entry of its dict named like the value; must be finite."""
+    if isinstance(value, dict):
+        value = value.get(forward.of)
+    return value if isinstance(value, np.ndarray) and np.all(np.isfinite(value)) else None
 
 
 def carried_forward(entry: Derivation, assignment: Assignment, submission: Submission, cases: list[Case]) -> Verdict:

@@ -13,6 +13,7 @@ from pathlib import Path
 from checks import tags
 from checks.assignment import Assignment, Derivation
 from checks.engine import witnessing
+from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
 from checks.engine.truths import OracleError
@@ -20,32 +21,16 @@ from checks.engine.properties import CheckFailed, check_property
 from checks.grading import counterexamples, diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
-from checks.grading.writeups import grade_writeup
 from checks.sandbox.client import Prior, Sandboxed, open_submission
 from checks.sandbox.files import SubmissionFiles, display
 from checks.sandbox.isolation import Isolation
-from checks.writeup.isolated import is_writeup
+from checks.sandbox import watch
 
 ECF_EXTRA_CASES = 2
 """Diagnostic cases on which error carried forward must hold, besides the failing one."""
 
 
-def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                     prior: Prior = Prior()) -> SubmissionGrade:
-    """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first.
-
-    `prior` is what the batch's probe used of the submission's budget and found.
-    """
-    if is_writeup(path):
-        start = time.perf_counter()
-        grade = grade_writeup(path, assignment, rubric, isolation, prior, _grade_code)
-        grade.isolation = isolation.level
-        grade.seconds = time.perf_counter() - start
-        return grade
-    return _grade_code(path, assignment, rubric, isolation, prior)
-
-
-def _grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, prior: Prior,
+def grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, prior: Prior,
                 files: SubmissionFiles | None = None) -> SubmissionGrade:
     """Grade the code at `path`, or, when given, the `files` already read for it (a hand-in of several files)."""
     start = time.perf_counter()
@@ -83,16 +68,21 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
     for context in assignment.contexts:
         if not any(rows[entry.id].status == "failed" for entry in ecf.forwards(assignment, context)):
             continue
+        extra = diagnostic_cases(context, rubric.secret)[:ECF_EXTRA_CASES]
+        genuine = None
         for entry in assignment.derivations:
             row, failure = graded[entry.id]
             if entry.context is context and row.status == "failed" and ecf.eligible(entry):
-                cases = [failure.case, *diagnostic_cases(context)[:ECF_EXTRA_CASES]]
-                verdict = ecf.carried_forward(entry, assignment, submission, cases)
+                genuine = genuine or ecf.genuine_forward(assignment, context, submission, extra)
+                if not genuine.holds:
+                    row.message = f"No error carried forward: {genuine.detail}.\n\n{row.message}"
+                    continue
+                verdict = ecf.carried_forward(entry, assignment, submission, [failure.case, *extra])
                 if verdict.holds:
                     row.status = "partial"
                     row.tags = sorted({*row.tags, tags.ECF})
                     row.message = f"{verdict.detail}\n\n{row.message}"
-    _apply_numeric_policy(rows, submission.source.numeric, rubric)
+    _apply_numeric_policy(rows, submission, rubric)
     for row in rows.values():
         row.score = {"passed": 1.0, "partial": rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
     score = sum(row.score for row in rows.values())
@@ -100,13 +90,16 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
                            list(rows.values()), assignment=assignment.name)
 
 
-def _apply_numeric_policy(rows: dict[str, DerivationGrade], evidence: dict[str, str], rubric: Rubric) -> None:
-    """Tag the ids whose functions evidently differentiate numerically; under "refuse", they earn nothing."""
-    for id, found in evidence.items():
-        row = rows.get(id)
-        if row is None or row.status == "not_attempted":
+def _apply_numeric_policy(rows: dict[str, DerivationGrade], submission: Sandboxed, rubric: Rubric) -> None:
+    """Tag the ids whose functions evidently differentiate numerically, by their source or by what the worker's watch
+    saw them do; under "refuse", they earn nothing."""
+    for id, row in rows.items():
+        seen = sorted(submission.watched.get(id, ()))
+        static = submission.source.numeric.get(id) or submission.source.numeric_everywhere
+        found = "; ".join([*([static] if static else []), *(f"at run time, {watch.TAGS[tag]}" for tag in seen)])
+        if not found or row.status == "not_attempted":
             continue
-        row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION})
+        row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION, *seen})
         note = (f"Its source differentiates numerically ({found}). Numbers alone cannot tell that from a "
                 "derivation; the rubric's policy decides.")
         if rubric.numeric_differentiation == "refuse":
@@ -133,9 +126,11 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         return DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
     start = time.perf_counter()
     try:
-        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False, witness=witnessing.SAMPLED)
+        report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False,
+                                witness=witnessing.SAMPLED, secret=rubric.secret)
     except CheckFailed as failure:
-        return _failed(entry, assignment, failure, submission, points, time.perf_counter() - start), failure.result
+        return failed_row(entry, assignment, failure, submission, points, time.perf_counter() - start,
+                       rubric.secret), failure.result
     except Exception as problem:  # the oracles' fault on this id (OracleError, or anything else): contained here
         detail = str(problem) if isinstance(problem, OracleError) else f"{type(problem).__name__}: {problem}"
         return DerivationGrade(entry.id, "error", [tags.ORACLE_ERROR], 0.0, points,
@@ -151,14 +146,14 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
                            time.perf_counter() - start, witnessed=report.witnessed), None
 
 
-def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, submission: Sandboxed, points: float,
-            seconds: float) -> DerivationGrade:
+def failed_row(entry: Derivation, assignment: Assignment, failure: CheckFailed, submission: Sandboxed, points: float,
+            seconds: float, secret: CaseSecret | None) -> DerivationGrade:
     minimal = failure.result
     result = minimal
     found = set(minimal.tags)
     lines, findings = [], []
     if minimal.status == "failed":
-        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context)], submission)
+        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context, secret)], submission)
         result = counterexamples.shown(entry, minimal, observations, submission)
         findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}

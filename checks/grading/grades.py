@@ -49,6 +49,9 @@ class DerivationGrade:
     """Cases on which the numeric witness confirmed autograd (the witness policy's choice, `checks.engine.witnessing`)."""
     origin: str | None = None
     """Where the answer came from (`ORIGINS`): `code` or `writeup`; None when not answered."""
+    evidence: dict | None = None
+    """Under the rubric's `evidence = "writeup"`: what the `code` got and what the `writeup` got (each its `status`
+    and `score`; the write-up's None when there is none), of which the row keeps the lesser."""
 
 
 @dataclass
@@ -75,6 +78,8 @@ class SubmissionGrade:
     """Every file the student handed in, by the name they gave it."""
     notes: list[str] = field(default_factory=list)
     """What grading changed about the hand-in: magics dropped from a notebook, the write-up used for some ids."""
+    writeup: str | None = None
+    """Under the rubric's `evidence = "writeup"`: the student's own write-up graded beside the code, if one was found."""
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -5,6 +5,10 @@ package, or a notebook's code cells) and write-ups (files, Moodle's online text,
 a notebook's Markdown cells). An id the code answers (defines, and does not
 leave raising `NotImplementedError`) is graded from the code; every other id is
 taken from the first write-up that answers it. Each row says which (`origin`).
+Under the rubric's `evidence = "writeup"`, an id the code answers keeps the
+lesser of what the code and the first write-up that answers it earn
+(`checks.grading.evidence`). Every path given to grade, one file or one
+student's folder, goes through here (`grade_submission`).
 
 A notebook's lines are placed in their cells: a load error, a syntax error or a
 forbidden import names the cell and the line in it; a formula the reader could
@@ -21,8 +25,9 @@ from pathlib import Path, PurePosixPath
 
 from checks import tags
 from checks.assignment import Assignment
-from checks.grading.discovery import NOTEBOOK, ONLINE_TEXT, Entry
-from checks.grading.grade import _grade_code, unloadable
+from checks.grading import evidence
+from checks.grading.discovery import NOTEBOOK, ONLINE_TEXT, Entry, discover
+from checks.grading.grade import grade_code, unloadable
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup_text
@@ -32,7 +37,7 @@ from checks.sandbox.files import (FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, S
 from checks.sandbox.isolation import Isolation
 from checks.sandbox.notebooks import Notebook, is_percent_script, read_notebook, read_percent_script
 
-__all__ = ["Writeup", "code_files", "read_writeups", "grade_entry", "not_graded"]
+__all__ = ["Writeup", "code_files", "read_writeups", "grade_entry", "grade_submission", "not_graded"]
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,20 @@ def not_graded(entry: Entry, assignment: Assignment, rubric: Rubric) -> Submissi
                            assignment=assignment.name, handed_in=list(entry.handed_in))
 
 
+def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+                     prior: Prior = Prior()) -> SubmissionGrade:
+    """Grade one submission at `path`: a `.py` file, a notebook, a zip, a write-up, a package or one student's folder.
+
+    `prior` is what a batch's probe used of the submission's budget and found.
+    """
+    (entry,) = discover([path], assignment.ids, one_submission=True).entries
+    return grade_entry(entry, assignment, rubric, isolation, prior)
+
+
 def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
                 prior: Prior = Prior()) -> SubmissionGrade:
-    """Grade the hand-in: its code, then its write-ups for the ids the code leaves unanswered."""
+    """Grade the hand-in: its code, then its write-ups for the ids the code leaves unanswered (and, under the
+    rubric's `evidence = "writeup"`, for every id the code answers)."""
     start = time.perf_counter()
     if entry.status is not None:
         return not_graded(entry, assignment, rubric)
@@ -124,16 +140,20 @@ def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation:
     except Refused as refused:
         code, grade = None, unloadable(entry.path, assignment, str(refused), rubric)
     if code is not None:
-        grade = _grade_code(entry.path, assignment, rubric, isolation, prior, files=code.files)
+        grade = grade_code(entry.path, assignment, rubric, isolation, prior, files=code.files)
         grade.path = display(entry.path)
         if code.notebook is not None:
             _place_in_cells(grade, code.staged, entry.entry, code.notebook)
             notes += [f"dropped from {entry.entry}: {note}" for note in code.notebook.dropped]
     unanswered = _unanswered(grade, assignment)
+    written = _graded_writeups(entry, assignment, rubric, isolation, notes) \
+        if unanswered or rubric.evidence == evidence.WRITEUP else []
     if unanswered:
-        grade = _from_writeups(grade, entry, unanswered, assignment, rubric, isolation, notes)
+        grade = _from_writeups(grade, written, unanswered, entry, notes)
     if grade is None:
         grade = unloadable(entry.path, assignment, "nothing in it could be read", rubric)
+    if rubric.evidence == evidence.WRITEUP:
+        evidence.require_writeup(grade, written)
     for row in grade.derivations:
         if row.origin is None and row.status != "not_attempted" and tags.LOAD_ERROR not in row.tags:
             row.origin = "code"
@@ -155,18 +175,26 @@ def _unanswered(grade: SubmissionGrade | None, assignment: Assignment) -> set[st
     return {row.id for row in grade.derivations if row.status == "not_attempted"}
 
 
-def _from_writeups(grade: SubmissionGrade | None, entry: Entry, unanswered: set[str], assignment: Assignment,
-                   rubric: Rubric, isolation: Isolation, notes: list[str]) -> SubmissionGrade | None:
-    """`grade` with each unanswered id taken from the first write-up that answers it."""
-    writeups = read_writeups(entry)
-    for writeup in writeups:
-        if not unanswered:
-            break
-        read = grade_writeup_text(writeup.text, Path(writeup.name), assignment, rubric, isolation, Prior(), _grade_code)
+def _graded_writeups(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+                     notes: list[str]) -> list[tuple[str, SubmissionGrade]]:
+    """Each write-up of the hand-in, read and graded, by name; one that is not graded says why in `notes`."""
+    graded = []
+    for writeup in read_writeups(entry):
+        read = grade_writeup_text(writeup.text, Path(writeup.name), assignment, rubric, isolation, Prior())
         if writeup.notebook is not None:
             _place_writeup_in_cells(read, writeup.notebook)
         if read.status != "graded":
             notes.append(f"the write-up {writeup.name} is not graded: {read.message}")
+        graded.append((writeup.name, read))
+    return graded
+
+
+def _from_writeups(grade: SubmissionGrade | None, written: list[tuple[str, SubmissionGrade]], unanswered: set[str],
+                   entry: Entry, notes: list[str]) -> SubmissionGrade | None:
+    """`grade` with each unanswered id taken from the first graded write-up that answers it."""
+    for name, read in written:
+        if not unanswered:
+            break
         if grade is None:
             grade = read
             grade.path = display(entry.path)
@@ -178,12 +206,12 @@ def _from_writeups(grade: SubmissionGrade | None, entry: Entry, unanswered: set[
             row.origin = "writeup"
             grade.derivations[rows[row.id]] = row
             unanswered.discard(row.id)
-        grade.unread += [{**item, "writeup": writeup.name} for item in read.unread if item.get("id") in unanswered]
+        grade.unread += [{**item, "writeup": name} for item in read.unread if item.get("id") in unanswered]
         for row in read.derivations:
             if row.id in unanswered and row.status == "not_attempted" and row.message.startswith("Not read"):
                 grade.derivations[rows[row.id]] = row
         if used:
-            notes.append(f"{len(used)} id(s) read from the write-up {display(writeup.name)}: "
+            notes.append(f"{len(used)} id(s) read from the write-up {display(name)}: "
                          f"{', '.join(row.id for row in used)}")
     if grade is None:
         return None

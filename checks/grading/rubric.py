@@ -10,12 +10,14 @@ from __future__ import annotations
 import difflib
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from checks.grading.evidence import CODE, EVIDENCE
+from checks.engine.case_secret import CaseSecret
 from checks.engine.profiles import PHASES
 from checks.assignment import Assignment
 from checks.sandbox.client import Limits
@@ -26,7 +28,7 @@ else:
     import tomli as tomllib
 
 GRADING_KEYS = {"examples", "ecf_fraction", "timeout_seconds", "submission_seconds", "memory_mb", "forbidden_imports",
-                "numeric_differentiation"}
+                "numeric_differentiation", "case_secret", "evidence"}
 NUMERIC_DIFFERENTIATION = {
     "flag": "tag the ids whose functions evidently differentiate numerically, and grade them as usual",
     "refuse": "tag them, and give them no points",
@@ -52,6 +54,12 @@ class Rubric:
     """Gradescope's visibility of the whole result, and of every test the rubric does not set on its own."""
     test_visibility: dict[str, str]
     """Gradescope's visibility of each id's test."""
+    evidence: str = CODE
+    """The evidence policy (`EVIDENCE`)."""
+    case_secret_file: Path | None = None
+    """The course's case secret file the rubric names (`case_secret`, relative to the rubric's folder), if it names one."""
+    secret: CaseSecret | None = field(default=None, repr=False)
+    """The course secret the cases are derived from; None: the public stream (a student's own checks)."""
 
     @property
     def profile(self) -> settings:
@@ -77,11 +85,14 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
     table = {"grading": defaults["grading"], "points": {}, "gradescope": defaults["gradescope"], "visibility": {}}
     layers = ([(assignment.rubric, "the assignment's rubric")] if assignment.rubric is not None else []) + \
              ([(path, "the rubric")] if path is not None else [])
+    secret_file = None
     for layer, what in layers:
         override = _read(layer, what)
         _validate(override, layer, assignment)
         for section in SECTIONS:
             table[section].update(override.get(section, {}))
+        if "case_secret" in override.get("grading", {}):
+            secret_file = Path(layer).parent / override["grading"]["case_secret"]
     grading = table["grading"]
     visibility = table["gradescope"]["visibility"]
     return Rubric(
@@ -91,8 +102,10 @@ def load(assignment: Assignment, path: Path | None = None) -> Rubric:
         limits=Limits(timeout=float(grading["timeout_seconds"]), memory_mb=grading["memory_mb"],
                       forbidden=tuple(grading["forbidden_imports"]), budget=float(grading["submission_seconds"])),
         numeric_differentiation=grading["numeric_differentiation"],
+        evidence=grading["evidence"],
         visibility=visibility,
         test_visibility={id: table["visibility"].get(id, visibility) for id in assignment.by_id},
+        case_secret_file=secret_file,
     )
 
 
@@ -126,8 +139,11 @@ def _validate(table: dict, path: Path, assignment: Assignment) -> None:
         "timeout_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
         "submission_seconds": (lambda v: _number(v) and v > 0, "a positive number of seconds"),
         "numeric_differentiation": (lambda v: v in NUMERIC_DIFFERENTIATION, f"one of {', '.join(map(repr, NUMERIC_DIFFERENTIATION))}"),
+        "evidence": (lambda v: v in EVIDENCE, f"one of {', '.join(map(repr, EVIDENCE))}"),
         "memory_mb": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 256, "a whole number of MiB, at least 256"),
         "forbidden_imports": (lambda v: isinstance(v, list) and all(isinstance(m, str) and m for m in v), "a list of module names"),
+        "case_secret": (lambda v: isinstance(v, str) and v.strip() != "", "the path of a case secret file (relative to "
+                                                                         "the rubric's folder)"),
     }
     for key, value in grading.items():
         valid, expected = checks[key]

@@ -11,31 +11,20 @@ from pathlib import Path
 
 from checks import assignments
 from checks.assignment import Assignment
+from checks.grading.grade import grade_code, unloadable
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.sandbox.client import Prior
-from checks.sandbox.files import Refused, display, read_text
+from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
 from checks.writeup.isolated import Unreadable, read_isolated
 
-
-def grade_writeup(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                  prior: Prior, grade_file) -> SubmissionGrade:
-    """Read `path`, then grade the generated file with `grade_file(path, ...)` as any other submission."""
-    from checks.grading.grade import unloadable
-
-    try:
-        text = read_text(path)
-    except Refused as problem:
-        return unloadable(path, assignment, f"the write-up cannot be read: {problem}", rubric)
-    return grade_writeup_text(text, path, assignment, rubric, isolation, prior, grade_file)
+__all__ = ["grade_writeup_text"]
 
 
 def grade_writeup_text(text: bytes, path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                       prior: Prior, grade_file) -> SubmissionGrade:
-    """Read the write-up `text` (handed in as `path`), then grade the generated file with `grade_file`."""
-    from checks.grading.grade import unloadable
-
+                       prior: Prior) -> SubmissionGrade:
+    """Read the write-up `text` (handed in as `path`), then grade the generated file as any other submission."""
     try:
         result = read_isolated(text, assignments.name_of(assignment), display(path.name), isolation=isolation)
     except Unreadable as problem:
@@ -43,7 +32,7 @@ def grade_writeup_text(text: bytes, path: Path, assignment: Assignment, rubric: 
     with tempfile.TemporaryDirectory(prefix="gradjudge-writeup-") as folder:
         generated = Path(folder) / f"{path.stem if path.stem.isidentifier() else 'writeup'}.py"
         generated.write_text(result.source, encoding="utf-8")
-        grade = grade_file(generated, assignment, rubric, isolation, prior)
+        grade = grade_code(generated, assignment, rubric, isolation, prior)
     grade.path = display(path)
     grade.unread = result.unread
     unread = {item["id"]: item for item in result.unread if item["id"]}

@@ -9,6 +9,9 @@ class of thousands is graded in parallel. The zip holds, at its root:
   assignment, the upload rule's settings, the oldest Python the pins install on,
   and whether it may grade under process isolation (`allow_process_isolation`);
 - `rubric.toml`: the course's rubric, checked when the zip is made;
+- `case-secret`: the course secret every case is derived from (`--case-secret`,
+  else the rubric's, else the default one, made on first use), so that the
+  cases match the course's own `gradjudge grade` and no student's;
 - `requirements-torch.txt` (torch, for PyTorch's CPU index) and
   `requirements.txt` (gradjudge's other dependencies), pinned to the versions
   running here;
@@ -30,11 +33,15 @@ import zipfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import checks
 from checks import assignments
 from checks.reports.outputs import OutputRefused, check_file_target, write_bytes
 from checks.sandbox.files import display
+
+if TYPE_CHECKING:
+    from checks.grading.course_secret import Chosen
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +49,8 @@ else:
     import tomli as tomllib
 
 SCRIPTS = ("setup.sh", "run_autograder")
+CASE_SECRET = "case-secret"
+"""The zip member holding the course secret; `run_autograder` passes it to `gradjudge grade --case-secret`."""
 """Kept in `gradescope/` beside this module; executable in the zip."""
 TORCH = "torch"
 """Installed by setup.sh from PyTorch's CPU index, not from PyPI (whose torch is a CUDA build)."""
@@ -60,6 +69,8 @@ class Autograder:
     settings: dict
     assignment: str
     max_score: float
+    secret: Chosen
+    """The course secret written into the zip, the file it came from, and whether that file was made just now."""
 
 
 DEFAULT_RUBRIC = b"# No course rubric was given: the assignment's default points and gradjudge's defaults.\n"
@@ -67,7 +78,8 @@ DEFAULT_RUBRIC = b"# No course rubric was given: the assignment's default points
 
 
 def write_autograder(*, output: Path, rubric: Path | None, assignment: str, submission_name: str | None = None,
-                     force: bool = False, allow_process_isolation: bool = False) -> Autograder:
+                     force: bool = False, allow_process_isolation: bool = False,
+                     case_secret: Path | None = None) -> Autograder:
     """Check the target, the options and the rubric, then write the zip at `output`, whole or not at all.
 
     The cheap checks come first, before the imports that reading a rubric needs. Without a `rubric`, the zip
@@ -84,14 +96,19 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     from checks.writeup.isolated import SUFFIXES
 
     _check_submission_name(submission_name, SUFFIXES)
+    from checks.grading import course_secret
     from checks.grading.rubric import RubricError, load
+    from checks.keyfiles import KeyFileError
 
     declared = assignments.load(assignment)
     declared.reference_module()
     try:
-        max_score = load(declared, rubric).max_score
+        loaded = load(declared, rubric)
+        secret = course_secret.choose(loaded, case_secret)
     except RubricError as exc:
         raise AutograderRefused(str(exc)) from None
+    except (KeyFileError, OSError) as exc:
+        raise AutograderRefused(f"case secret: {exc}") from None
     tree, pyproject = _source_tree()
     packages = _tree_packages(pyproject)
     pins = _pins(pyproject["project"]["dependencies"])
@@ -101,6 +118,7 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     members = {name: resources.files("checks.reports").joinpath("autograder_files", name).read_bytes() for name in SCRIPTS}
     members["autograder.json"] = (json.dumps(settings, indent=2) + "\n").encode()
     members["rubric.toml"] = rubric.read_bytes() if rubric is not None else DEFAULT_RUBRIC
+    members[CASE_SECRET] = (secret.rubric.secret.key.hex() + "\n").encode()
     members["requirements-torch.txt"] = f"{pins.pop(TORCH)}\n".encode()
     members["requirements.txt"] = "".join(f"{line}\n" for line in pins.values()).encode()
     bundled = [tree / "pyproject.toml", tree / pyproject["project"]["readme"], *(tree / name for name in packages)]
@@ -108,7 +126,7 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     for location in _assignment_packages(spec, declared.reference, packages):
         members.update(_files(location.parent, [location], "packages"))
     write_bytes(output, _zipped(members))
-    return Autograder(settings, declared.name, max_score)
+    return Autograder(settings, declared.name, loaded.max_score, secret)
 
 
 def _check_submission_name(name: str | None, writeup_suffixes: tuple[str, ...]) -> None:

@@ -21,52 +21,29 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import os
 import re
-import secrets
 from pathlib import Path, PurePath
 
 from checks.grading.grades import SubmissionGrade
-from checks.sandbox.files import display
+from checks.keyfiles import KeyFileError, config_file, read_or_create
+
+__all__ = ["KeyFileError", "anonymise", "default_key_file", "pseudonym", "read_or_create_key", "scrub"]
 
 PREFIX = "student-"
 DIGITS = 10
 """Hex digits kept: 40 bits, so two pseudonyms of one class coincide with odds below one in a million for 1000 names."""
-KEY_BYTES = 32
 _TOKEN = re.compile(r"[^\s\"'`<>()\[\]{},;]+")
 _SEPARATOR = re.compile(r"([/\\:])")
 
 
-class KeyFileError(ValueError):
-    """A pseudonym key file that cannot be used; the message says why."""
-
-
 def default_key_file() -> Path:
     """Where the key lives unless one is named: `$XDG_CONFIG_HOME/gradjudge/pseudonym-key` (`~/.config` by default)."""
-    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(config) / "gradjudge" / "pseudonym-key"
+    return config_file("pseudonym-key")
 
 
 def read_or_create_key(path: Path) -> tuple[bytes, bool]:
     """The key in `path`, and whether it was made just now (the file, readable only by its owner, holds it in hex)."""
-    if not os.path.lexists(path):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        key = secrets.token_bytes(KEY_BYTES)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as stream:
-            stream.write(key.hex() + "\n")
-        return key, True
-    if path.is_symlink() or not path.is_file():
-        raise KeyFileError(f"{display(path)} is not a regular file; give the path of a pseudonym key file")
-    text = path.read_text(encoding="ascii", errors="replace").strip()
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) < KEY_BYTES // 2:
-        raise KeyFileError(f"{display(path)} does not hold a key of at least {KEY_BYTES // 2} bytes in hex; delete it "
-                           "to have a new one made (every pseudonym changes), or name the right file")
-    return key, False
+    return read_or_create(path, what="pseudonym key", if_lost="every pseudonym changes")
 
 
 def pseudonym(path: str, *, key: bytes) -> str:

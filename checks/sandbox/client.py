@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks import tags
-from checks.sandbox import calling, protocol
+from checks.sandbox import calling, protocol, watch
 from checks.sandbox.calling import Arguments, Outcome, Signature
 from checks.sandbox.cgroups import Cgroup
 from checks.sandbox.files import Refused, SubmissionFiles, collect, display
@@ -43,6 +43,8 @@ LOAD_ALLOWANCE = 1.0
 submission may so use at most its budget, plus this once, plus what one call overruns its deadline by."""
 PROCESSES = 64
 """Processes (and threads) one worker and everything it starts may have together, where a cgroup binds them."""
+WATCHED = frozenset(watch.TAGS)
+"""Tags a worker may add to a call from what its watch saw."""
 CGROUP_SLACK = 128 * 2**20
 """The group's memory cap is the worker's address-space cap plus this: its private /tmp and the runtime's pages."""
 
@@ -95,6 +97,8 @@ class Sandboxed:
     """Forbidden modules the source imports, found by the grader's own scan."""
     spent: float = 0.0
     """Seconds spent waiting for the worker so far."""
+    watched: dict[str, set[str]] = field(default_factory=dict)
+    """Per id, what the worker's watch saw its calls do (`watch.TAGS`): evidence the submission gave about itself."""
     is_reference = False
     _files: SubmissionFiles | None = None
     """The files to run: read from `path` on start, unless given already read (a hand-in of several files)."""
@@ -188,6 +192,7 @@ class Sandboxed:
                 call_start = time.monotonic()
                 cut_by_budget = budget_end < call_start + self.limits.timeout
                 outcomes.append(self._receive_result(min(call_start + self.limits.timeout, budget_end), reply_limit))
+                self.watched.setdefault(id, set()).update(outcomes[-1].tags & WATCHED)
             return outcomes
         except TimeoutError:
             outcome = self._budget_outcome() if cut_by_budget else Outcome(
@@ -274,7 +279,7 @@ class Sandboxed:
 
     def _receive_result(self, deadline: float, reply_limit: int) -> Outcome:
         header = self._receive_header(deadline)
-        arrays = protocol.result_arrays(header, reply_limit, frozenset(calling.TAGS))
+        arrays = protocol.result_arrays(header, reply_limit, frozenset(calling.TAGS) | WATCHED)
         payload = memoryview(self._read(sum(size for *_, size in arrays), deadline))
         value = protocol.decode_value(header["kind"], arrays, payload)
         return Outcome(value=value, error=header["error"], tags=frozenset(header["tags"]), seconds=header["seconds"])

@@ -50,7 +50,7 @@ LEVELS = {
 }
 CHOICES = ("auto", *LEVELS)
 ENVIRONMENT_VARIABLE = "GRADJUDGE_ISOLATION"
-WORKER_FILES = ("worker.py", "calling.py", "protocol.py", "standins.py")
+WORKER_FILES = ("worker.py", "calling.py", "protocol.py", "standins.py", "watch.py")
 WORKER_PACKAGES = ("numpy",)
 """What a worker may import besides the standard library."""
 HERE = Path(__file__).resolve().parent

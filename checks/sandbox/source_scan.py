@@ -1,5 +1,5 @@
 """Reading a submission's source without running it: syntax, the ids it defines, forbidden
-imports, and evident numeric differentiation.
+imports, and evident numeric differentiation (`numeric_evidence`).
 
 The scan runs in the grader, on sources `files.collect` has already capped in size,
 and treats them as hostile: whatever the parser raises on a pathological source
@@ -15,6 +15,7 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
+from checks.sandbox import numeric_evidence
 from checks.sandbox.files import SubmissionFiles
 
 _PARSING = threading.Lock()
@@ -41,7 +42,11 @@ class SourceScan:
     """Top-level names the submission binds (for a package: those its `__init__.py` binds)."""
     forbidden: tuple[ForbiddenImport, ...] = ()
     numeric: dict[str, str] = field(default_factory=dict)
-    """Top-level functions that evidently differentiate numerically, with what gives them away."""
+    """Module-level names (functions, classes, assigned names) that evidently differentiate numerically, or use one
+    that does, with what gives them away."""
+    numeric_everywhere: str | None = None
+    """Evidence of numeric differentiation that counts for every id: a number type of its own anywhere in the
+    submission, or numeric differentiation run on import."""
     problem: str | None = None
     """Why the source cannot be loaded at all: a syntax error, or a source the parser cannot take."""
 
@@ -78,7 +83,23 @@ def scan(files: SubmissionFiles, forbidden: frozenset[str], *, own_name_allowed:
                                                                                    sources[relative])]
     if files.package and files.name in forbidden and not own_name_allowed:
         found.insert(0, ForbiddenImport(files.name, "the package's own name", 0))
-    return SourceScan(frozenset(_bound_names(trees[files.main])), tuple(found), _numeric_differentiation(trees))
+    evidence = numeric_evidence.find({**trees, **_unimported(sources, trees)})
+    return SourceScan(frozenset(_bound_names(trees[files.main])), tuple(found), evidence.by_name, evidence.everywhere)
+
+
+def _unimported(sources: dict[str, bytes], imported: dict[str, ast.Module]) -> dict[str, ast.Module]:
+    """The sources no import names, parsed where they parse: a module loaded by a computed name is read too."""
+    trees = {}
+    for relative, source in sources.items():
+        if relative in imported:
+            continue
+        try:
+            with _PARSING, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                trees[relative] = ast.parse(source, filename=relative)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            continue
+    return trees
 
 
 def _own_imports(tree: ast.Module, relative: str, package: str) -> list[str]:
@@ -151,78 +172,3 @@ def _is_dynamic_import(function: ast.expr) -> bool:
     if isinstance(function, ast.Name):
         return function.id in ("__import__", "import_module")
     return isinstance(function, ast.Attribute) and function.attr in ("__import__", "import_module")
-
-
-def _numeric_differentiation(trees: dict[str, ast.Module]) -> dict[str, str]:
-    """Top-level functions whose own body, or a function it calls by name, gives numeric differentiation away.
-
-    Only evident cases: a complex step (a complex literal, `complex(...)`, `.imag`),
-    or one function called at inputs shifted both up and down by the same step
-    (`f(x + h) - f(x - h)`, or an element nudged by `+=`/`-=` between calls).
-    """
-    functions = {node.name: node for tree in trees.values() for node in tree.body
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    own = {name: _evidence(node) for name, node in functions.items()}
-    calls = {name: {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-             for name, node in functions.items()}
-    found = {}
-    for name in functions:
-        seen, stack = set(), [name]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in functions:
-                continue
-            seen.add(current)
-            if own[current]:
-                found[name] = own[current] if current == name else f"{own[current]} (in {current}, which it calls)"
-                break
-            stack.extend(calls[current])
-    return found
-
-
-def _evidence(function: ast.AST) -> str | None:
-    for node in ast.walk(function):
-        if isinstance(node, ast.Constant) and isinstance(node.value, complex):
-            return "a complex step"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "complex":
-            return "a complex step"
-        if isinstance(node, ast.Attribute) and node.attr == "imag":
-            return "a complex step"
-    calls: dict[str, list[list[tuple[str, str | None, str | None]]]] = {}
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
-            calls.setdefault(ast.dump(node.func), []).append([_split_shift(arg) for arg in arguments])
-    for made in calls.values():
-        if any(_shifted_pair(a, b) for index, a in enumerate(made) for b in made[index + 1:]):
-            return "one function evaluated at inputs shifted by a step (finite differences)"
-    nudged = {node.target.value.id for node in ast.walk(function)
-              if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub))
-              and isinstance(node.target, ast.Subscript) and isinstance(node.target.value, ast.Name)}
-    for made in calls.values():
-        passed = {base for arguments in made for base, op, _ in arguments if op is None}
-        if len(made) >= 2 and any(ast.dump(ast.Name(id=name, ctx=ast.Load())) in passed for name in nudged):
-            return "one function evaluated again after nudging an element of its input (finite differences)"
-    return None
-
-
-def _split_shift(argument: ast.expr) -> tuple[str, str | None, str | None]:
-    """`x + h` as (x, "+", h); anything else as (itself, None, None)."""
-    if isinstance(argument, ast.BinOp) and isinstance(argument.op, (ast.Add, ast.Sub)):
-        return ast.dump(argument.left), "+" if isinstance(argument.op, ast.Add) else "-", ast.dump(argument.right)
-    return ast.dump(argument), None, None
-
-
-def _shifted_pair(first: list, second: list) -> bool:
-    """Two calls whose arguments differ in one place only: `x + h` against `x - h`, or against `x` itself."""
-    if len(first) != len(second):
-        return False
-    differing = [(a, b) for a, b in zip(first, second) if a != b]
-    if len(differing) != 1:
-        return False
-    (base_a, op_a, step_a), (base_b, op_b, step_b) = differing[0]
-    if op_a and op_b:
-        return base_a == base_b and step_a == step_b and op_a != op_b
-    if op_a or op_b:
-        return (base_a if op_a else base_b) == (base_b if op_a else base_a)
-    return False

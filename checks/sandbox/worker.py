@@ -54,6 +54,7 @@ def main(request_fd, response_fd, site):
     sys.path[:] = [entry for entry in sys.path if entry and os.path.isdir(entry)] + [site]
     calling = _private_module("calling")
     protocol = _private_module("protocol")
+    watching = _private_module("watch")
     requests = os.fdopen(request_fd, "rb")
     responses = os.fdopen(response_fd, "wb")
     load = protocol.read_request(requests)
@@ -62,6 +63,7 @@ def main(request_fd, response_fd, site):
     guard = ImportGuard(load["forbidden"], calling.RefusedImport)
     sys.meta_path.insert(0, guard)
     module, error = _load(load["path"], calling)
+    watch = watching.Watch(os.path.dirname(os.path.abspath(load["path"])))
     functions, signatures = {}, {}
     if module is not None:
         for id in load["ids"]:
@@ -80,7 +82,7 @@ def main(request_fd, response_fd, site):
         if request is None:
             return
         for arguments in request["batch"]:
-            outcome = _call(functions[request["id"]], arguments, calling)
+            outcome = _call(functions[request["id"]], arguments, calling, watch)
             protocol.write_reply(responses, *protocol.encode_result(outcome.value, outcome.error, outcome.tags,
                                                                     outcome.seconds))
 
@@ -110,11 +112,16 @@ def _load(path, calling):
         return None, calling.describe_exception(exc)
 
 
-def _call(function, arguments, calling):
+def _call(function, arguments, calling, watch):
+    """One call, watched (`watch.py`): what the watch saw joins the call's own tags."""
     try:
-        return calling.call(function, arguments)
+        with watch:
+            outcome = calling.call(function, arguments)
     except BaseException as exc:  # SystemExit or KeyboardInterrupt raised by the submission
-        return calling.Outcome(error=calling.describe_exception(exc), tags=frozenset({calling.EXCEPTION}))
+        outcome = calling.Outcome(error=calling.describe_exception(exc), tags=frozenset({calling.EXCEPTION}))
+    if not watch.found:
+        return outcome
+    return calling.Outcome(outcome.value, outcome.error, outcome.tags | frozenset(watch.found), outcome.seconds)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import pytest
 
 from helpers import HW1, quick_rubric as quick_rubric_file
 
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.sandbox.isolation import choose
 from checks.writeup import read, reading_spec
 
