@@ -81,21 +81,22 @@ class PropertyReport:
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
                    stop_at_failure: bool = True, witness_must_agree: bool = True,
-                   witness: str = witnessing.EVERY) -> PropertyReport:
+                   witness: str = witnessing.EVERY, strategy: st.SearchStrategy[Case] | None = None) -> PropertyReport:
     """Run the property on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
 
     A case fails when the closed form does not match autograd, or, with
     `witness_must_agree`, when autograd and numeric differentiation disagree (which
     would be gradjudge's own fault: grading does not hold it against a student).
     With `stop_at_failure=False` every example runs and failures are only counted (the soak).
-    `witness` names the witness policy (`witnessing.POLICIES`).
+    `witness` names the witness policy (`witnessing.POLICIES`); `strategy` draws the cases (default:
+    `cases(context=entry.context)`).
     """
     chosen = profile if profile is not None else settings.default
     start = time.perf_counter()
     decide = witnessing.policy(witness)
     in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
     if stop_at_failure and chosen.derandomize and chosen.database is None:
-        results = check_cases(entry, case_stream(entry.context, chosen), submission, witness=in_flight)
+        results = check_cases(entry, case_stream(entry.context, chosen, strategy), submission, witness=in_flight)
         report = PropertyReport(entry)
         for result in results:
             report.record(result, _fails(result, witness_must_agree))
@@ -116,7 +117,7 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
             report.failure = result
             raise CheckFailed(result)
 
-    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}")
+    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", strategy)
     try:
         test()
     except CheckFailed as failure:
@@ -167,25 +168,29 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str) ->
                 TRUTHS.witness(entry, case)
 
 
-_STREAMS: dict[tuple[int, str], tuple[Case, ...]] = {}
+_STREAMS: dict[tuple[int, str, st.SearchStrategy[Case] | None], tuple[Case, ...]] = {}
 
 
-def case_stream(context: Context, profile: settings) -> tuple[Case, ...]:
-    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission."""
-    key = (id(context), repr(profile))
+def case_stream(context: Context, profile: settings,
+                strategy: st.SearchStrategy[Case] | None = None) -> tuple[Case, ...]:
+    """The cases a derandomized `profile` draws for `context` (from `strategy`, if given): the same for every id and
+    every submission."""
+    key = (id(context), repr(profile), strategy)
     if key not in _STREAMS:
         drawn: list[Case] = []
-        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}")()
+        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", strategy)()
         _STREAMS[key] = tuple(drawn)
     return _STREAMS[key]
 
 
-def _on_every_case(context: Context, visit, profile: settings, key: str):
+def _on_every_case(context: Context, visit, profile: settings, key: str,
+                   strategy: st.SearchStrategy[Case] | None = None):
     """A hypothesis test that visits every case it draws for `context`: one source, so one derandomized stream."""
+    drawn_from = strategy if strategy is not None else cases(context=context)
 
     @given(data=st.data())
     def derivation_matches_oracles(data: st.DataObject) -> None:
-        visit(data.draw(cases(context=context), label=f"{context.name} case"))
+        visit(data.draw(drawn_from, label=f"{context.name} case"))
 
     derivation_matches_oracles._hypothesis_internal_database_key = key.encode()
     return profile(derivation_matches_oracles)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -22,22 +22,28 @@ def cases(
     max_width: int = 5,
     scales: Sequence[float] = SCALES,
     edges: bool = True,
+    max_sizes: Mapping[str, int] | None = None,
 ) -> st.SearchStrategy[Case]:
     """Cases of `context` with `min_batch <= batch <= max_batch` and every other width from its minimum to `max_width`.
 
-    Shrinks towards the smallest dims, seed 0, the first scale, each scalar's
-    first value and no edge.
+    `max_sizes` gives some axes their own largest size instead (the batch axis
+    included). Shrinks towards the smallest dims, seed 0, the first scale, each
+    scalar's first value and no edge.
     """
     _validate(context, min_batch, max_batch, max_width, scales, edges)
+    _validate_max_sizes(context, max_sizes)
     lowest = context.axes[context.batch_axis] if min_batch is None else min_batch
-    return _cases(context, lowest, max_batch, max_width, tuple(scales), edges)
+    largest = {axis: max_batch if axis == context.batch_axis else max(minimum, max_width)
+               for axis, minimum in context.axes.items()}
+    largest.update(max_sizes or {})
+    return _cases(context, lowest, tuple(largest.items()), tuple(scales), edges)
 
 
 @st.composite
-def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int,
+def _cases(draw: st.DrawFn, context: Context, min_batch: int, largest: tuple[tuple[str, int], ...],
            scales: tuple[float, ...], edges: bool) -> Case:
-    dims = tuple((axis, draw(st.integers(min_batch, max_batch) if axis == context.batch_axis
-                             else st.integers(minimum, max(minimum, max_width))))
+    highest = dict(largest)
+    dims = tuple((axis, draw(st.integers(min_batch if axis == context.batch_axis else minimum, highest[axis])))
                  for axis, minimum in context.axes.items())
     params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
     scale = draw(st.sampled_from(scales))
@@ -68,3 +74,17 @@ def _validate(context: object, min_batch: object, max_batch: object, max_width: 
             raise InvalidArgument(f"scales={scales!r}, but {scale!r} is not a positive finite number")
     if not isinstance(edges, bool):
         raise InvalidArgument(f"edges={edges!r}, but it must be a bool")
+
+
+def _validate_max_sizes(context: Context, max_sizes: object) -> None:
+    if max_sizes is None:
+        return
+    if not isinstance(max_sizes, Mapping):
+        raise InvalidArgument(f"max_sizes={max_sizes!r}, but it must map axis names to their largest sizes")
+    for axis, size in max_sizes.items():
+        if axis not in context.axes:
+            raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis!r} is not an axis of context "
+                                  f"{context.name!r} ({', '.join(context.axes)})")
+        if not isinstance(size, int) or isinstance(size, bool) or size < context.axes[axis]:
+            raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis} must be an int of at least its minimum, "
+                                  f"{context.axes[axis]}")

@@ -17,7 +17,8 @@ from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
 from checks.engine.truths import OracleError
 from checks.engine.properties import CheckFailed, check_property
-from checks.grading import counterexamples, diagnosis, ecf
+from checks.grading import ecf
+from checks.grading.explain import explain
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup
@@ -154,9 +155,7 @@ def _failed(entry: Derivation, assignment: Assignment, failure: CheckFailed, sub
     found = set(minimal.tags)
     lines = []
     if minimal.status == "failed":
-        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context)], submission)
-        result = counterexamples.shown(entry, minimal, observations, submission)
-        findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
+        result, findings = explain(entry, assignment, minimal, submission, diagnostic_cases(entry.context))
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}
         if findings:
             lines = ["", "Diagnosis:"] + [f"- {finding.explanation}" for finding in findings]
