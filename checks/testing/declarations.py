@@ -7,6 +7,7 @@ every refusal reads "`name=value`, but why".
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,14 +41,19 @@ class GradientCheck:
     arrays: str
     examples: int | None
     witness: str
+    knobs: dict[str, object]
 
     def __repr__(self) -> str:
         return f"gradient({self.name}: {', '.join(self.wrt)})"
 
     @cached_property
     def built(self) -> Built:
+        defaults = inspect.signature(self.model).parameters
+        others = {k: (functools.partial(self.model, **{k: v}), knob_says(k, v, defaults[k].default))
+                  for k, v in self.knobs.items()}
         built = models.build(model=self.model, name=self.name, section=self.name, shapes=self.shapes,
-                             inputs=self.inputs, output=self.output, wrt=self.wrt, outputs_of=self._outputs)
+                             inputs=self.inputs, output=self.output, wrt=self.wrt, outputs_of=self._outputs,
+                             knobs=others)
         asks_for(self.closed_form, "closed_form", built)
         return built
 
@@ -66,13 +72,18 @@ class GradientCheck:
 
 def gradient(closed_form: Callable, model: Callable, *, shapes: Shapes, inputs: Inputs,
              wrt: str | Sequence[str] | None = None, output: str = "y", arrays: str = "numpy",
-             examples: int | None = None, witness: str = witnessing.SAMPLED, name: str | None = None) -> GradientCheck:
+             examples: int | None = None, witness: str = witnessing.SAMPLED, knobs: Mapping[str, object] | None = None,
+             differentiable: bool = True, name: str | None = None) -> GradientCheck:
     """Declare `closed_form` as the gradient of `model`'s loss with respect to `wrt` (default: every float input).
 
     `shapes` maps each axis to its range of sizes, `(low, high)` or one fixed
     size, the batch axis first; `inputs` maps each input of `model` to its shape
     in axis names, or to `Input(shape, values)` to draw it otherwise than
     normal. `output` names the model's output (a key, when it returns a dict).
+    `knobs` gives other values of the model's keyword settings (`{"eps": 0.0}`):
+    diagnosis recognises the exact gradient of the model with one of them
+    changed. `differentiable=False` declares a surrogate (a straight-through
+    estimator): autograd on it is the truth, and no numeric witness is asked.
     """
     validation.function("closed_form", closed_form)
     validation.function("model", model)
@@ -84,7 +95,36 @@ def gradient(closed_form: Callable, model: Callable, *, shapes: Shapes, inputs: 
                          inputs=declared, wrt=checked_wrt(wrt, declared), output=output,
                          arrays=validation.choice("arrays", arrays, closed_forms.ARRAYS),
                          examples=None if examples is None else validation.positive_int("examples", examples),
-                         witness=validation.choice("witness", witness, witnessing.POLICIES))
+                         witness=checked_witness(witness, differentiable),
+                         knobs=checked_knobs(knobs, model, "model", ()))
+
+
+def checked_witness(witness: object, differentiable: object) -> str:
+    """The witness policy: the one asked for, or none at all for a surrogate model."""
+    if not isinstance(differentiable, bool):
+        raise refuse("differentiable", differentiable, "it must be True or False", TypeError)
+    chosen = validation.choice("witness", witness, {k: v for k, v in witnessing.POLICIES.items()
+                                                    if k != witnessing.NEVER})
+    return chosen if differentiable else witnessing.NEVER
+
+
+def checked_knobs(knobs: object, function: Callable, role: str, settings: Sequence[str]) -> dict[str, object]:
+    """Each knob names a keyword setting of `function` with a default, or one of `settings`."""
+    if knobs is None:
+        return {}
+    if not isinstance(knobs, Mapping):
+        raise refuse("knobs", knobs, "it must map settings of the model to other values", TypeError)
+    parameters = inspect.signature(function).parameters
+    for k in knobs:
+        if k not in settings and (k not in parameters or parameters[k].default is inspect.Parameter.empty):
+            raise refuse("knobs", dict(knobs), f"{k!r} is not a setting of the {role} (a parameter with a default"
+                                               + (f", or one of {', '.join(settings)}" if settings else "") + ")")
+        validation.identifier("knobs", k, f"knob {k!r}")
+    return dict(knobs)
+
+
+def knob_says(name: str, value: object, default: object) -> str:
+    return f"the exact gradient of the model with {name} = {value!r} instead of {default!r}"
 
 
 def checked_shapes(shapes: object) -> dict[str, tuple[int, int]]:

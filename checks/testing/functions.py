@@ -25,7 +25,8 @@ from checks.assignment import Derivation
 from checks.engine import witnessing
 from checks.engine.submission import Functions
 from checks.testing import closed_forms, model as models, validation
-from checks.testing.declarations import Inputs, Shapes, accepts, checked_inputs, checked_shapes, checked_wrt
+from checks.testing.declarations import (Inputs, Shapes, accepts, checked_inputs, checked_knobs, checked_shapes,
+                                        checked_witness, checked_wrt, knob_says)
 from checks.testing.model import Built, Input
 from checks.testing.running import Checked, run
 from checks.testing.validation import refuse
@@ -52,6 +53,7 @@ class FunctionCheck:
     examples: int | None
     witness: str
     double_backward: bool | None
+    knobs: dict[str, object]
 
     def __repr__(self) -> str:
         return f"function({self.name}: {', '.join(self.wrt)})"
@@ -74,6 +76,12 @@ class FunctionCheck:
     def _reference(self, **values) -> torch.Tensor:
         return _picked(self.reference(**values, **self.constants), self.output, "reference")
 
+    def _reference_with(self, setting: str, value: object) -> Callable:
+        def changed(**values) -> torch.Tensor:
+            return _picked(self.reference(**values, **{**self.constants, setting: value}), self.output, "reference")
+
+        return changed
+
     def _own(self, **values) -> torch.Tensor:
         return self.apply(values)
 
@@ -84,21 +92,24 @@ class FunctionCheck:
     @cached_property
     def first_order(self) -> Built:
         truth = self._reference if self.reference is not None else self._own
+        defaults = inspect.signature(self.reference).parameters if self.reference is not None else {}
+        knobs = {k: (self._reference_with(k, v), knob_says(k, v, self.constants.get(k, getattr(defaults.get(k), "default", None))))
+                 for k, v in self.knobs.items()}
         return models.build(model=truth, name=self.name, section=self.name, shapes=self.shapes, inputs=self.inputs,
-                            output=OUTPUT, wrt=self.wrt, outputs_of=lambda y: {OUTPUT: y})
+                            output=OUTPUT, wrt=self.wrt, outputs_of=lambda y: {OUTPUT: y}, knobs=knobs)
 
     def run(self) -> Checked:
         """Forward (with a reference), backward and, where defined, double backward; raises `GradientMismatch`."""
         __tracebackhide__ = True
         built = self.first_order
         forward = Derivation(f"forward_{OUTPUT}", self.name, built.context, OUTPUT)
-        backward = _backward(self.apply, tuple(self.inputs), self.wrt, built.upstream)
+        backward = _backward(self.apply, tuple(self.inputs), self.wrt, built.upstream, positions=self.parameters)
         functions = closed_forms.components(backward, {e.id: e.wrt for e in built.entries}, self.wrt, "numpy")
         entries = built.entries
         if self.reference is not None:
             functions[forward.id] = _forward(self.apply, tuple(self.inputs))
             entries = (forward, *entries)
-        witness = self.witness if self.reference is not None else witnessing.EVERY
+        witness = self.witness if self.reference is not None or self.witness == witnessing.NEVER else witnessing.EVERY
         describes = f"{self.function.__name__}'s forward and backward against " + (
             f"autograd on {_named(self.reference)}" if self.reference is not None else
             "numeric differentiation of its forward")
@@ -157,7 +168,9 @@ class _DoubleBackward:
                 grads = torch.autograd.grad(output, [tracked[w] for w in wrt],
                                             values[upstream] if upstream else None, create_graph=True,
                                             allow_unused=True, materialize_grads=True)
-                return sum((values[covectors[w]] * g).sum() for w, g in zip(wrt, grads))
+                found = sum((values[covectors[w]] * g).sum() for w, g in zip(wrt, grads))
+            followed = any(isinstance(v, torch.Tensor) and v.requires_grad for v in values.values())
+            return found if followed else found.detach()
 
         return second_order
 
@@ -181,13 +194,15 @@ class _DoubleBackward:
 def function(function_class: type, *, shapes: Shapes, inputs: Inputs, reference: Callable | None = None,
              constants: Mapping[str, object] | None = None, wrt: str | Sequence[str] | None = None,
              output: int | None = None, examples: int | None = None, witness: str = witnessing.SAMPLED,
-             double_backward: bool | None = None, name: str | None = None) -> FunctionCheck:
+             double_backward: bool | None = None, knobs: Mapping[str, object] | None = None,
+             differentiable: bool = True, name: str | None = None) -> FunctionCheck:
     """Declare a `torch.autograd.Function` subclass for checking against `reference` (a torch function of the same
     inputs and constants, by keyword), or, without one, against numeric differentiation of its forward.
 
     `inputs` are the tensors the forward takes (shapes in the axes of
     `shapes`), `constants` its other arguments (eps, a dim); `output` picks one
-    output of a forward that returns several.
+    output of a forward that returns several. `knobs` and `differentiable` are
+    `gradient`'s, for the reference (a knob changes one of its settings).
     """
     if not isinstance(function_class, type) or not issubclass(function_class, torch.autograd.Function):
         raise refuse("function_class", function_class, "it must be a subclass of torch.autograd.Function", TypeError)
@@ -200,8 +215,9 @@ def function(function_class: type, *, shapes: Shapes, inputs: Inputs, reference:
                           function=function_class, reference=reference, shapes=ranges, inputs=declared,
                           constants=fixed, wrt=checked_wrt(wrt, declared), output=output, examples=None if examples
                           is None else validation.positive_int("examples", examples),
-                          witness=validation.choice("witness", witness, witnessing.POLICIES),
-                          double_backward=validation.choice("double_backward", double_backward, DOUBLE_BACKWARD))
+                          witness=checked_witness(witness, differentiable),
+                          double_backward=validation.choice("double_backward", double_backward, DOUBLE_BACKWARD),
+                          knobs={})
     unknown = [n for n in (*declared, *fixed) if n not in check.parameters]
     if unknown:
         raise refuse("inputs", list(declared), f"{function_class.__name__}.forward takes "
@@ -211,6 +227,9 @@ def function(function_class: type, *, shapes: Shapes, inputs: Inputs, reference:
     if reference is not None:
         validation.function("reference", reference)
         accepts(reference, "reference", {**declared, **fixed})
+        check.knobs.update(checked_knobs(knobs, reference, "reference", tuple(fixed)))
+    elif knobs:
+        raise refuse("knobs", knobs, "knobs change a setting of the reference, and there is none")
     return check
 
 
@@ -239,11 +258,11 @@ def _forward(apply: Callable, names: tuple[str, ...]) -> Callable:
 
 
 def _backward(apply: Callable, names: tuple[str, ...], wrt: tuple[str, ...], upstream: str | None, *,
-              through: bool = False) -> Callable:
+              through: bool = False, positions: tuple[str, ...] = ()) -> Callable:
     """What autograd computes through `apply` for the upstream gradient, as a closed form of every `wrt`.
 
     With `through`, `apply` already returns a scalar whose gradient is wanted (the double backward's `L2`), and the
-    upstream gradient is one of the inputs.
+    upstream gradient is one of the inputs. `positions` are the forward's parameters, in order.
     """
     def backward(**values):
         with torch.enable_grad():
@@ -251,12 +270,26 @@ def _backward(apply: Callable, names: tuple[str, ...], wrt: tuple[str, ...], ups
                        torch.from_numpy(values[n]) for n in names}
             output = apply(tracked)
             seed = None if through or upstream is None else torch.from_numpy(values[upstream])
-            grads = torch.autograd.grad(output, [tracked[w] for w in wrt], seed, allow_unused=True,
-                                        materialize_grads=True)
+            try:
+                grads = torch.autograd.grad(output, [tracked[w] for w in wrt], seed, allow_unused=True,
+                                            materialize_grads=True)
+            except RuntimeError as refused:
+                if through or "invalid gradient" not in str(refused):
+                    raise
+                return _as_returned(output, seed, positions, wrt)
         return {w: g for w, g in zip(wrt, grads)}
 
     backward.__signature__ = _signature((*names, *((upstream,) if upstream and not through else ())))
     return backward
+
+
+def _as_returned(output: torch.Tensor, seed: torch.Tensor | None, names: tuple[str, ...],
+                 wrt: tuple[str, ...]) -> dict[str, torch.Tensor]:
+    """What the Function's backward itself returned, where autograd refuses it (a shape no input has): so that the
+    shape, and what the values are (a transpose, per-sample rows), can be told. Autograd raises there all the same."""
+    returned = output.grad_fn.apply(seed if seed is not None else torch.ones_like(output))
+    returned = returned if isinstance(returned, tuple) else (returned,)
+    return {w: returned[names.index(w)] for w in wrt}
 
 
 def _double_backward_problem(check: FunctionCheck, built: Built) -> str | None:

@@ -92,8 +92,13 @@ class Built:
 
 def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tuple[int, int]],
           inputs: Mapping[str, Input], output: str, wrt: tuple[str, ...],
-          outputs_of: Callable[[object], dict[str, torch.Tensor]]) -> Built:
-    """The context of `model`, run once on a probe case; `outputs_of` reads what the model returns as named tensors."""
+          outputs_of: Callable[[object], dict[str, torch.Tensor]],
+          knobs: Mapping[str, tuple[Callable, str]] | None = None) -> Built:
+    """The context of `model`, run once on a probe case; `outputs_of` reads what the model returns as named tensors.
+
+    `knobs` are other models (the same one with a setting changed), by name, each with what it computes: diagnosis
+    tries each as a variant.
+    """
     input_names = tuple(inputs)
     sizes = probe_sizes(shapes)
     probe = {n: torch.from_numpy(draw(spec, np.random.default_rng(0), sizes, 1.0)) for n, spec in inputs.items()}
@@ -106,19 +111,20 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     scalar = outputs[output].dim() == 0
     upstream = None if scalar else upstream_name(output)
 
-    def evaluator(target: str, substituted: tuple[str, ...], cut: frozenset[str] = frozenset()) -> Callable:
+    def evaluator(target: str, substituted: tuple[str, ...], cut: frozenset[str] = frozenset(),
+                  computed: Callable = model) -> Callable:
         count = len(input_names)
 
         def evaluate(*values):
-            trace, returned = run(model, dict(zip(input_names, values[:count])),
+            trace, returned = run(computed, dict(zip(input_names, values[:count])),
                                   dict(zip(substituted, values[count:])), cut)
             return trace.nodes[target] if target in trace.nodes else outputs_of(returned)[target]
 
         return evaluate
 
-    def parts(cut: frozenset[str] = frozenset()) -> dict[str, tuple[tuple[str, ...], Callable]]:
-        found = {n: (node_names[:k], evaluator(n, node_names[:k], cut)) for k, n in enumerate(node_names)}
-        found.update({o: (node_names, evaluator(o, node_names, cut)) for o in outputs})
+    def parts(cut: frozenset[str] = frozenset(), computed: Callable = model) -> dict[str, tuple[tuple[str, ...], Callable]]:
+        found = {n: (node_names[:k], evaluator(n, node_names[:k], cut, computed)) for k, n in enumerate(node_names)}
+        found.update({o: (node_names, evaluator(o, node_names, cut, computed)) for o in outputs})
         return found
 
     looped = not _batches(evaluator(output, ()), probe, [w for w in wrt])
@@ -137,6 +143,8 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     variants = tuple(Variant("path", p, {n: wrap(fn) for n, (_, fn) in parts(frozenset({p})).items()},
                              f"the exact gradient of the model with {subject} left out", subject=subject)
                      for p, subject in trace.paths.items())
+    variants += tuple(Variant("knob", k, {n: wrap(fn) for n, (_, fn) in parts(computed=other).items()}, says)
+                      for k, (other, says) in (knobs or {}).items())
 
     def generate(rng: np.random.Generator, case: Case) -> dict[str, np.ndarray]:
         drawn = {n: draw(spec, rng, case.size, case.scale) for n, spec in inputs.items()}
@@ -166,13 +174,20 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
 
 
 def terms(wrt: str, output: str, upstream: str | None) -> Callable[[Mapping[str, object]], float]:
-    """The size of the terms a gradient of `wrt` sums: `max|dy| · rms(y) / rms(wrt)` (`|L| / rms(wrt)` for a scalar
-    output), what flows back through the output in `wrt`'s units. Roundoff scales with it, not with the truth,
-    which can cancel to almost nothing (a LayerNorm over two features: 1e-6 of its terms)."""
+    """The size of the terms a gradient of `wrt` sums: `max|dy| · max(rms(y), rms(wrt)) / rms(wrt)` (with `|L|` for
+    `rms(y)` and 1 for `max|dy|` when the output is a scalar).
+
+    That is what flows back through the output, in `wrt`'s units, and at least
+    `max|dy|` (a sensitivity of one) where the output is far smaller than its
+    input. Roundoff scales with it, not with the truth, which can cancel to
+    almost nothing (a LayerNorm over two features: 1e-6 of its terms) or
+    underflow (a GELU far below zero, whose float64 forward is exactly 0).
+    """
     def magnitude(values: Mapping[str, object]) -> float:
         size = _rms(values[wrt])
-        flowing = absmax(values[upstream]) * _rms(values[output]) if upstream else abs(float(values[output]))
-        return flowing / size if size > 0 else 0.0
+        upstream_size, output_size = ((absmax(values[upstream]), _rms(values[output])) if upstream
+                                      else (1.0, abs(float(values[output]))))
+        return upstream_size * max(output_size, size) / size if size > 0 else 0.0
 
     return magnitude
 

@@ -11,11 +11,12 @@ failing id is reported, not only the first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, Phase, settings
 
 from checks.assignment import Derivation
+from checks.engine import witnessing
 from checks.engine.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_AUTOGRAD, CLOSED_VS_NUMERIC, CaseResult
 from checks.engine.properties import CheckFailed, PropertyReport, check_property
 from checks.engine.submission import Submission
@@ -39,9 +40,9 @@ class Checked:
     reports: tuple[PropertyReport, ...]
 
     def __str__(self) -> str:
-        parts = [f"{r.entry.title} on {r.examples} cases ({r.witnessed} witnessed), worst error "
+        parts = [f"{r.entry.section} {r.entry.title} on {r.examples} cases ({r.witnessed} witnessed), worst error "
                  f"{max(r.worst.values(), default=0.0):.1e}" for r in self.reports]
-        return f"{self.name}: every check passed: " + "; ".join(parts)
+        return "every check passed: " + "; ".join(parts)
 
 
 def profile_in_force(examples: int | None) -> settings:
@@ -66,14 +67,18 @@ def run(name: str, built: Built, submission: Submission, *, entries: Sequence[De
         except CheckFailed as failed:
             failures.append(failed)
     if failures:
-        told = [tell(failed.result, built, submission, against) for failed in failures]
+        told = [tell(failed.result, built, submission, against, witnessed=witness != witnessing.NEVER)
+                for failed in failures]
         raise GradientMismatch(f"{name}: {len(failures)} of {len(entries)} checks failed ({describes})\n\n"
                                + "\n\n".join(told))
     return Checked(name, tuple(reports))
 
 
-def tell(minimal: CaseResult, built: Built, submission: Submission, against: str) -> str:
-    """One failing id: its case, the comparison, the worst index with its three values, and the diagnosis."""
+def tell(minimal: CaseResult, built: Built, submission: Submission, against: str, *, witnessed: bool = True) -> str:
+    """One failing id: its case, the comparison, the worst index with its three values, and the diagnosis.
+
+    Without a witness (a surrogate model), no numeric value is shown, even where explaining the failure computed one.
+    """
     entry = minimal.entry
     if against == "numeric":
         return _told_against_numeric(minimal)
@@ -81,7 +86,12 @@ def tell(minimal: CaseResult, built: Built, submission: Submission, against: str
         shown, findings = explain(entry, built.assignment, minimal, submission, built.diagnostic)
     else:
         shown, findings = minimal, []
+    if not witnessed:
+        shown = replace(shown, comparisons=shown.comparisons[:1], numeric=None, witnessed=False)
     lines = [f"{_subject(entry)}: {_headline(shown)}", *shown.message.splitlines()[1:]]
+    if not shown.witnessed and entry.kind != "value":
+        lines = [line.replace("numeric = n/a (directional probes)", "numeric = not computed (no witness asked)")
+                 for line in lines]
     if shown is not minimal:
         lines.append(f"(Hypothesis shrank it to {minimal.case.describe()}; shown here is the smallest informative case.)")
     if findings:
