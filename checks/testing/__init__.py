@@ -21,12 +21,12 @@ from checks.testing.declarations import GradientCheck, gradient
 from checks.testing.functions import FunctionCheck, function
 from checks.testing.markers import node, path
 from checks.testing.model import Input
-from checks.testing.running import Checked, GradientMismatch
+from checks.testing.running import Checked, Failure, GradientMismatch
 from checks.testing.values import Values, binary, indices, normal, positive, probability
 
 __all__ = [
     "assert_gradient", "assert_function", "gradient", "function", "parametrize", "GradientCheck", "FunctionCheck",
-    "Checked", "GradientMismatch", "Input", "Values", "node", "path", "normal", "positive", "probability", "binary",
+    "Checked", "Failure", "GradientMismatch", "Input", "Values", "node", "path", "normal", "positive", "probability", "binary",
     "indices",
 ]
 

@@ -307,8 +307,11 @@ def _double_backward_problem(check: FunctionCheck, built: Built) -> str | None:
             live = [g for g in grads if g is not None and g.requires_grad]
             if not live:
                 return f"{check.function.__name__}'s backward is not differentiable (its result carries no graph)"
-            torch.autograd.grad(sum(g.sum() for g in live), [tracked[w] for w in check.wrt] + ([seed] if seed is not None
-                                else []), allow_unused=True)
+            second = torch.autograd.grad(sum(g.sum() for g in live), [tracked[w] for w in check.wrt] +
+                                         ([seed] if seed is not None else []), allow_unused=True)
+            if all(found is None for found in second):
+                return (f"{check.function.__name__}'s backward is not differentiable (marked once_differentiable, or "
+                        "its result depends on nothing autograd followed)")
         except RuntimeError as problem:
             return f"{check.function.__name__}'s backward cannot be differentiated: {str(problem).splitlines()[0]}"
     if built.upstream and not built.context.vocabulary[built.upstream].shape and output.dim() > 0:

@@ -28,8 +28,26 @@ AGAINST = {"autograd": "the closed form is judged against autograd on the model"
            "numeric": "the backward is judged against numeric differentiation of the forward alone"}
 
 
+@dataclass(frozen=True)
+class Failure:
+    """One failing check, as data: what it checks, on which case, its status and tags, and its message."""
+
+    check: str
+    title: str
+    case: dict
+    status: str
+    tags: tuple[str, ...]
+    """The engine's tags for the failure (`shape_mismatch`, ...) and diagnosis's (`transposed`, `knob:eps`, ...)."""
+    message: str
+
+
 class GradientMismatch(AssertionError):
-    """A closed form (or a Function's backward) that is wrong on some case; the message says where and why."""
+    """A closed form (or a Function's backward) that is wrong on some case; the message says where and why, and
+    `failures` says it as data."""
+
+    def __init__(self, message: str, failures: tuple[Failure, ...] = ()):
+        super().__init__(message)
+        self.failures = failures
 
 
 @dataclass(frozen=True)
@@ -67,21 +85,22 @@ def run(name: str, built: Built, submission: Submission, *, entries: Sequence[De
         except CheckFailed as failed:
             failures.append(failed)
     if failures:
-        told = [tell(failed.result, built, submission, against, witnessed=witness != witnessing.NEVER)
-                for failed in failures]
+        told = tuple(tell(failed.result, built, submission, against, witnessed=witness != witnessing.NEVER)
+                     for failed in failures)
         raise GradientMismatch(f"{name}: {len(failures)} of {len(entries)} checks failed ({describes})\n\n"
-                               + "\n\n".join(told))
+                               + "\n\n".join(failure.message for failure in told), told)
     return Checked(name, tuple(reports))
 
 
-def tell(minimal: CaseResult, built: Built, submission: Submission, against: str, *, witnessed: bool = True) -> str:
+def tell(minimal: CaseResult, built: Built, submission: Submission, against: str, *,
+         witnessed: bool = True) -> Failure:
     """One failing id: its case, the comparison, the worst index with its three values, and the diagnosis.
 
     Without a witness (a surrogate model), no numeric value is shown, even where explaining the failure computed one.
     """
     entry = minimal.entry
     if against == "numeric":
-        return _told_against_numeric(minimal)
+        return _failure(minimal, [], _told_against_numeric(minimal))
     if minimal.status == "failed":
         shown, findings = explain(entry, built.assignment, minimal, submission, built.diagnostic)
     else:
@@ -96,7 +115,13 @@ def tell(minimal: CaseResult, built: Built, submission: Submission, against: str
         lines.append(f"(Hypothesis shrank it to {minimal.case.describe()}; shown here is the smallest informative case.)")
     if findings:
         lines += ["Diagnosis:", *(f"- {finding.explanation}" for finding in findings)]
-    return "\n".join(lines)
+    return _failure(shown, findings, "\n".join(lines))
+
+
+def _failure(result: CaseResult, findings: list, message: str) -> Failure:
+    found = sorted({*result.tags, *(tag for finding in findings for tag in finding.tags)})
+    return Failure(result.entry.section, _subject(result.entry), result.case.as_dict(), result.status, tuple(found),
+                   message)
 
 
 def _subject(entry: Derivation) -> str:
