@@ -24,7 +24,7 @@ import torch
 from checks.assignment import Derivation
 from checks.engine import witnessing
 from checks.engine.submission import Functions
-from checks.testing import closed_forms, model as models, validation
+from checks.testing import closed_forms, markers, model as models, validation
 from checks.testing.declarations import (Inputs, Shapes, accepts, checked_inputs, checked_knobs, checked_shapes,
                                         checked_witness, checked_wrt, knob_says)
 from checks.testing.model import Built, Input
@@ -157,14 +157,27 @@ class _DoubleBackward:
     def wrt(self) -> tuple[str, ...]:
         return (*self.check.wrt, *((self.first.upstream,) if self.first.upstream else ()))
 
-    def _model(self, apply: Callable) -> Callable:
+    def _model(self, apply: Callable, *, functional: bool = False) -> Callable:
+        """`L2` as a function of the inputs, `dy` and the covectors, its first derivatives taken through `apply`:
+        by `torch.func.vjp` when `functional` (so that vmap can batch it, for a reference made of torch's ops), else
+        by `torch.autograd.grad` with `create_graph` (what a Function's own backward needs)."""
         names, wrt, upstream, covectors = tuple(self.check.inputs), self.check.wrt, self.first.upstream, self.covectors
+
+        def by_vjp(**values):
+            def first(*points):
+                with markers.untraced():
+                    return apply({**{n: values[n] for n in names}, **dict(zip(wrt, points))})
+
+            output, pullback = torch.func.vjp(first, *(values[w] for w in wrt))
+            grads = pullback(values[upstream] if upstream else torch.ones_like(output))
+            return sum((values[covectors[w]] * g).sum() for w, g in zip(wrt, grads))
 
         def second_order(**values):
             with torch.enable_grad():
                 tracked = {n: values[n] if values[n].requires_grad or n not in wrt else
                            values[n].detach().requires_grad_(True) for n in names}
-                output = apply(tracked)
+                with markers.untraced():
+                    output = apply(tracked)
                 grads = torch.autograd.grad(output, [tracked[w] for w in wrt],
                                             values[upstream] if upstream else None, create_graph=True,
                                             allow_unused=True, materialize_grads=True)
@@ -172,12 +185,13 @@ class _DoubleBackward:
             followed = any(isinstance(v, torch.Tensor) and v.requires_grad for v in values.values())
             return found if followed else found.detach()
 
-        return second_order
+        return by_vjp if functional else second_order
 
     def run(self) -> Checked:
         __tracebackhide__ = True
         check = self.check
-        truth = self._model(lambda v: check._reference(**v) if check.reference is not None else check.apply(v))
+        truth = self._model(lambda v: check._reference(**v), functional=True) if check.reference is not None else \
+            self._model(check.apply)
         name = f"{check.name}_double_backward"
         built = models.build(model=truth, name=name, section=name, shapes=check.shapes, inputs=self.inputs,
                              output="second_order", wrt=self.wrt, outputs_of=lambda y: {"second_order": y})

@@ -13,6 +13,7 @@ value where the path is cut (how a missing path is recognised).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -59,6 +60,17 @@ def path(name: str, value, *, subject: str | None = None):
         return value
     trace.paths.setdefault(name, subject or f"the path through {name}")
     return value.detach() if name in trace.cut else value
+
+
+@contextmanager
+def untraced():
+    """Markers inside return their values unchanged and record nothing: for a model evaluated inside another (the
+    reference inside the double backward's model), whose names are not the outer model's."""
+    token = _CURRENT.set(None)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 def tracing(trace: Trace):
