@@ -349,6 +349,8 @@ def linear_act_ref(x, W, b, activation="silu"):
 
 
 class FusedLinearSiLU(Function):
+    """Saves the pre-activation from the forward, as a fused kernel does, so its backward is once differentiable."""
+
     @staticmethod
     def forward(ctx, x, W, b):
         z = x @ W.T + b
@@ -356,6 +358,7 @@ class FusedLinearSiLU(Function):
         return z * torch.sigmoid(z)
 
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, W, z = ctx.saved_tensors
         s = torch.sigmoid(z)
@@ -365,6 +368,7 @@ class FusedLinearSiLU(Function):
 
 class LinearWeightGradTransposed(FusedLinearSiLU):
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, W, z = ctx.saved_tensors
         s = torch.sigmoid(z)
@@ -374,6 +378,7 @@ class LinearWeightGradTransposed(FusedLinearSiLU):
 
 class LinearBiasGradMean(FusedLinearSiLU):
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, W, z = ctx.saved_tensors
         s = torch.sigmoid(z)
@@ -383,6 +388,7 @@ class LinearBiasGradMean(FusedLinearSiLU):
 
 class LinearActivationDerivativeForgotten(FusedLinearSiLU):
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, W, z = ctx.saved_tensors
         return dy @ W, dy.T @ x, dy.sum(0)
@@ -494,6 +500,8 @@ def weight_norm_ref(x, v, g):
 
 
 class WeightNormLinear(Function):
+    """Saves the norms and the normalised weight from the forward: its backward is once differentiable."""
+
     @staticmethod
     def forward(ctx, x, v, g):
         norm = v.norm(dim=1, keepdim=True)
@@ -502,6 +510,7 @@ class WeightNormLinear(Function):
         return x @ W.T
 
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, v, g, norm, W = ctx.saved_tensors
         dW = dy.T @ x
@@ -512,6 +521,7 @@ class WeightNormLinear(Function):
 
 class WeightNormNormPathMissing(WeightNormLinear):
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, v, g, norm, W = ctx.saved_tensors
         dW = dy.T @ x
@@ -521,6 +531,7 @@ class WeightNormNormPathMissing(WeightNormLinear):
 
 class WeightNormInputGradThroughV(WeightNormLinear):
     @staticmethod
+    @once_differentiable
     def backward(ctx, dy):
         x, v, g, norm, W = ctx.saved_tensors
         dW = dy.T @ x

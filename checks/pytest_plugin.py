@@ -4,7 +4,9 @@ Registered through the `pytest11` entry point. `--assignment NAME` (or
 GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none);
 `--submission PATH` (or GRADJUDGE_SUBMISSION) chooses a sandboxed submission
 instead of the assignment's own reference. A test that takes a `derivation`
-argument runs once per id of the assignment.
+argument runs once per id of the assignment. A declaration of `checks.testing`
+(`gradient(...)`, `function(...)`) passed to `pytest.mark.parametrize` is named
+after itself in test ids.
 
 With `--submission`, pytest runs only the tests a student runs (`tests/student/`
 of gradjudge's checkout), from whatever folder it is started in, on the same
@@ -58,6 +60,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradjudge assignment: {config.getoption('assignment') or 'the default'}; "
             f"submission: {config.getoption('submission') or 'the reference derivations'}")
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A `checks.testing` declaration's test id is its name (read without importing torch)."""
+    if type(val).__module__.startswith("checks.testing.") and isinstance(getattr(val, "name", None), str):
+        return val.name
+    return None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

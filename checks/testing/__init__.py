@@ -10,6 +10,9 @@ differentiation; hypothesis draws the cases; a failure names the gradient, the
 case, the worst index with the closed form's, autograd's and the numeric value,
 and what the wrong answer computes instead. See docs/testing.md.
 """
+__tracebackhide__ = True
+"""pytest shows none of this package's own frames: a failure points at the test's call."""
+
 try:
     import torch  # noqa: F401
 except ImportError as missing:  # pragma: no cover - exercised in a venv without torch

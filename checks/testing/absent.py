@@ -9,6 +9,7 @@ REASON = ("checks.testing needs PyTorch (its truth is float64 autograd), and tor
 
 def unavailable(missing: ImportError) -> None:
     """Skip the importing test module (as `pytest.importorskip` does) under pytest; raise ImportError elsewhere."""
+    __tracebackhide__ = True
     if "pytest" in sys.modules:
         import pytest
 
