@@ -38,12 +38,13 @@ for _path in (str(HERE), str(ROOT)):
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from hypothesis import settings  # noqa: E402
+from torch.autograd.gradcheck import GradcheckError  # noqa: E402
 
 from checks.engine import profiles  # noqa: E402
 from checks.engine.oracles import use_one_thread  # noqa: E402
 from checks.testing import GradientMismatch, function  # noqa: E402
 from checks.testing import model as models  # noqa: E402
-from common import commit, fmt_seconds, load_average, machine, markdown_table, now, require_keywords, text_table, write_section  # noqa: E402
+from common import commit, fmt_seconds, load_average, machine, markdown_table, now, require_keywords, write_section  # noqa: E402
 from custom_functions import SUBJECTS, Bug, Subject  # noqa: E402
 
 require_keywords(function, "reference", "shapes", "inputs", "constants", "knobs", "differentiable", "wrt", "name")
@@ -85,7 +86,7 @@ def gradcheck_verdict(subject: Subject, function_class: type, mode: str, *, seco
                 torch.autograd.gradgradcheck(applied, tracked, fast_mode=mode == "fast")
             else:
                 torch.autograd.gradcheck(applied, tracked, fast_mode=mode == "fast")
-        except torch.autograd.gradcheck.GradcheckError as failed:
+        except GradcheckError as failed:
             caught, said = True, f"seed {seed}: " + _first_line(str(failed))
         except Exception as raised:  # gradcheck's own run raised (autograd refused a gradient's shape, ...)
             caught, said = True, f"seed {seed}: raised {type(raised).__name__}: " + _first_line(str(raised))

@@ -2,8 +2,8 @@
 
     from checks.testing import assert_gradient
 
-    assert_gradient(linear_backward, linear, shapes={"batch": (1, 8), "d_in": (1, 16), "d_out": (1, 16)},
-                    inputs={"x": ("batch", "d_in"), "W": ("d_out", "d_in"), "b": ("d_out",)})
+    assert_gradient(linear_backward, linear, shapes={"batch": (1, 8), "width": (1, 16), "outputs": (1, 16)},
+                    inputs={"x": ("batch", "width"), "W": ("outputs", "width"), "b": ("outputs",)})
 
 The truth is float64 autograd on the model, confirmed by numeric
 differentiation; hypothesis draws the cases; a failure names the gradient, the

@@ -2,9 +2,9 @@
 
 Inside a model checked by `checks.testing`:
 
-    mu = path("batch_mean", x.mean(0))          # a path diagnosis may cut
-    xhat = node("xhat", (x - mu) / sigma)       # a node the closed form may ask for, and diagnosis may blame
-    z = node("pre_activation", h, kink=True)    # a kink: the numeric witness avoids steps across its sign changes
+    centre = path("row_mean", x.mean(-1, keepdim=True))   # a path diagnosis may cut
+    scaled = node("scaled", (x - centre) / spread)         # a node the closed form may ask for, diagnosis may blame
+    z = node("pre_activation", x @ W.T, kink=True)         # a kink: the witness avoids steps across its sign changes
 
 Outside a check both return their value unchanged, so the model stays an ordinary function.
 While a check evaluates the model, `node` hands back a replacement value where
