@@ -84,8 +84,6 @@ class Built:
     diagnostic: tuple[Case, ...]
     upstream: str | None
     """The upstream gradient's name, or None when the output is a scalar (then it is the loss)."""
-    nodes: tuple[str, ...]
-    paths: dict[str, str]
     per_sample: bool
     """Whether the witness evaluates the model one sample at a time (vmap cannot batch it)."""
 
@@ -111,28 +109,13 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     scalar = outputs[output].dim() == 0
     upstream = None if scalar else upstream_name(output)
 
-    def evaluator(target: str, substituted: tuple[str, ...], cut: frozenset[str] = frozenset(),
-                  computed: Callable = model) -> Callable:
-        count = len(input_names)
-
-        def evaluate(*values):
-            trace, returned = run(computed, dict(zip(input_names, values[:count])),
-                                  dict(zip(substituted, values[count:])), cut)
-            return trace.nodes[target] if target in trace.nodes else outputs_of(returned)[target]
-
-        return evaluate
-
-    def parts(cut: frozenset[str] = frozenset(), computed: Callable = model) -> dict[str, tuple[tuple[str, ...], Callable]]:
-        found = {n: (node_names[:k], evaluator(n, node_names[:k], cut, computed)) for k, n in enumerate(node_names)}
-        found.update({o: (node_names, evaluator(o, node_names, cut, computed)) for o in outputs})
-        return found
-
-    looped = not _batches(evaluator(output, ()), probe, [w for w in wrt])
+    pieces = _Pieces(model, input_names, node_names, tuple(outputs), outputs_of)
+    looped = not _batches(pieces.evaluator(output, ()), probe, list(wrt))
     wrap = per_sample if looped else (lambda fn: fn)
     shape_of = {n: axes_of(v, sizes, shapes) for n, v in {**trace.nodes, **outputs}.items()}
     nodes = [Node(n, shape_of[n], f"the model's {'node' if n in trace.nodes else 'output'} {n}",
                   (*input_names, *substituted), wrap(fn), kink=n in trace.kinks)
-             for n, (substituted, fn) in parts().items()]
+             for n, (substituted, fn) in pieces.parts().items()]
     if scalar:
         nodes.append(Node(LOSS, (), f"the model's output {output}, a scalar", (output,), lambda y: y))
     else:
@@ -140,10 +123,11 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     leaves = [Quantity(n, spec.shape, f"the model's input {n}: {spec.values.description}") for n, spec in inputs.items()]
     if upstream:
         leaves.append(Quantity(upstream, shape_of[output], f"upstream gradient; {LOSS} = sum({upstream} * {output})"))
-    variants = tuple(Variant("path", p, {n: wrap(fn) for n, (_, fn) in parts(frozenset({p})).items()},
+    variants = tuple(Variant("path", p, {n: wrap(fn) for n, (_, fn) in pieces.parts(frozenset({p})).items()},
                              f"the exact gradient of the model with {subject} left out", subject=subject)
                      for p, subject in trace.paths.items())
-    variants += tuple(Variant("knob", k, {n: wrap(fn) for n, (_, fn) in parts(computed=other).items()}, says)
+    variants += tuple(Variant("knob", k, {n: wrap(fn) for n, (_, fn) in pieces.parts(computed=other).items()},
+                              says)
                       for k, (other, says) in (knobs or {}).items())
 
     def generate(rng: np.random.Generator, case: Case) -> dict[str, np.ndarray]:
@@ -169,8 +153,40 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     largest = {a: hi for a, (_, hi) in shapes.items()}
     strategy = cases(context=context, max_batch=largest[axes[0]], max_width=max(largest.values()), edges=False,
                      max_sizes=largest)
-    return Built(assignment, context, entries, strategy, within(diagnostic_cases(context), shapes), upstream,
-                 node_names, dict(trace.paths), looped)
+    return Built(assignment, context, entries, strategy, within(diagnostic_cases(context), shapes), upstream, looped)
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """The model cut into the context's nodes: each named node and each output as a function of the inputs and the
+    named nodes before it, computed by running the model with those nodes replaced by the values given."""
+
+    model: Callable
+    inputs: tuple[str, ...]
+    nodes: tuple[str, ...]
+    outputs: tuple[str, ...]
+    outputs_of: Callable[[object], dict[str, torch.Tensor]]
+
+    def evaluator(self, target: str, substituted: tuple[str, ...], cut: frozenset[str] = frozenset(),
+                  computed: Callable | None = None) -> Callable:
+        """`target` as a function of the inputs and `substituted`, in `computed` (default: the model), `cut` paths
+        detached."""
+        count, outputs_of, computed = len(self.inputs), self.outputs_of, computed or self.model
+        inputs = self.inputs
+
+        def evaluate(*values):
+            trace, returned = run(computed, dict(zip(inputs, values[:count])), dict(zip(substituted, values[count:])),
+                                  cut)
+            return trace.nodes[target] if target in trace.nodes else outputs_of(returned)[target]
+
+        return evaluate
+
+    def parts(self, cut: frozenset[str] = frozenset(),
+              computed: Callable | None = None) -> dict[str, tuple[tuple[str, ...], Callable]]:
+        """Every named node and output: the named nodes it takes, and its function."""
+        found = {n: (self.nodes[:k], self.evaluator(n, self.nodes[:k], cut, computed)) for k, n in enumerate(self.nodes)}
+        found.update({o: (self.nodes, self.evaluator(o, self.nodes, cut, computed)) for o in self.outputs})
+        return found
 
 
 def terms(wrt: str, output: str, upstream: str | None) -> Callable[[Mapping[str, object]], float]:

@@ -24,10 +24,6 @@ from checks.engine.truths import TRUTHS
 from checks.grading.explain import explain
 from checks.testing.model import Built
 
-AGAINST = {"autograd": "the closed form is judged against autograd on the model",
-           "numeric": "the backward is judged against numeric differentiation of the forward alone"}
-
-
 @dataclass(frozen=True)
 class Failure:
     """One failing check, as data: what it checks, on which case, its status and tags, and its message."""
@@ -73,7 +69,9 @@ def profile_in_force(examples: int | None) -> settings:
 
 def run(name: str, built: Built, submission: Submission, *, entries: Sequence[Derivation], examples: int | None,
         witness: str, against: str, describes: str) -> Checked:
-    """Every id of `entries`; raises `GradientMismatch` naming every id that fails. `describes` says what the model is."""
+    """Every id of `entries`; raises `GradientMismatch` naming every id that fails. `describes` says what the model is;
+    `against` is `"autograd"` (the closed form judged against autograd on the model) or `"numeric"` (a backward judged
+    against numeric differentiation of its own forward alone, which no diagnosis can explain)."""
     __tracebackhide__ = True
     TRUTHS.know(built.entries)
     profile = profile_in_force(examples)
