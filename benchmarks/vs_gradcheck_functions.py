@@ -124,7 +124,7 @@ def named(bug: Bug, verdict: Verdict) -> bool | None:
     """Whether gradjudge's tags name the cause written down for the bug (None where none was expected)."""
     if bug.cause is None:
         return None
-    return any(tag == bug.cause or tag.startswith(bug.cause + ":") or tag.startswith(bug.cause) for tag in verdict.tags)
+    return any(tag == bug.cause or tag.startswith(bug.cause + ":") for tag in verdict.tags)
 
 
 def _first_line(text: str, limit: int = 150) -> str:
@@ -167,6 +167,13 @@ def run(subjects: list[Subject]) -> list[Row]:
 def report(rows: list[Row], notes: dict) -> tuple[str, str]:
     bugs = [row for row in rows if row.bug is not None]
     controls = [row for row in rows if row.bug is None]
+    unjudged = {mode: {row.subject.name for row in controls if row.gradcheck[mode].caught} for mode in MODES}
+    """Per gradcheck mode, the subjects whose correct Function it fails: it cannot tell their bugs from them."""
+    for row in bugs:
+        for mode in MODES:
+            if row.subject.name in unjudged[mode]:
+                row.gradcheck[mode] = Verdict(False, "n/a: fails the correct Function too (" + row.gradcheck[mode].said
+                                              + ")", row.gradcheck[mode].seconds)
     table = []
     for row in bugs:
         bug = row.bug
@@ -198,9 +205,11 @@ def report(rows: list[Row], notes: dict) -> tuple[str, str]:
                                   if row.gradjudge.cases)
     findings = [
         f"- **Caught**: gradcheck slow mode {caught['slow']} of {len(bugs)} planted bugs, fast mode {caught['fast']}, "
-        f"gradjudge {caught['gradjudge']}.",
+        f"gradjudge {caught['gradjudge']}. A bug of a Function whose correct version gradcheck fails as well (a "
+        f"surrogate gradient: {', '.join(sorted(unjudged['slow'] | unjudged['fast'])) or 'none'}) is not counted as "
+        "caught by it: its verdict there says nothing about the bug.",
         f"- gradjudge catches {ours_on_theirs} of the {len(either)} bugs gradcheck catches in either mode, and "
-        f"{ours_on_missed} of the {len(missed_by_gradcheck)} it misses in both"
+        f"{ours_on_missed} of the {len(missed_by_gradcheck)} it misses (or cannot judge) in both"
         + (f" ({', '.join(f'{r.subject.name}/{r.bug.name}' for r in missed_by_gradcheck)})." if missed_by_gradcheck
            else "."),
         f"- **Causes named**: gradjudge's diagnosis names the cause written down beforehand for {causes} of the "
@@ -263,6 +272,8 @@ def _expected_gradcheck(bug: Bug) -> bool | None:
 def _verdict_cell(verdict: Verdict, control: bool = False) -> str:
     if control:
         return "**false alarm**" if verdict.caught else "passed"
+    if verdict.said.startswith("n/a"):
+        return "n/a (fails the correct one too)"
     return "caught" if verdict.caught else "**missed**"
 
 

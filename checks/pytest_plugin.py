@@ -41,6 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for line in WARNINGS:
         config.addinivalue_line("filterwarnings", line)
+    _register_named_profile(config)
     if config.getoption("submission") is None:
         return
     if not STUDENT_TESTS.is_dir():
@@ -55,6 +56,21 @@ def pytest_configure(config: pytest.Config) -> None:
     cache = config.rootpath / ".pytest_cache"
     if not cache.exists():
         config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
+
+
+def _register_named_profile(config: pytest.Config) -> None:
+    """Make `--hypothesis-profile dev|ci|mutation` name gradjudge's profiles in any project (registered before
+    hypothesis's own plugin loads the profile; a project that registers a profile of the same name keeps its own)."""
+    named = config.getoption("hypothesis_profile", None)
+    if named is None:
+        return
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        settings.get_profile(named)
+    except InvalidArgument:
+        from checks.engine import profiles  # registers gradjudge's profiles  # noqa: F401
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -102,6 +102,16 @@ def test_the_profile_named_on_the_command_line_sets_the_number_of_cases(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_gradjudges_own_profiles_can_be_named_in_any_project(tmp_path):
+    folder = project(tmp_path, '''
+        def test_ci_cases():
+            checked = DECLARATIONS[0].run()
+            assert [report.examples for report in checked.reports] == [100, 100, 100]
+        ''')
+    done = pytest_in(folder, "-q", "-p", "no:cacheprovider", "--hypothesis-profile=ci")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_the_seed_given_to_pytest_chooses_the_cases(tmp_path):
     """The model writes down every input shape it is evaluated on: the same seed, the same cases; another, others."""
     folder = project(tmp_path, '''

@@ -124,7 +124,8 @@ def checked_knobs(knobs: object, function: Callable, role: str, settings: Sequen
 
 
 def knob_says(name: str, value: object, default: object) -> str:
-    return f"the exact gradient of the model with {name} = {value!r} instead of {default!r}"
+    """What an answer is when it is the model's with one setting changed (a gradient or a forward value alike)."""
+    return f"exactly that of the model with {name} = {value!r} instead of {default!r}"
 
 
 def checked_shapes(shapes: object) -> dict[str, tuple[int, int]]:
