@@ -428,3 +428,12 @@ def test_a_surrogate_gradient_is_judged_by_autograd_alone():
     (failure,) = raised.value.failures
     assert "knob:bound" in failure.tags
     assert "numeric = not computed" in failure.message and "autograd vs numeric" not in failure.message
+
+
+def test_parametrize_refuses_what_is_not_a_declaration():
+    from checks.testing import parametrize
+
+    with pytest.raises(TypeError, match=r"^declarations=\[<function linear_backward at .*>\], but it must be a non-empty"):
+        parametrize([linear_backward])
+    with pytest.raises(TypeError, match=r"^declarations=\[\], but it must be a non-empty sequence"):
+        parametrize([])

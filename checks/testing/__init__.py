@@ -48,8 +48,14 @@ def assert_function(function_class, **declared) -> Checked:
 
 
 def parametrize(declarations, *, argname: str = "declaration"):
-    """`pytest.mark.parametrize` over declarations, each test named after its declaration."""
+    """`pytest.mark.parametrize` over declarations (`gradient(...)`, `function(...)`), each test named after its own."""
     import pytest
 
-    found = list(declarations)
+    from checks.testing.validation import identifier, refuse
+
+    identifier("argname", argname, "the test's argument")
+    found = list(declarations) if not isinstance(declarations, (str, bytes)) and hasattr(declarations, "__iter__") else None
+    if not found or not all(isinstance(d, (GradientCheck, FunctionCheck)) for d in found):
+        raise refuse("declarations", declarations, "it must be a non-empty sequence of gradient(...) and "
+                                                   "function(...) declarations", TypeError)
     return pytest.mark.parametrize(argname, found, ids=[d.name for d in found])
