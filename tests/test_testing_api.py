@@ -437,3 +437,17 @@ def test_parametrize_refuses_what_is_not_a_declaration():
         parametrize([linear_backward])
     with pytest.raises(TypeError, match=r"^declarations=\[\], but it must be a non-empty sequence"):
         parametrize([])
+
+
+@pytest.mark.parametrize(("changes", "error", "message"), [
+    ({"inputs": {"z": ("batch", "d")}}, ValueError, "inputs=['z'], but SiLU.forward takes x, not z"),
+    ({"constants": [("eps", 1.0)]}, TypeError, "constants=[('eps', 1.0)], but it must map the forward's other"),
+    ({"output": -1}, ValueError, "output=-1, but it must be the index of one output"),
+    ({"reference": None, "knobs": {"eps": 0.0}}, ValueError, "knobs={'eps': 0.0}, but knobs change a setting of the "
+                                                             "reference, and there is none"),
+    ({"double_backward": "yes"}, ValueError, "double_backward='yes', but it must be one of None"),
+])
+def test_bad_function_arguments_are_refused_saying_why(changes, error, message):
+    with pytest.raises(error) as raised:
+        function(SiLU, **{**SILU, **changes})
+    assert str(raised.value).startswith(message)

@@ -60,10 +60,7 @@ class FunctionCheck:
 
     @cached_property
     def parameters(self) -> tuple[str, ...]:
-        """The forward's parameters after `ctx` (none to skip where `setup_context` is defined)."""
-        found = list(inspect.signature(self.function.forward).parameters)
-        separate = self.function.setup_context is not torch.autograd.Function.setup_context
-        return tuple(found if separate else found[1:])
+        return forward_parameters(self.function)
 
     def apply(self, values: Mapping[str, object]) -> torch.Tensor:
         """The Function applied to these inputs (and the constants), positionally, the output checked picked."""
@@ -222,29 +219,35 @@ def function(function_class: type, *, shapes: Shapes, inputs: Inputs, reference:
         raise refuse("function_class", function_class, "it must be a subclass of torch.autograd.Function", TypeError)
     ranges = checked_shapes(shapes)
     declared = checked_inputs(inputs, ranges)
-    fixed = dict(constants or {})
     if not isinstance(constants or {}, Mapping):
         raise refuse("constants", constants, "it must map the forward's other parameters to their values", TypeError)
-    check = FunctionCheck(name=validation.identifier("name", name or function_class.__name__, "the check's name"),
-                          function=function_class, reference=reference, shapes=ranges, inputs=declared,
-                          constants=fixed, wrt=checked_wrt(wrt, declared), output=output, examples=None if examples
-                          is None else validation.positive_int("examples", examples),
-                          witness=checked_witness(witness, differentiable),
-                          double_backward=validation.choice("double_backward", double_backward, DOUBLE_BACKWARD),
-                          knobs={})
-    unknown = [n for n in (*declared, *fixed) if n not in check.parameters]
+    fixed = dict(constants or {})
+    parameters = forward_parameters(function_class)
+    unknown = [n for n in (*declared, *fixed) if n not in parameters]
     if unknown:
-        raise refuse("inputs", list(declared), f"{function_class.__name__}.forward takes "
-                                               f"{', '.join(check.parameters)}, not {', '.join(unknown)}")
+        raise refuse("inputs", list(declared), f"{function_class.__name__}.forward takes {', '.join(parameters)}, "
+                                               f"not {', '.join(unknown)}")
     if output is not None and (not isinstance(output, int) or isinstance(output, bool) or output < 0):
         raise refuse("output", output, "it must be the index of one output of the forward, or None for its only one")
     if reference is not None:
         validation.function("reference", reference)
         accepts(reference, "reference", {**declared, **fixed})
-        check.knobs.update(checked_knobs(knobs, reference, "reference", tuple(fixed)))
     elif knobs:
         raise refuse("knobs", knobs, "knobs change a setting of the reference, and there is none")
-    return check
+    return FunctionCheck(name=validation.identifier("name", name or function_class.__name__, "the check's name"),
+                         function=function_class, reference=reference, shapes=ranges, inputs=declared,
+                         constants=fixed, wrt=checked_wrt(wrt, declared), output=output,
+                         examples=None if examples is None else validation.positive_int("examples", examples),
+                         witness=checked_witness(witness, differentiable),
+                         double_backward=validation.choice("double_backward", double_backward, DOUBLE_BACKWARD),
+                         knobs=checked_knobs(knobs, reference, "reference", tuple(fixed)) if reference else {})
+
+
+def forward_parameters(function_class: type) -> tuple[str, ...]:
+    """The forward's parameters after `ctx` (none to skip where `setup_context` is defined)."""
+    found = list(inspect.signature(function_class.forward).parameters)
+    separate = function_class.setup_context is not torch.autograd.Function.setup_context
+    return tuple(found if separate else found[1:])
 
 
 def _picked(returned: object, output: int | None, who: str) -> torch.Tensor:
