@@ -6,7 +6,8 @@ GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none);
 instead of the assignment's own reference. A test that takes a `derivation`
 argument runs once per id of the assignment. A declaration of `checks.testing`
 (`gradient(...)`, `function(...)`) passed to `pytest.mark.parametrize` is named
-after itself in test ids.
+after itself in test ids, and `--hypothesis-profile` may name gradjudge's own
+profiles (`dev`, `ci`) in any project.
 
 With `--submission`, pytest runs only the tests a student runs (`tests/student/`
 of gradjudge's checkout), from whatever folder it is started in, on the same
