@@ -4,7 +4,10 @@ Registered through the `pytest11` entry point. `--assignment NAME` (or
 GRADJUDGE_ASSIGNMENT) chooses the assignment (the default one if none);
 `--submission PATH` (or GRADJUDGE_SUBMISSION) chooses a sandboxed submission
 instead of the assignment's own reference. A test that takes a `derivation`
-argument runs once per id of the assignment.
+argument runs once per id of the assignment. A declaration of `checks.testing`
+(`gradient(...)`, `function(...)`) passed to `pytest.mark.parametrize` is named
+after itself in test ids, and `--hypothesis-profile` may name gradjudge's own
+profiles (`dev`, `ci`) in any project.
 
 With `--submission`, pytest runs only the tests a student runs (`checks/student_tests/`
 of the installed package), from whatever folder it is started in, on the same
@@ -42,6 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for line in WARNINGS:
         config.addinivalue_line("filterwarnings", line)
+    _register_named_profile(config)
     if config.getoption("submission") is None:
         _require_references(config.getoption("assignment"))
         return
@@ -74,9 +78,31 @@ def _require_references(named: str | None) -> None:
                                 "installed here, as in a student kit; test your own file with --submission FILE")
 
 
+def _register_named_profile(config: pytest.Config) -> None:
+    """Make `--hypothesis-profile dev|ci|mutation` name gradjudge's profiles in any project (registered before
+    hypothesis's own plugin loads the profile; a project that registers a profile of the same name keeps its own)."""
+    named = config.getoption("hypothesis_profile", None)
+    if named is None:
+        return
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        settings.get_profile(named)
+    except InvalidArgument:
+        from checks.engine import profiles  # registers gradjudge's profiles  # noqa: F401
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"gradjudge assignment: {config.getoption('assignment') or 'the default'}; "
             f"submission: {config.getoption('submission') or 'the reference derivations'}")
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A `checks.testing` declaration's test id is its name (read without importing torch)."""
+    if type(val).__module__.startswith("checks.testing.") and isinstance(getattr(val, "name", None), str):
+        return val.name
+    return None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

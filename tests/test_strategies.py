@@ -58,3 +58,20 @@ def test_failures_shrink_to_the_smallest_dims(context):
 def test_invalid_cases_say_which_and_why(context, arguments, says):
     with pytest.raises(ValueError, match=says.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace(")", r"\)")):
         Case.of(context, **arguments)
+
+
+def test_max_sizes_bound_each_named_axis_and_the_others_keep_theirs():
+    drawn = find(cases(context=NET, max_sizes={"m": 3, "d_in": 2}, max_width=7),
+                 lambda case: case.size["m"] > 3 or case.size["d_in"] > 2 or case.size["d_out"] == 7, settings=QUICK)
+    assert drawn.size["m"] <= 3 and drawn.size["d_in"] <= 2 and drawn.size["d_out"] == 7
+
+
+@pytest.mark.parametrize(("max_sizes", "says"), [
+    ({"q": 3}, "max_sizes={'q': 3}, but 'q' is not an axis of context 'bn' (m, d)"),
+    ({"m": 1}, "max_sizes={'m': 1}, but m must be an int of at least its minimum, 2"),
+    ([("m", 3)], "max_sizes=[('m', 3)], but it must map axis names to their largest sizes"),
+])
+def test_bad_max_sizes_say_which_and_why(max_sizes, says):
+    with pytest.raises(InvalidArgument) as raised:
+        cases(context=BN, max_sizes=max_sizes)
+    assert str(raised.value) == says

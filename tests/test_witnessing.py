@@ -47,3 +47,7 @@ def test_a_fresh_policy_chooses_the_same_cases_and_dims_are_not_a_regime():
 def test_an_unknown_policy_names_the_known_ones():
     with pytest.raises(ValueError, match=r"witness='often', but the policies are every, sampled"):
         witnessing.policy("often")
+
+
+def test_never_witnesses_no_case_not_even_a_disagreement():
+    assert chosen(witnessing.policy(witnessing.NEVER), stream(25), agrees=lambda index: index % 2 == 0) == []

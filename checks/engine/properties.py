@@ -15,7 +15,6 @@ reported.
 """
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass, field
 
@@ -84,7 +83,8 @@ class PropertyReport:
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
                    stop_at_failure: bool = True, witness_must_agree: bool = True,
-                   witness: str = witnessing.EVERY, secret: CaseSecret | None = None) -> PropertyReport:
+                   witness: str = witnessing.EVERY, secret: CaseSecret | None = None,
+                   strategy: st.SearchStrategy[Case] | None = None) -> PropertyReport:
     """Run the property on `entry`; raise `CheckFailed` with the shrunk case if any case fails.
 
     A case fails when the closed form does not match autograd, or, with
@@ -92,14 +92,14 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     would be gradjudge's own fault: grading does not hold it against a student).
     With `stop_at_failure=False` every example runs and failures are only counted (the soak).
     `witness` names the witness policy (`witnessing.POLICIES`). A course `secret` chooses the cases (`case_secret`);
-    without one they are the public stream.
+    without one they are the public stream. `strategy` draws the cases instead (default: `cases(context=...)`).
     """
     chosen = profile if profile is not None else settings.default
     start = time.perf_counter()
     decide = witnessing.policy(witness)
     in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
     if stop_at_failure and chosen.derandomize and chosen.database is None:
-        results = check_cases(entry, case_stream(entry.context, chosen, secret), submission, witness=in_flight)
+        results = check_cases(entry, case_stream(entry.context, chosen, secret, strategy), submission, witness=in_flight)
         report = PropertyReport(entry)
         for result in results:
             report.record(result, _fails(result, witness_must_agree))
@@ -120,7 +120,7 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
             report.failure = result
             raise CheckFailed(result)
 
-    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", secret)
+    test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", secret, strategy)
     try:
         test()
     except CheckFailed as failure:
@@ -171,34 +171,38 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str, se
                 TRUTHS.witness(entry, case)
 
 
-_STREAMS: dict[tuple[int, str, CaseSecret | None], tuple[Case, ...]] = {}
+_STREAMS: dict[tuple[int, str, CaseSecret | None, st.SearchStrategy[Case] | None], tuple[Case, ...]] = {}
 
 
-def case_stream(context: Context, profile: settings, secret: CaseSecret | None = None) -> tuple[Case, ...]:
-    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission.
+def case_stream(context: Context, profile: settings, secret: CaseSecret | None = None,
+                strategy: st.SearchStrategy[Case] | None = None) -> tuple[Case, ...]:
+    """The cases a derandomized `profile` draws for `context` (from `strategy`, if given): the same for every id and
+    every submission.
 
     Without a `secret`, the public stream; with one, the stream that secret seeds.
     """
-    key = (id(context), repr(profile), secret)
+    key = (id(context), repr(profile), secret, strategy)
     if key not in _STREAMS:
         drawn: list[Case] = []
-        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret)()
+        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret, strategy)()
         _STREAMS[key] = tuple(drawn)
     return _STREAMS[key]
 
 
-def _on_every_case(context: Context, visit, profile: settings, key: str, secret: CaseSecret | None = None):
+def _on_every_case(context: Context, visit, profile: settings, key: str, secret: CaseSecret | None = None,
+                   strategy: st.SearchStrategy[Case] | None = None):
     """A hypothesis test that visits every case it draws for `context`: one source, so one derandomized stream.
 
-    The public stream's seed is hypothesis's digest of the test's source, so the
-    test's text stays as it is; a `secret` seeds the stream (hypothesis's `seed`
-    outranks `derandomize`) and the value seeds of what it draws.
+    The public stream's seed is hypothesis's digest of the test's source (so
+    changing its text changes the public stream); a `secret` seeds the stream
+    (hypothesis's `seed` outranks `derandomize`) and the value seeds of what it
+    draws.
     """
-    cases = functools.partial(strategies.cases, secret=secret)
+    drawn_from = strategy if strategy is not None else strategies.cases(context=context, secret=secret)
 
     @given(data=st.data())
     def derivation_matches_oracles(data: st.DataObject) -> None:
-        visit(data.draw(cases(context=context), label=f"{context.name} case"))
+        visit(data.draw(drawn_from, label=f"{context.name} case"))
 
     derivation_matches_oracles._hypothesis_internal_database_key = key.encode()
     test = profile(derivation_matches_oracles)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -24,26 +24,33 @@ def cases(
     scales: Sequence[float] = SCALES,
     edges: bool = True,
     secret: CaseSecret | None = None,
+    max_sizes: Mapping[str, int] | None = None,
 ) -> st.SearchStrategy[Case]:
     """Cases of `context` with `min_batch <= batch <= max_batch` and every other width from its minimum to `max_width`.
 
-    Shrinks towards the smallest dims, seed 0 (with a `secret`, the seed it
-    derives from 0), the first scale, each scalar's first value and no edge.
-    With a course `secret`, a case's value seed is derived from the number drawn
-    for it (`CaseSecret.case_seed`), so that the seed a message shows gives away no other case.
+    `max_sizes` gives some axes their own largest size instead (the batch axis
+    included). Shrinks towards the smallest dims, seed 0 (with a `secret`, the
+    seed it derives from 0), the first scale, each scalar's first value and no
+    edge. With a course `secret`, a case's value seed is derived from the number
+    drawn for it (`CaseSecret.case_seed`), so that the seed a message shows gives
+    away no other case.
     """
     _validate(context, min_batch, max_batch, max_width, scales, edges)
+    _validate_max_sizes(context, max_sizes)
     if secret is not None and not isinstance(secret, CaseSecret):
         raise InvalidArgument(f"secret={type(secret).__name__}, but it must be a CaseSecret or None")
     lowest = context.axes[context.batch_axis] if min_batch is None else min_batch
-    return _cases(context, lowest, max_batch, max_width, tuple(scales), edges, secret)
+    largest = {axis: max_batch if axis == context.batch_axis else max(minimum, max_width)
+               for axis, minimum in context.axes.items()}
+    largest.update(max_sizes or {})
+    return _cases(context, lowest, tuple(largest.items()), tuple(scales), edges, secret)
 
 
 @st.composite
-def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int,
+def _cases(draw: st.DrawFn, context: Context, min_batch: int, largest: tuple[tuple[str, int], ...],
            scales: tuple[float, ...], edges: bool, secret: CaseSecret | None) -> Case:
-    dims = tuple((axis, draw(st.integers(min_batch, max_batch) if axis == context.batch_axis
-                             else st.integers(minimum, max(minimum, max_width))))
+    highest = dict(largest)
+    dims = tuple((axis, draw(st.integers(min_batch if axis == context.batch_axis else minimum, highest[axis])))
                  for axis, minimum in context.axes.items())
     params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
     scale = draw(st.sampled_from(scales))
@@ -76,3 +83,17 @@ def _validate(context: object, min_batch: object, max_batch: object, max_width: 
             raise InvalidArgument(f"scales={scales!r}, but {scale!r} is not a positive finite number")
     if not isinstance(edges, bool):
         raise InvalidArgument(f"edges={edges!r}, but it must be a bool")
+
+
+def _validate_max_sizes(context: Context, max_sizes: object) -> None:
+    if max_sizes is None:
+        return
+    if not isinstance(max_sizes, Mapping):
+        raise InvalidArgument(f"max_sizes={max_sizes!r}, but it must map axis names to their largest sizes")
+    for axis, size in max_sizes.items():
+        if axis not in context.axes:
+            raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis!r} is not an axis of context "
+                                  f"{context.name!r} ({', '.join(context.axes)})")
+        if not isinstance(size, int) or isinstance(size, bool) or size < context.axes[axis]:
+            raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis} must be an int of at least its minimum, "
+                                  f"{context.axes[axis]}")

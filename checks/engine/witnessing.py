@@ -18,10 +18,13 @@ from checks.engine.cases import Case
 
 EVERY = "every"
 SAMPLED = "sampled"
+NEVER = "never"
 FRACTION = 10
 POLICIES = {
     EVERY: "witness every case",
     SAMPLED: f"witness every disagreement, the first case of each regime, and one in {FRACTION} of the rest",
+    NEVER: "witness no case: a surrogate model whose gradient is deliberately not its forward's derivative "
+           "(a straight-through estimator), checked by `checks.testing`",
 }
 
 Policy = Callable[[Case, bool], bool]
@@ -40,6 +43,8 @@ def policy(name: str) -> Policy:
         raise ValueError(f"witness={name!r}, but the policies are {', '.join(POLICIES)}")
     if name == EVERY:
         return lambda case, agrees: True
+    if name == NEVER:
+        return lambda case, agrees: False
     seen: set[tuple] = set()
     asked = [0]
 

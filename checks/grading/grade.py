@@ -18,7 +18,8 @@ from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
 from checks.engine.truths import OracleError
 from checks.engine.properties import CheckFailed, check_property
-from checks.grading import counterexamples, diagnosis, ecf
+from checks.grading import diagnosis, ecf
+from checks.grading.explain import explain
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.sandbox.client import Prior, Sandboxed, open_submission
@@ -153,9 +154,7 @@ def failed_row(entry: Derivation, assignment: Assignment, failure: CheckFailed, 
     found = set(minimal.tags)
     lines, findings = [], []
     if minimal.status == "failed":
-        observations = diagnosis.observe(entry, [minimal.case, *diagnostic_cases(entry.context, secret)], submission)
-        result = counterexamples.shown(entry, minimal, observations, submission)
-        findings = diagnosis.diagnose(entry, assignment, result, submission, observations)
+        result, findings = explain(entry, assignment, minimal, submission, diagnostic_cases(entry.context, secret))
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}
     elif tags.EXCEPTION in minimal.tags:
         findings = diagnosis.diagnose_exception(entry, minimal, submission)
