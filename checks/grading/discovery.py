@@ -287,12 +287,18 @@ def _unpacked(handin: Handin, found: Found) -> tuple[list[Handed], list[str]]:
 
 
 def _rank(item: Handed, ids: frozenset[str], ranked: list[Handed]) -> tuple[int, int, str]:
-    """The ids a file defines (counted on the first `RANKED` files only), then a package's `__init__.py`, then its name."""
-    defined = 0
-    if ranked.index(item) < RANKED:
-        text = _peek(item, NOTEBOOK_LIMIT if item.suffix == NOTEBOOK else FILE_LIMIT)
-        defined = len(_defined(text, ids, notebook=item.suffix == NOTEBOOK))
-    return defined, PurePosixPath(item.name).name == "__init__.py", item.name
+    """The ids a file defines (a package's `__init__.py`: the ids its package's modules define, which it exports),
+    counted on the first `RANKED` files only, then a package's `__init__.py`, then its name."""
+    path = PurePosixPath(item.name)
+    inside = path.parent.parts
+    members = [other for other in ranked if PurePosixPath(other.name).parts[:len(inside)] == inside] \
+        if path.name == "__init__.py" else [item]
+    defined: set[str] = set()
+    for member in members:
+        if ranked.index(member) < RANKED:
+            text = _peek(member, NOTEBOOK_LIMIT if member.suffix == NOTEBOOK else FILE_LIMIT)
+            defined |= _defined(text, ids, notebook=member.suffix == NOTEBOOK)
+    return len(defined), path.name == "__init__.py", item.name
 
 
 def _defined(text: bytes, ids: frozenset[str], *, notebook: bool = False) -> set[str]:
