@@ -320,6 +320,18 @@ def test_answers_and_secrets_planted_in_the_package_are_found(course, capsys):
     assert not (course / "dist").exists()
 
 
+def test_the_course_secret_planted_under_another_name_is_found(course, capsys):
+    from checks.grading.course_secret import default_file
+
+    written = default_file().read_text().strip()
+    package = write_course(course, "kitseeded")
+    with (package / "assignment.py").open("a") as stream:
+        stream.write(f"\nSTREAM = {written!r}\n")
+    assert cli.main(["kit", "--assignment", "kitseeded.assignment:ASSIGNMENT", "-o", "dist"]) == 2
+    assert f"kitseeded/assignment.py: the course secret of {default_file()}" in said(capsys)
+    assert not (course / "dist").exists()
+
+
 def test_an_existing_wheel_is_replaced_only_with_force_and_a_file_is_no_folder(course, capsys):
     write_course(course, "kitagain")
     arguments = ["kit", "--assignment", "kitagain.assignment:ASSIGNMENT", "-o", "dist"]

@@ -28,7 +28,7 @@ from checks.grading.handins import code_files, for_each_student, grade_entry
 from checks.grading.rubric import Rubric
 from checks.sandbox.children import pool_context
 from checks.sandbox.client import Prior, open_submission
-from checks.sandbox.files import Refused
+from checks.sandbox.files import Handed, Refused
 from checks.sandbox.isolation import Isolation
 
 PROBE_CONCURRENCY = 64
@@ -99,8 +99,13 @@ def _rows(grades: list[SubmissionGrade], entries: list[Entry]) -> list[Submissio
 
 
 def _located(entry: Entry) -> Entry:
-    """`entry` with an absolute path, for a grading process, whose working folder is not the grader's."""
-    return replace(entry, path=Path(os.path.abspath(entry.path)))
+    """`entry` with absolute paths (its own, and every file's), for a grading process, whose working folder is not the
+    grader's."""
+    def located(item: Handed) -> Handed:
+        return replace(item, path=Path(os.path.abspath(item.path)))
+
+    return replace(entry, path=Path(os.path.abspath(entry.path)), code=tuple(map(located, entry.code)),
+                   writeups=tuple(map(located, entry.writeups)))
 
 
 def _start_worker(assignment_name: str, exported: dict) -> None:

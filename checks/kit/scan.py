@@ -52,7 +52,7 @@ class Answer:
 
 def findings(members: Mapping[str, bytes], assignment: Assignment) -> list[str]:
     """Every answer or secret found in the kit's files (by path inside it), each as `path: what`."""
-    answers = [*_reference_answers(assignment), *_catalog_answers(assignment)]
+    answers = [*_reference_answers(assignment), *_catalog_answers(assignment), *_staff_keys()]
     found = []
     for name, data in sorted(members.items()):
         found += [f"{name}: {what}" for what in _named_wrongly(name, assignment)]
@@ -66,6 +66,23 @@ def findings(members: Mapping[str, bytes], assignment: Assignment) -> list[str]:
         if name.endswith(".toml"):
             found += [f"{name}: a key named like a secret, {key!r}" for key in _secret_keys(text)]
     return found
+
+
+def _staff_keys() -> Iterator[Answer]:
+    """The keys of this machine's default key files (the course secret, the pseudonym key), as they are written and
+    as bytes, wherever they exist: a kit must hold neither, however it got there."""
+    from checks.grading.course_secret import default_file
+    from checks.reports.pseudonyms import default_key_file
+
+    for what, path in (("the course secret", default_file()), ("the pseudonym key", default_key_file())):
+        try:
+            written = path.read_text(encoding="ascii").strip() if path.is_file() and not path.is_symlink() else ""
+            key = bytes.fromhex(written)
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if key:
+            yield Answer(f"{what} of {path}", code=written.encode())
+            yield Answer(f"{what} of {path}, as bytes", code=key)
 
 
 def _named_wrongly(name: str, assignment: Assignment) -> Iterator[str]:
