@@ -337,12 +337,11 @@ def _read(args: argparse.Namespace, console: Console) -> int:
     else:
         write_text(args.output, result.source)
         console.print(literal(f"wrote {args.output}"))
-    for id, source in result.sources.items():
-        number = f"eq. ({source['equation']}), " if source["equation"] else ""
-        console.print(literal(f"read {id}: {number}section {source['section']}; "
-                              f"{', '.join(source['readings']) or 'as written'}"), highlight=False)
-    for item in result.unread:
-        console.print(literal(f"not read{' ' + item['id'] if item['id'] else ''}: line {item['line']}: {item['reason']}",
+    for id, provenance in result.provenance.items():
+        console.print(literal(f"read {id}: {provenance.cite()}; {', '.join(provenance.readings) or 'as written'}"),
+                      highlight=False)
+    for item in result.not_read:
+        console.print(literal(f"not read{' ' + item.id if item.id else ''}: {item.quote.cite()}: {item.reason}",
                               "yellow"), highlight=False)
     return 0
 

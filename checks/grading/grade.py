@@ -20,7 +20,7 @@ from checks.engine.properties import CheckFailed, check_property
 from checks.grading import counterexamples, diagnosis, ecf
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
-from checks.grading.writeups import grade_writeup
+from checks.grading.writeups import WriteupUnreadable, generated_submission, read_writeup, with_provenance
 from checks.sandbox.calling import Outcome
 from checks.sandbox.client import Sandboxed, open_submission
 from checks.sandbox.files import display
@@ -36,7 +36,14 @@ def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolati
     """Grade a `.py` file, a package folder, or a write-up (`.md`, `.tex`, `.txt`), which is read first."""
     if is_writeup(path):
         start = time.perf_counter()
-        grade = grade_writeup(path, assignment, rubric, isolation, known_fatal, _grade_code)
+        try:
+            result = read_writeup(path, assignment)
+        except WriteupUnreadable as problem:
+            grade = unloadable(path, assignment, str(problem), rubric)
+        else:
+            with generated_submission(path, result) as generated:
+                grade = with_provenance(_grade_code(generated, assignment, rubric, isolation, known_fatal), path,
+                                        result)
         grade.isolation = isolation.level
         grade.seconds = time.perf_counter() - start
         return grade

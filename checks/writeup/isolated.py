@@ -13,8 +13,11 @@ import json
 import resource
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from checks.writeup.provenance import Provenance, Reading, Unread
 
 SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 """Files read as write-ups: Markdown with math, LaTeX, and text whose content is Markdown with math."""
@@ -27,15 +30,32 @@ class Unreadable(Exception):
     """The write-up cannot be read at all; the message says why."""
 
 
+SOURCES_MARKER = b"\x00gradjudge-writeup-sources\n"
+"""Starts a payload of several texts (JSON, see `read_sources_isolated`); no write-up holds a NUL byte."""
+
+
 @dataclass(frozen=True)
 class ReadResult:
-    """A reading as plain data: the generated source, where each id came from, and what was not read."""
+    """A reading as it comes back from the child: the generated source, and where each id came from, typed."""
 
     source: str
-    sources: dict[str, dict] = field(default_factory=dict)
-    """Per id: its `equation`, `section`, `latex`, the `readings` used and a `note` to check, if any."""
-    unread: list[dict] = field(default_factory=list)
-    """Each formula not read: its `equation`, `section`, `line`, `latex`, the `reason` and the `id` meant, if known."""
+    provenance: Mapping[str, Provenance]
+    not_read: tuple[Unread, ...]
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        """Per id: its `equation`, `section`, `latex`, `line`, `cell`, the `readings` used and a `note`, if any."""
+        return {id: provenance.as_json() for id, provenance in self.provenance.items()}
+
+    @property
+    def unread(self) -> list[dict]:
+        """Each formula not read: its `equation`, `section`, `line`, `cell`, `latex`, the `reason` and the `id`."""
+        return [item.as_json() for item in self.not_read]
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> ReadResult:
+        reading = Reading.from_json("", data)
+        return cls(reading.source, reading.provenance, reading.unread)
 
 
 def is_writeup(path: Path) -> bool:
@@ -53,8 +73,19 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str) -> ReadRe
     if done.returncode != 0:
         last = (done.stderr.decode(errors="replace").strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         raise Unreadable(last[:500])
-    found = json.loads(done.stdout)
-    return ReadResult(found["source"], found["sources"], found["unread"])
+    return ReadResult.from_json(json.loads(done.stdout))
+
+
+def read_sources_isolated(sources: Sequence[tuple[str, str, int | None]], assignment_name: str, source_name: str, *,
+                          files: Mapping[str, str] | None = None) -> ReadResult:
+    """Read several texts as one write-up (a notebook's Markdown cells: `(name, text, cell)` each) in the child.
+
+    `files` are the submission's other texts by name, for `\\input`. Every
+    quote of the result names its cell.
+    """
+    payload = {"sources": [{"name": name, "text": text, "cell": cell} for name, text, cell in sources],
+               "files": dict(files or {})}
+    return read_isolated(SOURCES_MARKER + json.dumps(payload).encode("utf-8"), assignment_name, source_name)
 
 
 def _limit() -> None:
@@ -63,26 +94,9 @@ def _limit() -> None:
 
 
 def _main(assignment_name: str, source_name: str) -> int:
-    from checks import assignments
-    from checks.writeup import WriteupError, read, reading_spec
+    from checks.writeup.child import read_payload
 
-    raw = sys.stdin.buffer.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        print(f"it is not UTF-8 text (byte {exc.start})", file=sys.stderr)
-        return 1
-    try:
-        reading = read(text, reading_spec(assignments.declared(assignment_name)), source_name=source_name)
-    except (WriteupError, assignments.UnknownAssignment, LookupError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    sources = {id: {"equation": p.equation, "section": p.section, "latex": p.latex, "readings": list(p.readings),
-                    "note": p.note} for id, p in reading.provenance.items()}
-    unread = [{"equation": u.quote.equation, "section": u.quote.section, "line": u.quote.line, "latex": u.quote.latex,
-               "reason": u.reason, "id": u.id} for u in reading.unread]
-    json.dump({"source": reading.source, "sources": sources, "unread": unread}, sys.stdout)
-    return 0
+    return read_payload(sys.stdin.buffer.read(), assignment_name, source_name, SOURCES_MARKER)
 
 
 if __name__ == "__main__":

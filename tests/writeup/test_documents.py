@@ -38,8 +38,8 @@ def test_latex_sections_are_numbered_and_equations_counted():
             "\\[ e = f \\]\n\\begin{align} g &= h \\end{align}\n\\end{document}\n")
     document = split(text, source_name="a.tex")
     found = [(math.latex, math.number, paragraph.section.number) for math, paragraph in document.formulas]
-    assert found == [("a = b", "1", "1.1"), ("c = d", None, "1.1"), ("e = f", None, "1.1"),
-                     ("\\begin{aligned}g &= h\\end{aligned}", "2", "1.1")]
+    assert found == [("a = b", "1", "1.1"), ("c = d", None, "1.1"), ("e = f", None, "1.1"), ("g &= h", "2", "1.1")]
+    assert " ".join(document.formulas[3][0].expanded.split()) == "\\begin{aligned} g &= h \\tag{2}\\end{aligned}"
     assert all(isinstance(math, Math) for math, _ in document.formulas)
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from checks.writeup.equations import Equation
+from checks.writeup.math.equations import Equation
 from checks.writeup.errors import Unreadable
-from checks.writeup.evaluate import Call, Definition, Evaluator, Statement
-from checks.writeup.kinds import SAMPLE, Kind, ShapeError, Value
+from checks.writeup.math.definitions import Definition
+from checks.writeup.math.scope import Scope
+from checks.writeup.numpy.evaluate import Call, Evaluator, Statement
+from checks.writeup.numpy.kinds import SAMPLE, Kind, ShapeError, Value
 from checks.writeup.spec import IdSpec, ReadingSpec
-from checks.writeup.symbols import Symbol, UnknownSymbol
-from checks.writeup.targets import Target
-from checks.writeup.tree import Name, Num
+from checks.writeup.math.symbols import Symbol, UnknownSymbol
+from checks.writeup.math.targets import Target
+from checks.writeup.math.tree import Name, Num
 
 PROBLEMS = (Unreadable, ShapeError, UnknownSymbol)
 
@@ -45,7 +47,12 @@ class Environment:
     notation: ReadingSpec
     definitions: Mapping[str, Mapping[str, list[Definition]]]
     derivatives: Callable[[str, str, str], Call | None]
-    """`derivatives(context, of, wrt)`: a call of the function that answers ∂of/∂wrt, if the write-up derives it."""
+    """`derivatives(context, of, wrt)`: a call of the function that answers ∂of/∂wrt, if the write-up derives it;
+    raises `Unreadable` saying why if it derives it in an equation that was not read."""
+    numerator_layout: bool = False
+    """The write-up says its matrix derivatives are in numerator layout (∂L/∂W shaped like Wᵀ)."""
+    prime_is_transpose: bool = False
+    """The write-up says a prime denotes the transpose."""
 
 
 def is_diagonal(target: Target, batch_letters: frozenset[str]) -> bool:
@@ -90,7 +97,7 @@ def interpret_entries(target: Target, general: Equation, diagonal_target: Target
     first_problem: Exception | None = None
     for convention in ("column", "row"):
         try:
-            evaluator = _evaluator(entry, general, environment, convention, False)
+            evaluator = _evaluator(target, general, environment, convention, False)
             keys = _lhs_keys(evaluator, target, general)
             diagonal_keys = _lhs_keys(evaluator, diagonal_target, diagonal)
             off = _completed(evaluator, evaluator.evaluate(general.rhs), keys, entry.shape)
@@ -111,21 +118,39 @@ def interpret_entries(target: Target, general: Equation, diagonal_target: Target
     raise first_problem
 
 
-def _evaluator(entry: IdSpec, equation: Equation, environment: Environment, convention: str,
+def _evaluator(target: Target, equation: Equation, environment: Environment, convention: str,
                per_sample: bool) -> Evaluator:
+    entry = target.id
     return Evaluator(notation=environment.notation, context=entry.context,
                      mode="forward" if entry.kind == "value" else "gradient", convention=convention,
                      definitions=environment.definitions.get(entry.context, {}),
                      derivatives=lambda of, wrt: environment.derivatives(entry.context, of, wrt),
-                     scope=equation.scope, per_sample_sums=per_sample)
+                     scope=_sample_scope(target, equation, environment.notation), per_sample_sums=per_sample,
+                     prime_is_transpose=environment.prime_is_transpose)
+
+
+def _sample_scope(target: Target, equation: Equation, notation: ReadingSpec) -> Scope:
+    """The equation's sample letters, and the first index of a left-hand side that indexes every axis of a
+    batch-first quantity (`\\partial L/\\partial x_{nl}`: n is the sample, whatever its letter)."""
+    quantities = notation.quantities(target.id.context)
+    letters = set()
+    for symbol in (target.of, target.wrt):
+        if symbol is None or symbol.sample is not None or symbol.name not in quantities:
+            continue
+        shape = quantities[symbol.name].shape
+        if shape[:1] == (notation.batch_axis,) and len(symbol.indices) == len(shape) \
+                and isinstance(symbol.indices[0], Name):
+            letters.add(symbol.indices[0].spelling)
+    return equation.scope.with_letters(letters)
 
 
 def _attempt(target: Target, equation: Equation, environment: Environment, convention: str,
              per_sample: bool) -> tuple[Generated, bool, bool]:
     entry = target.id
-    evaluator = _evaluator(entry, equation, environment, convention, per_sample)
+    evaluator = _evaluator(target, equation, environment, convention, per_sample)
     keys = _lhs_keys(evaluator, target, equation)
     value = evaluator.composer.canonical(evaluator.evaluate(equation.rhs))
+    value = _as_the_id_means(evaluator, entry, target, value, environment)
     summed_away = SAMPLE in dict(keys) and SAMPLE not in value.kind.keys and evaluator.batch_sums > 0
     diagonal = entry.kind == "jacobian" and is_diagonal(target, equation.scope.batch_letters)
     if not summed_away:
@@ -152,6 +177,21 @@ def _attempt(target: Target, equation: Equation, environment: Environment, conve
     return generated, fits, lacks_batch
 
 
+def _as_the_id_means(evaluator: Evaluator, entry: IdSpec, target: Target, value: Value,
+                     environment: Environment) -> Value:
+    """The value read as the id asks: the diagonal of diag(v) where the id keeps a Jacobian's diagonal, and a
+    gradient with respect to a matrix transposed where the write-up declares numerator layout."""
+    if entry.kind == "jacobian" and value.diagonal is not None and len(value.kind.axes) == len(entry.shape) + 1:
+        evaluator.tags.add("reading:jacobian_diagonal")
+        return evaluator.composer.canonical(value.diagonal)
+    wrt = environment.notation.quantities(entry.context).get(entry.wrt) if entry.wrt else None
+    if environment.numerator_layout and entry.kind == "gradient" and wrt is not None and len(wrt.shape) == 2 \
+            and wrt.shape[0] != environment.notation.batch_axis and value.kind.matrix_rank == 2:
+        evaluator.tags.add("reading:numerator_layout")
+        return evaluator.composer.transpose(value)
+    return value
+
+
 def _lhs_keys(evaluator: Evaluator, target: Target, equation: Equation) -> tuple[tuple[str, str], ...]:
     """The index axes the left-hand side asks for: the sample, then its entry letters; binds those letters."""
     entry = target.id
@@ -171,7 +211,7 @@ def _lhs_keys(evaluator: Evaluator, target: Target, equation: Equation) -> tuple
         axes = shape[1:] if shape[:1] == (notation.batch_axis,) else shape
         if any(isinstance(index, Num) for index in symbol.indices):
             raise Unreadable(f"the left-hand side's {symbol.spelling} has a fixed index")
-        letters = _entry_letters(symbol, equation.scope.batch_letters)
+        letters = _entry_letters(symbol, evaluator.scope.batch_letters)
         if len(letters) > len(axes):
             raise Unreadable(f"the left-hand side's {symbol.spelling} has more indices than {symbol.name} has axes")
         for letter, axis in zip(letters, axes):

@@ -49,7 +49,10 @@ class Scripted(Node):
 
 @dataclass(frozen=True)
 class Group(Node):
-    """Parentheses, brackets or braces (the delimiter is kept: `(i \\neq j)` reads as a condition)."""
+    """Parentheses, brackets or braces (the delimiter is kept: `(i \\neq j)` reads as a condition).
+
+    `evaluated` is `\\left. f \\right|_{x = a}`: f, evaluated where its subscript says; `set` is `\\{ … \\}`.
+    """
 
     body: Node
     delimiter: str
@@ -141,6 +144,25 @@ class Cases(Node):
 @dataclass(frozen=True)
 class Dots(Node):
     """`\\dots`, `\\vdots`: a row or entry left out of a pattern."""
+
+
+@dataclass(frozen=True)
+class Ones(Node):
+    """`\\mathbb{1}`, `\\mathbf{1}`: a vector (or matrix) of ones, its length from where it stands."""
+
+
+@dataclass(frozen=True)
+class Indicator(Node):
+    """`\\mathbb{1}[h > 0]`, `\\mathbf{1}\\{k = l\\}`, `\\mathbb{1}_{h>0}`: 1 where the condition holds, else 0."""
+
+    condition: Node
+
+
+@dataclass(frozen=True)
+class Args(Node):
+    """`(0, h)`: the arguments of a function of several (`\\max(0, h)`)."""
+
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,10 @@ class Value:
     """A 0/1 mask whose argument is the factor it multiplies elementwise (`reading:mask_as_relu`)."""
     einsum: tuple[tuple[str, ...], tuple[str, ...], str] | None = field(default=None, compare=False)
     """For a product written as `np.einsum`: operand subscripts, operand codes, output subscripts."""
+    ones: str | None = None
+    """`column` or `row` for the ones vector `\\mathbf{1}` (or its transpose), whose length its product decides."""
+    diagonal: Value | None = field(default=None, compare=False)
+    """For diag(v): v, the diagonal of this square matrix."""
 
 
 def wrap(value: Value, precedence: int) -> str:
@@ -145,6 +149,33 @@ class Composer:
         code = f"{wrap(left, precedence)} {operator} {wrap(right, right_precedence)}"
         return Value(code, kind, precedence)
 
+    def broadcast_vector(self, a: Value, b: Value, operator: str) -> Value | None:
+        """A matrix and a vector along one of its axes, as numpy broadcasts them: the vector against every row
+        (a row vector over the matrix's columns) or every column (a column over its rows); None if they do not fit."""
+        matrix, vector = (a, b) if a.kind.matrix_rank == 2 else (b, a)
+        if matrix.kind.matrix_rank != 2 or vector.kind.matrix_rank != 1:
+            return None
+        rows, cols = matrix.kind.dims
+        if vector.kind.dims == (None, cols) or (vector.kind.cols is None and vector.kind.rows == cols and rows != cols):
+            along = "row"
+        elif vector.kind.dims == (rows, None) or (vector.kind.rows is None and vector.kind.cols == rows):
+            along = "column"
+        else:
+            return None
+        indices = self.union(a.kind, b.kind)
+        kind = Kind(indices, rows, cols)
+        matrix_code = self.aligned(matrix, indices, 2)
+        vector_code = self.aligned(vector, indices, 1)
+        spread = f"{wrap(vector_code, POSTFIX)}[..., None, :]" if along == "row" \
+            else f"{wrap(vector_code, POSTFIX)}[..., :, None]"
+        left, right = (matrix_code.code, spread) if matrix is a else (spread, matrix_code.code)
+        precedence = SUM if operator in "+-" else PRODUCT
+        if matrix is a:
+            left = wrap(matrix_code, precedence)
+        else:
+            right = wrap(matrix_code, precedence + 1 if operator in "-/*" else precedence)
+        return Value(f"{left} {operator} {right}", kind, precedence)
+
     def matmul(self, a: Value, b: Value) -> Value:
         """`a b`: a matrix product of the matrix parts (a scalar on either side scales instead)."""
         if a.kind.scalar or b.kind.scalar:
@@ -198,6 +229,8 @@ class Composer:
                        einsum=None)
 
     def transpose(self, value: Value) -> Value:
+        if value.ones is not None:
+            return replace(value, ones="row" if value.ones == "column" else "column")
         rows, cols = value.kind.dims
         kind = replace(value.kind, rows=cols, cols=rows)
         if rows is None or cols is None:

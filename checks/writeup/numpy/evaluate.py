@@ -3,8 +3,11 @@
 The evaluator walks the syntax tree once. Symbols become the function's
 parameters (or, in a forward pass, the write-up's own definitions computed from
 leaves); products, sums and functions become numpy code whose kinds
-(`checks.writeup.kinds`) must fit together. Every charitable reading it applies
-is recorded in `tags`.
+(`checks.writeup.numpy.kinds`) must fit together. Index letters become array
+axes: an entry formula (`\\partial L/\\partial W_{kl} = \\sum_n …`) is read as the
+array of its entries, a Kronecker delta as an identity, `\\mathbb{1}[k = l]` as
+the indicator it writes. Every charitable reading it applies is recorded in
+`tags`.
 """
 from __future__ import annotations
 
@@ -12,40 +15,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from checks.writeup.errors import Unreadable
-from checks.writeup.grouping import group
-from checks.writeup.kinds import COMPARISON, POWER, SAMPLE, UNARY, Composer, Kind, ShapeError, Value, wrap
-from checks.writeup.patterns import dotted_column
+from checks.writeup.math.definitions import Definition, derivative_key
+from checks.writeup.math.functions import Function, function_of, greek_function
+from checks.writeup.math.patterns import AroundSpecial, dotted_column
+from checks.writeup.math.scope import Scope
+from checks.writeup.math.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
+from checks.writeup.math.tree import (Add, Args, Cases, Derivative, Dots, Frac, Func, Group, Indicator, Matrix, Name,
+                                      Node, Norm, Num, Ones, Product, Prose, Relation, Row, Script, Scripted, Sqrt, Sum,
+                                      spell)
+from checks.writeup.numpy.grouping import group
+from checks.writeup.numpy.kinds import (ATOM, COMPARISON, POSTFIX, POWER, SAMPLE, UNARY, Composer, Kind, ShapeError,
+                                        Value, wrap)
 from checks.writeup.spec import ReadingSpec
-from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
-from checks.writeup.tree import (Add, Cases, Derivative, Dots, Frac, Func, Group, Matrix, Name, Node, Norm, Num,
-                                 Product, Prose, Relation, Row, Script, Scripted, Sqrt, Sum, spell)
 
-ELEMENTWISE = {"sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "tanh": "np.tanh", "sinh": "np.sinh",
-               "cosh": "np.cosh", "exp": "np.exp", "log": "np.log", "ln": "np.log"}
-STEP_FUNCTIONS = frozenset({"sgn", "sign", "Sgn", "Sign"})
-VECTOR_FUNCTIONS = {"softmax": "softmax", "Softmax": "softmax", "SoftMax": "softmax"}
-ELEMENTWISE_HELPERS = {"relu": "relu", "ReLU": "relu", "ReLu": "relu", "Relu": "relu"}
 OTHERWISE = ("otherwise", "else", "否则", "其他", "其它", "other")
 RELATION_CODE = {"=": "==", "!=": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Letters that name the sample in a formula: as superscripts, and as subscripts bound to the batch by a sum."""
-
-    batch_letters: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Definition:
-    """`lhs = rhs` for a symbol, as the write-up states it (in a bullet, a `where` clause, a chain)."""
-
-    name: str
-    lhs: Symbol
-    rhs: Node
-    latex: str
-    line: int
-    scope: Scope
+KRONECKER = "delta"
+"""The letter whose two index subscripts (`\\delta_{kl}`) write the identity, where the write-up defines no delta."""
+NORMALIZATION_PARAMETERS = {"gamma": "gamma", "beta": "beta", "eps": "epsilon"}
+"""The notation spellings BN(·) and LN(·) take their scale, shift and epsilon from."""
 
 
 @dataclass(frozen=True)
@@ -65,17 +53,6 @@ class Call:
 
 
 DerivativeLookup = Callable[[str, str], Call | None]
-
-
-def is_function_name(node: Node) -> str | None:
-    """The function a chain element names (`\\sin`, `\\text{sgn}`, `\\text{Softmax}`), or None."""
-    if isinstance(node, Func):
-        return node.name
-    if isinstance(node, Name) and node.text and not node.accents:
-        if node.spelling in ELEMENTWISE or node.spelling in STEP_FUNCTIONS or node.spelling in VECTOR_FUNCTIONS \
-                or node.spelling in ELEMENTWISE_HELPERS:
-            return node.spelling
-    return None
 
 
 def step_argument(node: Node) -> Node | None:
@@ -98,7 +75,7 @@ class Evaluator:
 
     def __init__(self, *, notation: ReadingSpec, context: str, mode: str, convention: str,
                  definitions: Mapping[str, list[Definition]], derivatives: DerivativeLookup, scope: Scope,
-                 per_sample_sums: bool = False):
+                 per_sample_sums: bool = False, prime_is_transpose: bool = False):
         if mode not in ("forward", "gradient"):
             raise ValueError(f"mode={mode!r}, but a formula is read as a forward pass or as a gradient")
         if convention not in ("column", "row"):
@@ -111,6 +88,7 @@ class Evaluator:
         self.derivatives = derivatives
         self.scope = scope
         self.per_sample_sums = per_sample_sums
+        self.prime_is_transpose = prime_is_transpose
         self.composer = Composer()
         self.parameters: list[str] = []
         self.statements: list[Statement] = []
@@ -125,6 +103,8 @@ class Evaluator:
         self.batch_sums = 0
         """How many outermost sums over the batch the formula has."""
         self._quantities = notation.quantities(context)
+
+    # -- names -------------------------------------------------------------------------------------------------
 
     def with_letters(self, letters: Mapping[str, str]) -> None:
         """Bind index letters of the left-hand side (class k, entry j) to their axes."""
@@ -173,21 +153,37 @@ class Evaluator:
         return Value(str(int(value)) if float(value).is_integer() else repr(value), Kind())
 
     def _name(self, node: Name) -> Value:
-        if node.spelling in ("pi",) and self.lookup("pi") is None:
+        if node.spelling == "pi" and self.lookup("pi") is None:
             return Value("np.pi", Kind())
+        if not node.accents and self.lookup(node.spelling) is None:
+            if node.spelling in self._bound:
+                return self._index_value(node.spelling)
+            axis = self.notation.axis_of_bound(self.context, node.spelling)
+            if axis is not None:
+                return Value(self.axis_size(axis), Kind(), POSTFIX)
         return self._symbol(node)
 
+    def _index_value(self, letter: str) -> Value:
+        """An index letter used as a value (`\\mathbb{1}[k = l]`): its position along its axis."""
+        axis = self._bound[letter]
+        return Value(f"np.arange({self.axis_size(axis)})", Kind(((letter, axis),)))
+
     def _scripted(self, node: Scripted) -> Value:
-        if isinstance(node.base, Name) and not is_function_name(node.base):
+        if isinstance(node.base, Name) and function_of(node.base) is None:
             if node.base.spelling == "e" and node.sup is not None and self.lookup("e") is None and node.sub is None:
-                return self._apply("exp", self._script_value(node.sup))
+                return self._apply(function_of(Func("exp")), self._script_value(node.sup))
             return self._symbol(node)
         if isinstance(node.base, Norm):
             return self._norm(node.base, node.sub, node.sup)
+        if isinstance(node.base, Ones):
+            return self._ones_of(node)
+        if isinstance(node.base, Group) and node.base.delimiter == "evaluated":
+            return self._superscript(self.evaluate(node.base.body), node.sup, spell(node))
         value = self.evaluate(node.base)
         if node.sub is not None:
             raise Unreadable(f"the subscript _{{{node.sub.spelling}}} of {spell(node.base)!r} is not read")
-        return self._superscript(value, node.sup, spell(node))
+        value = self._superscript(value, node.sup, spell(node))
+        return self.composer.transpose(value) if node.primes and self.prime_is_transpose else value
 
     def _superscript(self, value: Value, sup: Script | None, where: str) -> Value:
         if sup is None:
@@ -208,11 +204,40 @@ class Evaluator:
         return self.evaluate(script.parts[0])
 
     def _symbol(self, node: Name | Scripted) -> Value:
+        transposed = False
+        if isinstance(node, Scripted) and node.primes and self.prime_is_transpose:
+            node, transposed = replace(node, primes=0), True
         try:
             symbol = self.resolve(node)
         except UnreadScript as error:
             raise Unreadable(str(error)) from None
-        return self.symbol_value(symbol)
+        except UnknownSymbol:
+            kronecker = self._kronecker(node)
+            if kronecker is not None:
+                return kronecker
+            raise
+        value = self.symbol_value(symbol)
+        return self.composer.transpose(value) if transposed else value
+
+    def _kronecker(self, node: Name | Scripted) -> Value | None:
+        """`\\delta_{kl}`: 1 where k = l, else 0, over the axis k and l run over."""
+        if not (isinstance(node, Scripted) and isinstance(node.base, Name) and node.base.spelling == KRONECKER
+                and node.sub is not None and node.sup is None):
+            return None
+        parts = list(node.sub.parts)
+        if len(parts) == 1 and isinstance(parts[0], Product) and len(parts[0].factors) == 2:
+            parts = list(parts[0].factors)
+        if len(parts) == 1 and isinstance(parts[0], Relation) and parts[0].relations == ("=",):
+            parts = list(parts[0].items)
+        if len(parts) != 2 or not all(isinstance(part, Name) and len(part.spelling) == 1 for part in parts):
+            return None
+        first, second = (part.spelling for part in parts)
+        axis = self._bound.get(first) or self._bound.get(second)
+        if axis is None:
+            raise Unreadable(f"δ_{{{first}{second}}}: neither {first} nor {second} is an index of a known axis here")
+        self.with_letters({first: axis, second: axis})
+        size = self.axis_size(axis)
+        return Value(f"np.eye({size})", Kind(self.composer.ordered(((first, axis), (second, axis)))))
 
     def symbol_value(self, symbol: Symbol) -> Value:
         """The value of a resolved symbol: the quantity, with its indices, transpose and power applied."""
@@ -221,7 +246,13 @@ class Evaluator:
             self._check_sample_letter(symbol.sample, symbol.spelling)
         if symbol.sample is not None and SAMPLE not in value.kind.keys:
             raise Unreadable(f"{symbol.spelling}^{symbol.sample} marks a sample, but {symbol.name} has no batch axis")
-        for index in symbol.indices:
+        indices = symbol.indices
+        quantity = self._quantities.get(symbol.name)
+        if quantity is not None and quantity.shape[:1] == (self.notation.batch_axis,) and symbol.sample is None \
+                and len(indices) == len(quantity.shape) and isinstance(indices[0], Name) \
+                and indices[0].spelling not in self._bound:
+            self.scope = self.scope.with_letters({indices[0].spelling})
+        for index in indices:
             value = self._index(value, index, symbol)
         value = self.composer.canonical(value)
         if symbol.transpose:
@@ -264,6 +295,12 @@ class Evaluator:
         elif bound != axis:
             raise ShapeError(f"index {letter} runs over {bound} in one place and over {axis} in another")
 
+    def bound_axis(self, letter: str) -> str | None:
+        """The axis an index letter runs over, if it is bound."""
+        return self._bound.get(letter)
+
+    # -- quantities and the write-up's own definitions ---------------------------------------------------------
+
     def _named(self, name: str) -> Value:
         quantity = self._quantities.get(name)
         if quantity is None:
@@ -305,13 +342,17 @@ class Evaluator:
             try:
                 value = self._definition_value(definition)
             except (Unreadable, ShapeError, UnknownSymbol) as error:
-                problems.append(f"{definition.latex!r} (line {definition.line}): {error}")
+                problems.append((definition, error))
                 continue
             finally:
                 self._pending.pop()
             self._locals[name] = value
             return value
-        raise Unreadable(f"no definition of {name} reads: " + "; ".join(problems))
+        definition, error = problems[0]
+        more = f" (and {len(problems) - 1} other definition{'s' if len(problems) > 2 else ''})" if len(problems) > 1 \
+            else ""
+        raise Unreadable(f"it uses {name}, defined at line {definition.line} (`{definition.latex}`){more}, which "
+                         f"could not be read: {error}")
 
     def _definition_value(self, definition: Definition) -> Value:
         saved = (self.scope, dict(self._bound), self._batch_sum_depth, self.per_sample_sums, self._summed_letter)
@@ -352,21 +393,45 @@ class Evaluator:
         return self.quantity_kind(quantity.shape) if quantity is not None else None
 
     def _variable_name(self, name: str) -> str:
-        base = "".join(char if char.isalnum() else "_" for char in name.replace("hat ", "").strip()) or "value"
+        cleaned = name.replace("hat ", "").replace("∂", "d").replace("/", "_")
+        base = "".join(char if char.isalnum() else "_" for char in cleaned.strip()) or "value"
         if name.startswith("hat "):
             base += "_hat"
-        if not base.isidentifier():
-            base = f"v_{base}"
+        if not base.isidentifier() or not base.isascii():
+            base = "v_" + "".join(char if char.isascii() and char.isalnum() else "_" for char in base)
         taken = set(self.parameters) | {statement.target for statement in self.statements} | {"np"}
         candidate = base
         while candidate in taken:
             candidate += "_"
         return candidate
 
+    # -- structure ---------------------------------------------------------------------------------------------
+
     def _group(self, node: Group) -> Value:
         if isinstance(node.body, Relation):
+            if node.delimiter in ("bracket", "set"):
+                return self._indicator(Indicator(node.body))
             raise Unreadable(f"the condition ({spell(node.body)}) is not a value")
         return self.evaluate(node.body)
+
+    def _indicator(self, node: Indicator) -> Value:
+        """`\\mathbb{1}[h > 0]`: 1.0 where the condition holds, else 0.0."""
+        condition = self.evaluate(node.condition)
+        return Value(f"({condition.code}).astype(float)", condition.kind, POSTFIX)
+
+    def _ones(self, node: Ones) -> Value:
+        """`\\mathbf{1}`: ones, as many as the product it stands in needs (`X^T 1` sums the rows of X)."""
+        return Value("1", Kind(), ones="column")
+
+    def _ones_of(self, node: Scripted) -> Value:
+        """`\\mathbf{1}_t`: a column of ones over the axis its subscript names (or an indicator of a condition)."""
+        if node.sub is not None and len(node.sub.parts) == 1 and isinstance(node.sub.parts[0], Relation):
+            return self._indicator(Indicator(node.sub.parts[0]))
+        axis = self.notation.axis_of_bound(self.context, node.sub.spelling) if node.sub is not None else None
+        if axis is None:
+            raise Unreadable(f"the ones vector {spell(node)!r}: its subscript names no axis")
+        value = Value(f"np.ones({self.axis_size(axis)})", Kind((), axis, None))
+        return self._superscript(value, node.sup, spell(node))
 
     def _frac(self, node: Frac) -> Value:
         numerator = self.evaluate(node.numerator)
@@ -380,8 +445,8 @@ class Evaluator:
 
     def _norm(self, node: Norm, sub: Script | None = None, sup: Script | None = None) -> Value:
         value = self.evaluate(node.argument)
-        if sub is not None and sub.spelling != "2":
-            raise Unreadable(f"only the 2-norm is read, not the {sub.spelling}-norm")
+        if sub is not None and sub.spelling not in ("2", "F"):
+            raise Unreadable(f"only the 2-norm (and Frobenius) is read, not the {sub.spelling}-norm")
         rank = value.kind.matrix_rank
         axes = "-1" if rank == 1 else "(-2, -1)"
         squares = Value(f"np.sum({wrap(value, POWER + 1)} ** 2, axis={axes})", Kind(value.kind.indices))
@@ -400,8 +465,19 @@ class Evaluator:
             if value is None:
                 value = operand if sign == "+" else self._negate(operand)
             else:
-                value = self.composer.elementwise(value, operand, sign)
+                value = self._elementwise(value, operand, sign)
         return value
+
+    def _elementwise(self, left: Value, right: Value, operator: str) -> Value:
+        """`left ∘ right` elementwise; a vector meeting a matrix is added to each of its rows (or columns)."""
+        try:
+            return self.composer.elementwise(left, right, operator)
+        except ShapeError:
+            found = self.composer.broadcast_vector(left, right, operator)
+            if found is None:
+                raise
+            self.tags.add("reading:vector_broadcast")
+            return found
 
     def _negate(self, value: Value) -> Value:
         return replace(value, code=f"-{wrap(value, UNARY)}", precedence=UNARY, einsum=None)
@@ -414,28 +490,67 @@ class Evaluator:
         index = 0
         while index < len(factors):
             factor = factors[index]
-            function = is_function_name(factor)
+            function = self._function_at(factors, joins, index)
+            join = joins[index - 1] if index > 0 else None
             if function is not None:
                 if index + 1 >= len(factors) or joins[index] != "juxtapose":
-                    raise Unreadable(f"the function {function} has no argument")
-                operand = self._apply(function, self.evaluate(factors[index + 1]))
-                join = joins[index - 1] if index > 0 else None
+                    raise Unreadable(f"the function {function.name} has no argument")
+                operand = self._apply(function, self._argument(factors[index + 1]))
                 index += 2
             else:
                 operand = self.evaluate(factor)
-                join = joins[index - 1] if index > 0 else None
                 index += 1
             if operands:
                 operators.append(join)
             operands.append(operand)
         if len(operands) == 1:
             return operands[0]
-        value, regrouped = group(operands, operators, self._combine)
+        try:
+            value, regrouped = group(operands, operators, self._combine)
+        except ShapeError:
+            value, regrouped = group(operands, operators, self._combine_broadcasting)
         if regrouped:
             self.tags.add("reading:grouping_by_shape")
         if value.mask is not None:
             raise Unreadable(f"the mask {value.mask} multiplies nothing elementwise")
+        if value.ones is not None:
+            raise Unreadable("the ones vector multiplies nothing whose shape gives its length")
         return value
+
+    def _function_at(self, factors: list[Node], joins: list[str], index: int) -> Function | None:
+        """The function factor `index` names: a function word, or a Greek function applied to `(…)`."""
+        factor = factors[index]
+        function = function_of(factor)
+        if function is not None:
+            return function
+        greek = greek_function(factor)
+        if greek is not None and index + 1 < len(factors) and joins[index] == "juxtapose" \
+                and isinstance(factors[index + 1], (Group, Args)) and self.lookup(factor.spelling) is None:
+            return greek
+        return None
+
+    def _argument(self, node: Node) -> Value | tuple[Value, ...]:
+        if isinstance(node, Args):
+            return tuple(self.evaluate(item) for item in node.items)
+        if isinstance(node, Group) and isinstance(node.body, Args):
+            return tuple(self.evaluate(item) for item in node.body.items)
+        return self.evaluate(node)
+
+    def _args(self, node: Args) -> Value:
+        raise Unreadable(f"the list ({spell(node)}) is not a value")
+
+    def _combine_broadcasting(self, left: Value, operator: str, right: Value) -> Value:
+        """As `_combine`, and a vector times a matrix elementwise broadcast: tried only when no grouping fits."""
+        try:
+            return self._combine(left, operator, right)
+        except ShapeError:
+            if operator not in ("odot", "/"):
+                raise
+            found = self.composer.broadcast_vector(left, right, "*" if operator == "odot" else "/")
+            if found is None:
+                raise
+            self.tags.add("reading:vector_broadcast")
+            return found
 
     def _combine(self, left: Value, operator: str, right: Value) -> Value:
         if operator == "odot" and (left.mask or right.mask):
@@ -448,45 +563,132 @@ class Evaluator:
             return Value(f"relu({partner.code})", partner.kind)
         if left.mask or right.mask:
             raise ShapeError("a mask multiplies only elementwise")
+        if left.ones or right.ones:
+            return self._with_ones(left, operator, right)
         if operator == "odot":
             if left.kind.dims != right.kind.dims and not (left.kind.scalar or right.kind.scalar):
                 raise ShapeError(f"cannot multiply {left.kind.describe()} and {right.kind.describe()} elementwise")
             return self.composer.elementwise(left, right, "*")
         if operator == "/":
             return self.composer.elementwise(left, right, "/")
-        return self.composer.matmul(left, right)
+        try:
+            return self.composer.matmul(left, right)
+        except ShapeError:
+            if operator in ("cdot", "times") and left.kind.dims == right.kind.dims:
+                self.tags.add("reading:cdot_elementwise")
+                return self.composer.elementwise(left, right, "*")
+            raise
+
+    def _with_ones(self, left: Value, operator: str, right: Value) -> Value:
+        """A product with the ones vector: it sums what it contracts, broadcasts what it multiplies."""
+        if operator in ("odot", "/"):
+            other = right if left.ones else left
+            return other
+        if left.ones == "column" and right.ones is None:
+            if right.kind.rows is None and right.kind.cols is not None:
+                return right
+            raise ShapeError(f"a column of ones cannot multiply {right.kind.describe()}")
+        if left.ones == "row" and right.ones is None:
+            if right.kind.rows is None:
+                raise ShapeError(f"a row of ones cannot multiply {right.kind.describe()}")
+            summed = Kind(right.kind.indices, None, right.kind.cols)
+            code = f"{wrap(right, POSTFIX)}.sum(axis={-2 if right.kind.cols is not None else -1})"
+            return Value(code, summed if right.kind.cols is not None else Kind(right.kind.indices), POSTFIX)
+        if right.ones == "column" and left.ones is None:
+            if left.kind.cols is None:
+                if left.kind.rows is not None:
+                        return left
+                raise ShapeError(f"{left.kind.describe()} cannot multiply a column of ones")
+            return Value(f"{wrap(left, POSTFIX)}.sum(axis=-1)", Kind(left.kind.indices, left.kind.rows, None),
+                         POSTFIX)
+        if right.ones == "row" and left.ones is None and left.kind.cols is None and left.kind.rows is not None:
+            return left
+        raise ShapeError("a product of ones vectors is not read")
+
+    # -- functions -----------------------------------------------------------------------------------------------
 
     def _func(self, node: Func) -> Value:
         raise Unreadable(f"the function {node.name} has no argument")
 
-    def _apply(self, function: str, argument: Value) -> Value:
+    def _apply(self, function: Function, argument: Value | tuple[Value, ...]) -> Value:
+        if function.kind in ("max", "min"):
+            return self._extremum(function, argument)
+        if isinstance(argument, tuple):
+            raise Unreadable(f"{function.name} takes one argument, not {len(argument)}")
         if argument.mask is not None:
-            raise Unreadable(f"the mask {argument.mask} appears inside {function}")
-        if function in ELEMENTWISE:
-            return self._apply_code(ELEMENTWISE[function], argument)
-        if function in STEP_FUNCTIONS:
+            raise Unreadable(f"the mask {argument.mask} appears inside {function.name}")
+        if function.kind == "elementwise":
+            if not function.code.startswith("np."):
+                self.helpers.add(function.code)
+            return self._apply_code(function.code, argument)
+        if function.kind == "step":
             if self.mode == "gradient":
                 self.tags.add("reading:sgn_as_step")
                 self.helpers.add("step")
                 return self._apply_code("step", argument)
             return self._apply_code("np.sign", argument)
-        if function in VECTOR_FUNCTIONS:
-            if argument.kind.matrix_rank != 1:
-                raise ShapeError(f"{function} applies to a vector, not to {argument.kind.describe()}")
-            self.helpers.add(VECTOR_FUNCTIONS[function])
-            return self._apply_code(VECTOR_FUNCTIONS[function], argument)
-        if function in ELEMENTWISE_HELPERS:
-            self.helpers.add(ELEMENTWISE_HELPERS[function])
-            return self._apply_code(ELEMENTWISE_HELPERS[function], argument)
-        raise Unreadable(f"the function {function} is not supported")
+        if function.kind == "vector":
+            if argument.kind.matrix_rank == 0:
+                raise ShapeError(f"{function.name} applies to a vector (or each row of a matrix), not to "
+                                 f"{argument.kind.describe()}")
+            self.helpers.add(function.code)
+            return self._apply_code(function.code, argument)
+        if function.kind == "diag":
+            return self._diag(argument)
+        if function.kind == "normalization":
+            return self._normalization(function, argument)
+        raise Unreadable(f"the function {function.name} is not supported")
 
     def _apply_code(self, function: str, argument: Value) -> Value:
         return Value(f"{function}({argument.code})", argument.kind)
 
+    def _extremum(self, function: Function, argument: Value | tuple[Value, ...]) -> Value:
+        """`max(0, h)` as ReLU; `max(a, b)` elementwise."""
+        if not isinstance(argument, tuple) or len(argument) != 2:
+            raise Unreadable(f"{function.name} of one argument (over what?) is not read; "
+                             f"{function.name}(a, b) is, elementwise")
+        first, second = argument
+        if function.name == "max" and (first.code == "0" or second.code == "0"):
+            other = second if first.code == "0" else first
+            self.helpers.add("relu")
+            return self._apply_code("relu", other)
+        indices = self.composer.union(first.kind, second.kind)
+        if not (first.kind.dims == second.kind.dims or first.kind.scalar or second.kind.scalar):
+            raise ShapeError(f"cannot take the {function.name} of {first.kind.describe()} and "
+                             f"{second.kind.describe()}")
+        kind = Kind(indices, *(first.kind.dims if not first.kind.scalar else second.kind.dims))
+        codes = [self.composer.aligned(value, indices, kind.matrix_rank).code for value in (first, second)]
+        return Value(f"{function.code}({codes[0]}, {codes[1]})", kind)
+
+    def _diag(self, argument: Value) -> Value:
+        """diag(v): the square matrix with v on its diagonal (`diagonal` keeps v for a diagonal Jacobian)."""
+        if argument.kind.matrix_rank != 1:
+            raise ShapeError(f"diag applies to a vector, not to {argument.kind.describe()}")
+        axis = argument.kind.rows or argument.kind.cols
+        self.helpers.add("diag_matrix")
+        return Value(f"diag_matrix({argument.code})", Kind(argument.kind.indices, axis, axis), diagonal=argument)
+
+    def _normalization(self, function: Function, argument: Value) -> Value:
+        """BN(z) over the batch, LN(x) over the last axis, with the notation's γ, β and ε."""
+        if function.name == "BN" and (not argument.kind.keys or argument.kind.keys[0] != SAMPLE):
+            raise Unreadable("BN(·) normalizes over the batch, but its argument has no sample axis")
+        parameters = []
+        for spelling in NORMALIZATION_PARAMETERS.values():
+            name = self.lookup(spelling)
+            if name is None:
+                raise Unreadable(f"{function.name}(·) uses {spelling}, which names nothing in this context")
+            parameters.append(self._named(name))
+        self.helpers.add(function.code)
+        gamma, beta, eps = parameters
+        return Value(f"{function.code}({argument.code}, {gamma.code}, {beta.code}, {eps.code})", argument.kind)
+
+    # -- sums, relations, cases ------------------------------------------------------------------------------------
+
     def _sum(self, node: Sum) -> Value:
         letter, upper = self._sum_limits(node)
         axis = self.notation.axis_of_bound(self.context, upper) if upper is not None else None
-        batch = axis == self.notation.batch_axis or (axis is None and letter in self.sample_letters)
+        batch = axis == self.notation.batch_axis or (axis is None and letter in self.sample_letters
+                                                     and letter not in self._bound)
         if batch:
             return self._batch_sum(node, letter, upper)
         if axis is None and upper is not None:
@@ -588,6 +790,8 @@ class Evaluator:
         parts = [self.composer.aligned(v, indices, kind.matrix_rank).code for v in (condition, yes, no)]
         return Value(f"np.where({', '.join(parts)})", kind)
 
+    # -- derivatives and patterns --------------------------------------------------------------------------------
+
     def _derivative(self, node: Derivative) -> Value:
         of, wrt = self.derivative_symbols(node)
         alias = self.notation.derivative_alias(self.context, of.name, wrt.name)
@@ -595,8 +799,14 @@ class Evaluator:
             return self.symbol_value(Symbol(f"d{of.name}/d{wrt.name}", alias, wrt.indices, wrt.sample))
         call = self.derivatives(of.name, wrt.name)
         if call is None:
+            key = derivative_key(of.name, wrt.name)
+            if key in self.definitions:
+                value = self._local(key)
+                for index in wrt.indices:
+                    value = self._index(value, index, wrt)
+                return self.composer.canonical(value)
             raise Unreadable(f"it uses ∂{of.name}/∂{wrt.name}, which the write-up does not derive as one of the "
-                             "ids it answers")
+                             "ids it answers, nor defines")
         for name in call.parameters:
             if name not in self.parameters:
                 self.parameters.append(name)
@@ -613,11 +823,26 @@ class Evaluator:
             raise Unreadable(str(error)) from None
 
     def _matrix(self, node: Matrix) -> Value:
-        return dotted_column(self, node)
-
-    def bound_axis(self, letter: str) -> str | None:
-        """The axis an index letter runs over, if it is bound."""
-        return self._bound.get(letter)
+        """A column written with `\\dots`: its template evaluated over the index that varies."""
+        pattern = dotted_column(node, self.composer.keys())
+        letter = pattern.letter
+        if isinstance(pattern, AroundSpecial):
+            axis = self.bound_axis(pattern.special)
+            if axis is None:
+                raise Unreadable(f"the special row {pattern.special} is not an index of the left-hand side")
+            self.with_letters({letter: axis})
+            general = self.evaluate(pattern.template)
+            at_special = self.evaluate(pattern.middle)
+            same = Value(f"np.eye({self.axis_size(axis)}, dtype=bool)",
+                         Kind(self.composer.ordered(((pattern.special, axis), (letter, axis)))))
+            column = self.where(same, at_special, general)
+            return self.composer.entries_to_column(column, letter, self.convention == "column")
+        axis = self.notation.axis_of_bound(self.context, pattern.upper)
+        if axis is None:
+            raise Unreadable(f"the rows run from 1 to {pattern.upper}, which names no axis")
+        self.with_letters({letter: axis})
+        value = self.evaluate(pattern.template)
+        return self.composer.entries_to_column(value, letter, self.convention == "column")
 
     def shape_code(self, axes: tuple[str, ...]) -> str:
         """Code for an array shape over `axes`: a parameter's `.shape` if one has exactly them."""
@@ -632,11 +857,11 @@ class Evaluator:
         """Code for the length of `axis`, from a parameter that has it (taking one on if none does yet)."""
         names = self.parameters + [name for name, q in self._quantities.items() if q.leaf and name not in self.parameters]
         for name in names:
-            shape = self._quantities[name].shape
-            if axis in shape:
+            quantity = self._quantities.get(name)
+            if quantity is not None and axis in quantity.shape:
                 if name not in self.parameters:
                     self.parameters.append(name)
-                return f"{name}.shape[{shape.index(axis)}]"
+                return f"{name}.shape[{quantity.shape.index(axis)}]"
         raise Unreadable(f"no quantity of the context has the axis {axis}")
 
     def _dots(self, node: Dots) -> Value:
@@ -644,3 +869,6 @@ class Evaluator:
 
     def _prose(self, node: Prose) -> Value:
         raise Unreadable(f"the words {node.text!r} inside the formula")
+
+
+__all__ = ["ATOM", "Call", "Evaluator", "Statement", "step_argument"]

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from checks.writeup.document import Section
-from checks.writeup.equations import Equation, is_symbol
-from checks.writeup.evaluate import Scope
+from checks.writeup.math.equations import Equation, is_symbol
+from checks.writeup.math.scope import Scope
 from checks.writeup.spec import IdSpec, ReadingSpec
-from checks.writeup.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
-from checks.writeup.tree import Derivative, Node
+from checks.writeup.math.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
+from checks.writeup.math.tree import Derivative, Node
 
 
 @dataclass(frozen=True)

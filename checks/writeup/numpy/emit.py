@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from checks.writeup.interpret import Generated
+from checks.writeup.numpy.interpret import Generated
 from checks.writeup.provenance import Quote, Unread
 from checks.writeup.readings import describe
 
@@ -29,6 +29,51 @@ def softmax(z):
     """Softmax of each vector along the last axis (one per sample)."""
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
+''',
+    "sigmoid": '''
+def sigmoid(z):
+    """1 / (1 + e^-z)."""
+    return 1.0 / (1.0 + np.exp(-z))
+''',
+    "erf": '''
+def erf(z):
+    """The error function, entry by entry (numpy has none of its own)."""
+    return np.vectorize(math.erf, otypes=[float])(z)
+''',
+    "normal_cdf": '''
+def normal_cdf(z):
+    """Phi: the standard normal CDF, entry by entry."""
+    return 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(np.asarray(z) / math.sqrt(2.0)))
+''',
+    "normal_pdf": '''
+def normal_pdf(z):
+    """phi: the standard normal density, entry by entry."""
+    return np.exp(-0.5 * np.asarray(z) ** 2) / math.sqrt(2.0 * math.pi)
+''',
+    "gelu": '''
+def gelu(z):
+    """The exact GELU, z Phi(z)."""
+    return np.asarray(z) * 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(np.asarray(z) / math.sqrt(2.0)))
+''',
+    "diag_matrix": '''
+def diag_matrix(v):
+    """The square matrix with v on its diagonal (one per leading index)."""
+    v = np.asarray(v, dtype=float)
+    return v[..., :, None] * np.eye(v.shape[-1])
+''',
+    "batch_norm": '''
+def batch_norm(z, gamma, beta, eps):
+    """BatchNorm over the batch (the first axis), biased variance: gamma * (z - mean) / sqrt(var + eps) + beta."""
+    mean = z.mean(axis=0)
+    var = ((z - mean) ** 2).mean(axis=0)
+    return gamma * (z - mean) / np.sqrt(var + eps) + beta
+''',
+    "layer_norm": '''
+def layer_norm(x, gamma, beta, eps):
+    """LayerNorm over the last axis, biased variance: gamma * (x - mean) / sqrt(var + eps) + beta."""
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
 ''',
     "with_diagonal": '''
 def with_diagonal(entries, diagonal):
@@ -50,7 +95,9 @@ def render(*, source_name: str, functions: list[Generated], quotes: dict[str, tu
            unread: list[Unread]) -> str:
     """The generated file's text."""
     helpers = sorted(set().union(*(function.helpers for function in functions)), key=list(HELPERS).index)
-    parts = [_header(source_name, functions, unread), "import numpy as np\n"]
+    imports = "import math\n\nimport numpy as np\n" if {"erf", "normal_cdf", "normal_pdf", "gelu"} & set(helpers) \
+        else "import numpy as np\n"
+    parts = [_header(source_name, functions, unread), imports]
     parts += [HELPERS[name] for name in helpers]
     parts += [_function(function, quotes[function.id.id]) for function in functions]
     return "\n".join(part.rstrip("\n") + "\n" for part in parts)

@@ -1,36 +1,53 @@
 """Columns written with `\\dots`: rows 1 … k-1 of one form, row k of another, rows k+1 … b of the first.
 
 Two rows around `\\dots` are unified into a template whose index varies (from 1
-to k-1, or from k+1 to b); the row between two such runs is the one at k. The
-column becomes a vector over the varying index r: `np.where(r == k, row_k,
-template(r))`.
+to k-1, or from k+1 to b); the row between two such runs is the one at k.
+This is tree work only: the numpy stage evaluates the template over the
+varying index (`np.where(r == k, row_k, template(r))`).
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from checks.writeup.errors import Unreadable
-from checks.writeup.kinds import Kind, Value
-from checks.writeup.tree import Add, Dots, Matrix, Name, Node, Num, Script, spell
+from checks.writeup.math.tree import Add, Dots, Matrix, Name, Node, Num, Script, spell
 
-if TYPE_CHECKING:
-    from checks.writeup.evaluate import Evaluator
+
+@dataclass(frozen=True)
+class Run:
+    """Rows 1 … `upper` of one form: `template` with `letter` for the row."""
+
+    template: Node
+    letter: str
+    upper: str
+    """The last row's index as written (`b`): the size of the axis it runs over."""
+
+
+@dataclass(frozen=True)
+class AroundSpecial:
+    """Rows of one form (`template`, with `letter` for the row), except row `special`, which is `middle`."""
+
+    template: Node
+    letter: str
+    special: str
+    middle: Node
 
 
 class _Mismatch(Exception):
     """Two rows differ in more than one index."""
 
 
-def dotted_column(evaluator: Evaluator, node: Matrix) -> Value:
-    """The vector a `\\dots` column stands for, as a column over the varying index's axis."""
+def dotted_column(node: Matrix, taken: Collection[str]) -> Run | AroundSpecial:
+    """What a `\\dots` column stands for; `taken` are index letters in use (the row letter avoids them)."""
     if any(len(row) != 1 for row in node.rows):
         raise Unreadable("a matrix written entry by entry is not read; only a column with \\dots rows is")
     cells = [row[0] for row in node.rows]
     if not any(isinstance(cell, Dots) for cell in cells):
         raise Unreadable("a column of explicit entries is not read; only a column with \\dots rows is")
     groups = _groups(cells)
-    letter = _fresh_letter(evaluator, node)
+    letter = _fresh_letter(node, taken)
     if len(groups) == 3 and all(isinstance(g, tuple) for g in (groups[0], groups[2])) and isinstance(groups[1], Node):
         (first, (start, before)), middle, (second, (after, end)) = groups[0], groups[1], groups[2]
         if first != second:
@@ -39,15 +56,12 @@ def dotted_column(evaluator: Evaluator, node: Matrix) -> Value:
         if special is None or not _is_one(start):
             raise Unreadable(f"the rows run from {spell(start)} to {spell(before)} and from {spell(after)} to "
                              f"{spell(end)}, not around one special row k")
-        return _around_special(evaluator, first, letter, special, middle)
+        return AroundSpecial(_substitute(first, letter), letter, special, middle)
     if len(groups) == 1 and isinstance(groups[0], tuple):
         template, (start, end) = groups[0]
-        axis = evaluator.notation.axis_of_bound(evaluator.context, spell(end))
-        if not _is_one(start) or axis is None:
+        if not _is_one(start):
             raise Unreadable(f"the rows run from {spell(start)} to {spell(end)}, not from 1 to an axis's size")
-        evaluator.with_letters({letter: axis})
-        value = evaluator.evaluate(_substitute(template, letter))
-        return evaluator.composer.entries_to_column(value, letter, evaluator.convention == "column")
+        return Run(_substitute(template, letter), letter, spell(end))
     raise Unreadable("the \\dots column is not a run of rows, or runs around one special row")
 
 
@@ -129,8 +143,8 @@ def _special_index(before: Node, after: Node) -> str | None:
     return None
 
 
-def _fresh_letter(evaluator: Evaluator, node: Matrix) -> str:
-    used = set(spell(node)) | set(evaluator.composer.keys())
+def _fresh_letter(node: Matrix, taken: Collection[str]) -> str:
+    used = set(spell(node)) | set(taken)
     return next(letter for letter in "rqsuvw" if letter not in used)
 
 
@@ -146,16 +160,3 @@ def _substitute(node, letter: str):
     if isinstance(node, tuple):
         return tuple(_substitute(item, letter) for item in node)
     return node
-
-
-def _around_special(evaluator: Evaluator, template: Node, letter: str, special: str, middle: Node) -> Value:
-    axis = evaluator.bound_axis(special)
-    if axis is None:
-        raise Unreadable(f"the special row {special} is not an index of the left-hand side")
-    evaluator.with_letters({letter: axis})
-    general = evaluator.evaluate(_substitute(template, letter))
-    at_special = evaluator.evaluate(middle)
-    size = evaluator.axis_size(axis)
-    same = Value(f"np.eye({size}, dtype=bool)", Kind(evaluator.composer.ordered(((special, axis), (letter, axis)))))
-    column = evaluator.where(same, at_special, general)
-    return evaluator.composer.entries_to_column(column, letter, evaluator.convention == "column")

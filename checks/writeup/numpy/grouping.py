@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from checks.writeup.kinds import ShapeError, Value
+from checks.writeup.numpy.kinds import ShapeError, Value
 
 Combine = Callable[[Value, str, Value], Value]
 MOST_CANDIDATES = 8

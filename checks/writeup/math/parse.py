@@ -1,21 +1,26 @@
 """Parsing one formula's LaTeX into the syntax tree of `checks.writeup.tree`, with lark."""
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from checks.writeup.tree import (ACCENTS, Add, CaseRow, Cases, Derivative, Dots, Formula, Frac, Func, Group, Matrix, Name, Node,
-                                 Norm, Num, Product, Prose, Relation, Row, Script, Scripted, Sqrt, Sum, spell)
+from checks.writeup.math.normalize import normalize
+from checks.writeup.math.tree import (ACCENTS, Add, Args, CaseRow, Cases, Derivative, Dots, Formula, Frac, Func, Group,
+                                      Indicator, Matrix, Name, Node, Norm, Num, Ones, Product, Prose, Relation, Row,
+                                      Script, Scripted, Sqrt, Sum, spell)
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 RELATIONS = {"=": "=", ":=": "=", "\\coloneqq": "=", "\\triangleq": "=", "\\equiv": "=", "\\approx": "=",
-             "<": "<", ">": ">", "\\le": "<=", "\\leq": "<=", "\\ge": ">=", "\\geq": ">=", "\\ne": "!=", "\\neq": "!="}
+             "<": "<", ">": ">", "\\le": "<=", "\\leq": "<=", "\\ge": ">=", "\\geq": ">=", "\\ne": "!=", "\\neq": "!=",
+             "\\in": "in", "\\sim": "sim", "\\to": "to", "\\mapsto": "to", "\\rightarrow": "to", "\\propto": "propto"}
 OPERATORS = {"\\cdot": "cdot", "\\times": "times", "\\odot": "odot", "\\circ": "odot", "\\ast": "cdot", "*": "cdot",
-             "/": "/"}
+             "/": "/", "\\oslash": "/", "\\div": "/", "\\bullet": "cdot", "\\otimes": "times"}
 
 
 class FormulaSyntaxError(ValueError):
@@ -28,27 +33,81 @@ def _parser() -> Lark:
                 propagate_positions=False)
 
 
+STRUCTURAL = frozenset({"begin", "end", "label", "tag", "quad", "qquad", "ones", "nabla", "partial", "left", "right",
+                        "dfrac", "tfrac"})
+"""Commands read where they stand, outside the grammar's own tokens (environments, tags, spacing)."""
+UNREAD_COMMANDS: dict[str, str] = {
+    "int": "an integral", "prod": "a product over an index", "lim": "a limit", "overset": "a symbol set over another",
+    "underset": "a symbol set under another", "underbrace": "an underbrace", "overbrace": "an overbrace",
+    "stackrel": "a stacked relation", "binom": "a binomial coefficient", "det": "a determinant",
+    "infty": "infinity", "mathop": "an operator", "xrightarrow": "an arrow with a label",
+}
+"""LaTeX commands a formula may hold that the grammar does not read, each with what it writes."""
+
+
 def parse(latex: str) -> Formula:
-    """The syntax tree of one formula; raises `FormulaSyntaxError` saying where it stops being readable."""
+    """The syntax tree of one formula; raises `FormulaSyntaxError` naming what stops it being readable.
+
+    The formula is first rewritten into the grammar's canonical spelling
+    (`checks.writeup.math.normalize`).
+    """
     if not isinstance(latex, str):
         raise TypeError(f"latex={latex!r}, but a formula is a str")
+    text = normalize(latex)
     try:
-        tree = _parser().parse(latex)
+        tree = _parser().parse(text)
     except (UnexpectedCharacters, UnexpectedEOF, UnexpectedInput) as error:
-        raise FormulaSyntaxError(_describe(error, latex)) from None
+        raise FormulaSyntaxError(_describe(error, text)) from None
     except LarkError as error:
         raise FormulaSyntaxError(f"not readable as a formula ({error})") from None
     return _ToTree().transform(tree)
 
 
-def _describe(error: UnexpectedInput, latex: str) -> str:
+@functools.cache
+def known_commands() -> frozenset[str]:
+    """Every command the grammar reads (`frac`, `sin`, …), taken from the grammar itself."""
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    found = set(re.findall(r"\\\\(?:\[[a-z]+\]\??)?([A-Za-z]{2,})", grammar))
+    for alternatives in re.findall(r"/\\\\\(([^)]+)\)", grammar):
+        found.update(word for word in alternatives.split("|") if word.isalpha())
+    return frozenset(found | STRUCTURAL)
+
+
+def _describe(error: UnexpectedInput, text: str) -> str:
     position = getattr(error, "pos_in_stream", None)
     if position is None and getattr(error, "token", None) is not None:
         position = getattr(error.token, "start_pos", None)
-    if position is None:
-        return "the formula ends before it is complete"
-    found = latex[position:position + 20]
-    return f"unsupported construct at column {position + 1}: {found!r}"
+    opened = _unclosed(text)
+    if position is None or position >= len(text.rstrip()) or isinstance(error, UnexpectedEOF) \
+            or (opened and not text[position:].strip()[1:].strip()):
+        return "the formula ends before it is complete" + (f" (`{opened}` is never closed)" if opened else "")
+    context = text[max(0, position - 15):position + 25].replace("\n", " ")
+    command = re.match(r"\\([A-Za-z]+)", text[position:])
+    if command is not None:
+        name = command.group(1)
+        if name in UNREAD_COMMANDS:
+            return f"`\\{name}` ({UNREAD_COMMANDS[name]}) is not read, in `…{context}…`"
+        if name not in known_commands():
+            closest = difflib.get_close_matches(name, sorted(known_commands()), n=2, cutoff=0.75)
+            suggestions = " or ".join("`\\" + candidate + "`" for candidate in closest)
+            hint = f"; did you mean {suggestions}?" if closest else ""
+            return (f"`\\{name}` is not a LaTeX command the reader knows, nor a macro the write-up defines{hint} "
+                    f"(in `…{context}…`)")
+        return f"`\\{name}` cannot stand where it does, in `…{context}…`"
+    return f"`{text[position]}` cannot stand where it does, in `…{context}…`"
+
+
+def _unclosed(text: str) -> str | None:
+    """The first bracket (or brace, or environment) opened and never closed, if any."""
+    stack: list[str] = []
+    pairs = {")": "(", "]": "[", "}": "{"}
+    for match in re.finditer(r"\\(?:begin|end)\{[^{}]*\}|\\[{}]|[()\[\]{}]", text):
+        token = match.group(0)
+        if token.startswith("\\begin") or token in "([{" or token == "\\{":
+            stack.append(token)
+        elif stack and (token.startswith("\\end") or pairs.get(token) == stack[-1] or token == "\\}"):
+            stack.pop()
+    return stack[0] if stack else None
 
 
 def _tag_number(token: Token) -> str:
@@ -145,9 +204,12 @@ class _ToTree(Transformer):
             if isinstance(item, Token) and item.type == "MULOP":
                 pending = OPERATORS[str(item)]
                 continue
+            if factors and pending == "juxtapose" and isinstance(factors[-1], Ones) and _is_condition(item):
+                factors[-1] = Indicator(item.body)
+                continue
             if factors:
                 operators.append(pending)
-            factors.append(item)
+            factors.append(_indicator(item))
             pending = "juxtapose"
         if len(factors) == 1:
             return factors[0]
@@ -240,6 +302,12 @@ class _ToTree(Transformer):
     def dots(self, _token):
         return Dots()
 
+    def ones(self, _token):
+        return Ones()
+
+    def top(self, _token):
+        return Name("T")
+
     def wrapped(self, wrapper, *inner):
         command = _command(wrapper)
         inner = tuple(self._token_atom(item) if isinstance(item, Token) else item for item in inner)
@@ -258,10 +326,19 @@ class _ToTree(Transformer):
         return Group(body, "brace")
 
     def sized(self, _left, *items):
-        tokens = [item for item in items if isinstance(item, Token)]
+        tokens = [item for item in items if isinstance(item, Token) and item.type != "RIGHT"]
         body = next(item for item in items if not isinstance(item, Token))
         opening = str(tokens[0]) if tokens else "("
-        return Group(body, {"(": "paren", "[": "bracket", "\\{": "brace"}.get(opening, "paren"))
+        closing = str(tokens[-1]) if len(tokens) > 1 else ")"
+        if opening == "." and closing == "|":
+            return Group(body, "evaluated")
+        return Group(body, {"(": "paren", "[": "bracket", "\\{": "set"}.get(opening, "paren"))
+
+    def set_brace(self, _open, body, _close):
+        return Group(body, "set")
+
+    def args(self, *items):
+        return Args(tuple(item for item in items if not isinstance(item, Token)))
 
     def frac(self, _frac, numerator, denominator):
         return Frac(numerator, denominator)
@@ -287,6 +364,18 @@ class _ToTree(Transformer):
 
     def matrix_row(self, *items):
         return tuple(item for item in items if not (isinstance(item, Token) and item.type == "AMP"))
+
+
+def _is_condition(node: Node) -> bool:
+    return isinstance(node, Group) and isinstance(node.body, Relation) and node.delimiter in ("bracket", "set", "paren")
+
+
+def _indicator(node: Node) -> Node:
+    """`\\mathbb{1}_{h > 0}` as the indicator of its subscript."""
+    if isinstance(node, Scripted) and isinstance(node.base, Ones) and node.sub is not None and node.sup is None \
+            and len(node.sub.parts) == 1 and isinstance(node.sub.parts[0], Relation):
+        return Indicator(node.sub.parts[0])
+    return node
 
 
 def _accented(node: Node, accent: str | None) -> Node:

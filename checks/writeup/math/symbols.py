@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from checks.writeup.tree import Add, Name, Node, Num, Product, Script, Scripted, spell
+from checks.writeup.math.tree import Add, Name, Node, Num, Product, Script, Scripted, spell
 
 TRANSPOSE_MARKS = frozenset({"T", "top", "intercal", "\\top", "\\intercal"})
 
