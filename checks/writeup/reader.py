@@ -17,7 +17,7 @@ from checks.writeup.errors import Unreadable
 from checks.writeup.math.definitions import Definition, definitions
 from checks.writeup.math.equations import Equation, Origin, collect
 from checks.writeup.math.scope import NO_SCOPE
-from checks.writeup.math.targets import Target, candidates, choose, section_contexts
+from checks.writeup.math.targets import Target, candidates, choose, heading_context, section_contexts
 from checks.writeup.numpy.emit import render
 from checks.writeup.numpy.evaluate import Call
 from checks.writeup.numpy.interpret import PROBLEMS, Environment, Generated, interpret, interpret_entries, is_diagonal
@@ -57,15 +57,17 @@ def read_sources(sources: Sequence[Source], notation: ReadingSpec, *,
         targets = candidates(equation.lhs, notation, equation.scope)
         if not targets:
             continue
-        target, why = choose(targets, equation, contexts.get(equation.origin.section.path))
+        target, why = choose(targets, equation.origin, contexts.get(equation.origin.section.path))
         if target is None:
             session.unread.append(Unread(session.quote(equation.origin), why))
             continue
         session.answers.setdefault(target.id.id, []).append((target, equation))
     for problem in collected.problems:
         meant = candidates(problem.lhs, notation, NO_SCOPE) if problem.lhs is not None else []
+        section = problem.origin.section
+        target, _ = choose(meant, problem.origin, contexts.get(section.path) or heading_context(section, notation))
         session.unread.append(Unread(session.quote(problem.origin), problem.reason,
-                                     meant[0].id.id if len(meant) == 1 else None))
+                                     target.id.id if target is not None else None))
     for entry in notation.ids:
         session.generate(entry)
     functions = [session.generated[entry.id] for entry in notation.ids if entry.id in session.generated]

@@ -26,8 +26,8 @@ READINGS: dict[str, str] = {
                           "between them (\"the result is\", \"结果为\")",
     "reading:vector_broadcast": "a vector added to (or multiplying) a matrix, read as numpy broadcasts it: against "
                                 "every row (or column) of the matrix, the way a bias is added to each token",
-    "reading:cdot_elementwise": "\\cdot or \\times between two operands of the same shape, which no matrix product "
-                                "fits, read as the elementwise product",
+    "reading:product_elementwise": "a product (side by side, \\cdot or \\times) of two operands of the same shape, "
+                                   "which no matrix product fits, read as the elementwise product",
     "reading:jacobian_diagonal": "a Jacobian written as diag(v), where the id keeps only the Jacobian's diagonal: "
                                  "read as v",
     "reading:numerator_layout": "a gradient with respect to a matrix transposed, because the write-up says its "

@@ -98,10 +98,30 @@ def _with_superscript(symbol: Symbol, sup: Script | None, sample_letters: Collec
     letter = spelling if spelling in sample_letters else _parenthesised_letter(spelling)
     if letter is not None:
         return Symbol(symbol.spelling, symbol.name, symbol.indices, sample=letter)
+    marked = _sample_and_transpose(sup, sample_letters)
+    if marked is not None:
+        return Symbol(symbol.spelling, symbol.name, symbol.indices, sample=marked, transpose=True)
     if len(sup.parts) == 1 and _is_number(sup.parts[0]):
         return Symbol(symbol.spelling, symbol.name, symbol.indices, power=sup.parts[0])
     raise UnreadScript(f"the superscript ^{{{spelling}}} of {symbol.spelling!r} is not a sample index, a transpose "
                        "or a power")
+
+
+def _sample_and_transpose(sup: Script, sample_letters: Collection[str]) -> str | None:
+    """The sample letter of `^{(i)\\top}`, `^{i T}`, `^{\\top (i)}` or `^{(i), T}`: a sample marker and a transpose."""
+    parts = list(sup.parts)
+    if len(parts) == 1 and isinstance(parts[0], Product) and len(parts[0].factors) == 2:
+        parts = list(parts[0].factors)
+    if len(parts) != 2:
+        return None
+    marks = [spell(part) for part in parts]
+    if marks[0] in TRANSPOSE_MARKS:
+        marks.reverse()
+    if marks[1] not in TRANSPOSE_MARKS:
+        return None
+    if marks[0] in sample_letters:
+        return marks[0]
+    return _parenthesised_letter(marks[0])
 
 
 def _is_number(node: Node) -> bool:

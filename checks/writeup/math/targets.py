@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from checks.writeup.document import Section
-from checks.writeup.math.equations import Equation, is_symbol
+from checks.writeup.math.equations import Equation, Origin, is_symbol
 from checks.writeup.math.scope import Scope
 from checks.writeup.spec import IdSpec, ReadingSpec
 from checks.writeup.math.symbols import Symbol, UnknownSymbol, UnreadScript, resolve
@@ -94,15 +94,15 @@ def heading_context(section: Section, notation: ReadingSpec) -> str | None:
     return None
 
 
-def choose(targets: list[Target], equation: Equation, section_context: str | None) -> tuple[Target | None, str]:
-    """The one target the equation answers, or None and why it is ambiguous."""
+def choose(targets: list[Target], origin: Origin, section_context: str | None) -> tuple[Target | None, str]:
+    """The one target an equation (standing at `origin`) answers, or None and why it is ambiguous."""
     if len(targets) <= 1:
         return (targets[0] if targets else None), ""
-    number = equation.origin.number
+    number = origin.number
     tests = (
         lambda t: number is not None and t.id.section in (f"({number})", number),
         lambda t: section_context is not None and t.id.context == section_context,
-        lambda t: equation.origin.section.number is not None and t.id.section == equation.origin.section.number,
+        lambda t: origin.section.number is not None and t.id.section == origin.section.number,
     )
     remaining = targets
     for test in tests:

@@ -508,7 +508,7 @@ class Evaluator:
         try:
             value, regrouped = group(operands, operators, self._combine)
         except ShapeError:
-            value, regrouped = group(operands, operators, self._combine_broadcasting)
+            value, regrouped = group(operands, operators, self._combine_loosely)
         if regrouped:
             self.tags.add("reading:grouping_by_shape")
         if value.mask is not None:
@@ -539,11 +539,17 @@ class Evaluator:
     def _args(self, node: Args) -> Value:
         raise Unreadable(f"the list ({spell(node)}) is not a value")
 
-    def _combine_broadcasting(self, left: Value, operator: str, right: Value) -> Value:
-        """As `_combine`, and a vector times a matrix elementwise broadcast: tried only when no grouping fits."""
+    def _combine_loosely(self, left: Value, operator: str, right: Value) -> Value:
+        """As `_combine`, and the loose readings tried only when no grouping fits without them: a product of two
+        operands of one shape that no matrix product fits is elementwise; a vector times a matrix elementwise is
+        broadcast against its rows (or columns)."""
         try:
             return self._combine(left, operator, right)
         except ShapeError:
+            if operator in ("juxtapose", "cdot", "times") and left.kind.dims == right.kind.dims \
+                    and not left.kind.scalar and not (left.mask or right.mask or left.ones or right.ones):
+                self.tags.add("reading:product_elementwise")
+                return self.composer.elementwise(left, right, "*")
             if operator not in ("odot", "/"):
                 raise
             found = self.composer.broadcast_vector(left, right, "*" if operator == "odot" else "/")
@@ -571,13 +577,7 @@ class Evaluator:
             return self.composer.elementwise(left, right, "*")
         if operator == "/":
             return self.composer.elementwise(left, right, "/")
-        try:
-            return self.composer.matmul(left, right)
-        except ShapeError:
-            if operator in ("cdot", "times") and left.kind.dims == right.kind.dims:
-                self.tags.add("reading:cdot_elementwise")
-                return self.composer.elementwise(left, right, "*")
-            raise
+        return self.composer.matmul(left, right)
 
     def _with_ones(self, left: Value, operator: str, right: Value) -> Value:
         """A product with the ones vector: it sums what it contracts, broadcasts what it multiplies."""
