@@ -57,7 +57,7 @@ def read_sources(sources: Sequence[Source], notation: ReadingSpec, *,
         targets = candidates(equation.lhs, notation, equation.scope)
         if not targets:
             continue
-        target, why = choose(targets, equation.origin, contexts.get(equation.origin.section.path))
+        target, why = choose(targets, equation.origin, contexts.get(equation.origin.section.path), notation)
         if target is None:
             session.unread.append(Unread(session.quote(equation.origin), why))
             continue
@@ -65,7 +65,8 @@ def read_sources(sources: Sequence[Source], notation: ReadingSpec, *,
     for problem in collected.problems:
         meant = candidates(problem.lhs, notation, NO_SCOPE) if problem.lhs is not None else []
         section = problem.origin.section
-        target, _ = choose(meant, problem.origin, contexts.get(section.path) or heading_context(section, notation))
+        target, _ = choose(meant, problem.origin, contexts.get(section.path) or heading_context(section, notation),
+                           notation)
         session.unread.append(Unread(session.quote(problem.origin), problem.reason,
                                      target.id.id if target is not None else None))
     for entry in notation.ids:

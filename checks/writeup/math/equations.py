@@ -23,6 +23,10 @@ from checks.writeup.math.tree import (Cases, Derivative, Formula, Name, Node, Nu
                                       walk)
 
 
+BEFORE = 400
+"""Characters of a section before a formula kept to tell what the formula is about."""
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a formula (or the unit of it read) stands: its LaTeX as quoted, number, section, place, how it was met."""
@@ -38,6 +42,8 @@ class Origin:
     """The write-up's macros expanded in it."""
     note: str | None = None
     """What of the formula was left out to read this unit (a middle step of a chain)."""
+    before: str = ""
+    """The words and formulas of its section before it (the last few hundred characters): what it is about."""
 
     @property
     def line(self) -> int:
@@ -89,13 +95,19 @@ def collect(document: Document, *, batch_bounds: Iterable[str]) -> Collected:
     parsed: list[Parsed] = []
     problems: list[Problem] = []
     order = 0
+    before, section = "", None
     for paragraph in document.paragraphs:
+        if paragraph.section != section:
+            before, section = "", paragraph.section
         for segment in paragraph.segments:
             if isinstance(segment, Math):
-                formulas, found = _parse(segment, paragraph, order)
+                formulas, found = _parse(segment, paragraph, order, before[-BEFORE:])
                 parsed.append(Parsed(segment, paragraph, formulas))
                 problems += found
                 order += 1
+                before += " " + segment.latex
+            else:
+                before += " " + segment
     section_letters: dict[tuple[str, ...], set[str]] = {}
     for item in parsed:
         for formula, _ in item.formulas:
@@ -122,10 +134,11 @@ def collect(document: Document, *, batch_bounds: Iterable[str]) -> Collected:
     return Collected(tuple(equations), tuple(problems))
 
 
-def _parse(math: Math, paragraph: Paragraph, order: int) -> tuple[tuple[tuple[Formula, Origin], ...], list[Problem]]:
+def _parse(math: Math, paragraph: Paragraph, order: int,
+           before: str) -> tuple[tuple[tuple[Formula, Origin], ...], list[Problem]]:
     """A formula's syntax tree, or those of its readable units and the problems of the others."""
     origin = Origin(math.latex, math.number, paragraph.section, math.place, order,
-                    "display" if math.display else "inline", math.macros)
+                    "display" if math.display else "inline", math.macros, before=before)
     if math.problem is not None:
         return (), [Problem(origin, math.problem, None)]
     try:

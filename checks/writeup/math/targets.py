@@ -28,6 +28,8 @@ class Target:
     id: IdSpec
     of: Symbol
     wrt: Symbol | None
+    keywords: tuple[str, ...] = ()
+    """Words that announce the id's context."""
 
 
 def resolve_in(node: Node, notation: ReadingSpec, context: str, scope: Scope) -> Symbol | None:
@@ -50,11 +52,11 @@ def candidates(lhs: Node, notation: ReadingSpec, scope: Scope) -> list[Target]:
             wrt = resolve_in(lhs.wrt, notation, entry.context, scope)
             if of is not None and wrt is not None and (of.name, wrt.name) == (entry.of, entry.wrt) \
                     and not of.transpose and not wrt.transpose:
-                found.append(Target(entry, of, wrt))
+                found.append(Target(entry, of, wrt, notation.contexts[entry.context].keywords))
         elif is_symbol(lhs) and entry.wrt is None:
             of = resolve_in(lhs, notation, entry.context, scope)
             if of is not None and of.name == entry.of and not of.transpose:
-                found.append(Target(entry, of, None))
+                found.append(Target(entry, of, None, notation.contexts[entry.context].keywords))
     return found
 
 
@@ -94,13 +96,37 @@ def heading_context(section: Section, notation: ReadingSpec) -> str | None:
     return None
 
 
-def choose(targets: list[Target], origin: Origin, section_context: str | None) -> tuple[Target | None, str]:
+def mentioned_context(before: str, targets: list[Target]) -> str | None:
+    """The context of `targets` whose keyword the text before a formula mentions last (\"Softmax, for one sample\")."""
+    lowered = before.lower()
+    found: dict[str, int] = {}
+    for target in targets:
+        for keyword in target.keywords:
+            position = lowered.rfind(keyword.lower())
+            if position >= 0:
+                found[target.id.context] = max(found.get(target.id.context, -1), position)
+    return max(found, key=found.get) if found else None
+
+
+def _titled(section: Section, notation: ReadingSpec) -> bool:
+    """Whether the formula's own heading names exactly one context: then words in the text do not override it."""
+    if not section.path:
+        return False
+    title = section.path[-1].lower()
+    return len({name for name, spec in notation.contexts.items()
+                if any(keyword.lower() in title for keyword in spec.keywords)}) == 1
+
+
+def choose(targets: list[Target], origin: Origin, section_context: str | None,
+           notation: ReadingSpec) -> tuple[Target | None, str]:
     """The one target an equation (standing at `origin`) answers, or None and why it is ambiguous."""
     if len(targets) <= 1:
         return (targets[0] if targets else None), ""
     number = origin.number
+    mentioned = mentioned_context(origin.before, targets) if not _titled(origin.section, notation) else None
     tests = (
         lambda t: number is not None and t.id.section in (f"({number})", number),
+        lambda t: mentioned is not None and t.id.context == mentioned,
         lambda t: section_context is not None and t.id.context == section_context,
         lambda t: origin.section.number is not None and t.id.section == origin.section.number,
     )

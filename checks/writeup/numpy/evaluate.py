@@ -75,7 +75,7 @@ class Evaluator:
 
     def __init__(self, *, notation: ReadingSpec, context: str, mode: str, convention: str,
                  definitions: Mapping[str, list[Definition]], derivatives: DerivativeLookup, scope: Scope,
-                 per_sample_sums: bool = False, prime_is_transpose: bool = False):
+                 per_sample_sums: bool = False, prime_is_transpose: bool = False, numerator_layout: bool = False):
         if mode not in ("forward", "gradient"):
             raise ValueError(f"mode={mode!r}, but a formula is read as a forward pass or as a gradient")
         if convention not in ("column", "row"):
@@ -89,6 +89,8 @@ class Evaluator:
         self.scope = scope
         self.per_sample_sums = per_sample_sums
         self.prime_is_transpose = prime_is_transpose
+        self.numerator_layout = numerator_layout
+        """Gradients of the loss with respect to vectors are rows (the write-up declares numerator layout)."""
         self.composer = Composer()
         self.parameters: list[str] = []
         self.statements: list[Statement] = []
@@ -180,7 +182,9 @@ class Evaluator:
         if isinstance(node.base, Group) and node.base.delimiter == "evaluated":
             return self._superscript(self.evaluate(node.base.body), node.sup, spell(node))
         value = self.evaluate(node.base)
-        if node.sub is not None:
+        if node.sub is not None and node.sub.spelling in self.sample_letters and SAMPLE in value.kind.keys:
+            self._check_sample_letter(node.sub.spelling, spell(node))
+        elif node.sub is not None:
             raise Unreadable(f"the subscript _{{{node.sub.spelling}}} of {spell(node.base)!r} is not read")
         value = self._superscript(value, node.sup, spell(node))
         return self.composer.transpose(value) if node.primes and self.prime_is_transpose else value
@@ -255,6 +259,8 @@ class Evaluator:
         for index in indices:
             value = self._index(value, index, symbol)
         value = self.composer.canonical(value)
+        if not indices and symbol.sample is None and self.notation.batch_matrix(self.context, symbol.spelling):
+            value = replace(value, batch="rows" if self.convention == "row" else "columns")
         if symbol.transpose:
             value = self.composer.transpose(value)
         if symbol.power is not None:
@@ -571,6 +577,10 @@ class Evaluator:
             raise ShapeError("a mask multiplies only elementwise")
         if left.ones or right.ones:
             return self._with_ones(left, operator, right)
+        if operator in ("juxtapose", "cdot", "times") and left.batch == "columns" and right.batch == "rows" \
+                and SAMPLE in left.kind.keys and SAMPLE in right.kind.keys:
+            self.tags.add("reading:batch_matrix")
+            return self.composer.reduce(self.composer.matmul(left, right), SAMPLE)
         if operator == "odot":
             if left.kind.dims != right.kind.dims and not (left.kind.scalar or right.kind.scalar):
                 raise ShapeError(f"cannot multiply {left.kind.describe()} and {right.kind.describe()} elementwise")
@@ -582,8 +592,7 @@ class Evaluator:
     def _with_ones(self, left: Value, operator: str, right: Value) -> Value:
         """A product with the ones vector: it sums what it contracts, broadcasts what it multiplies."""
         if operator in ("odot", "/"):
-            other = right if left.ones else left
-            return other
+            return right if left.ones else left
         if left.ones == "column" and right.ones is None:
             if right.kind.rows is None and right.kind.cols is not None:
                 return right
@@ -793,7 +802,21 @@ class Evaluator:
     # -- derivatives and patterns --------------------------------------------------------------------------------
 
     def _derivative(self, node: Derivative) -> Value:
+        value = self._derivative_value(node)
+        of, _ = self.derivative_symbols(node)
+        if self.numerator_layout and of.name == self.notation.loss and value.kind.matrix_rank == 1 \
+                and value.kind.cols is None:
+            return self.composer.transpose(value)
+        return value
+
+    def _derivative_value(self, node: Derivative) -> Value:
         of, wrt = self.derivative_symbols(node)
+        value = self._derivative_of(of, wrt)
+        if not wrt.indices and wrt.sample is None and self.notation.batch_matrix(self.context, wrt.spelling):
+            value = replace(value, batch="rows" if self.convention == "row" else "columns")
+        return value
+
+    def _derivative_of(self, of: Symbol, wrt: Symbol) -> Value:
         alias = self.notation.derivative_alias(self.context, of.name, wrt.name)
         if alias is not None:
             return self.symbol_value(Symbol(f"d{of.name}/d{wrt.name}", alias, wrt.indices, wrt.sample))

@@ -126,7 +126,8 @@ def _evaluator(target: Target, equation: Equation, environment: Environment, con
                      definitions=environment.definitions.get(entry.context, {}),
                      derivatives=lambda of, wrt: environment.derivatives(entry.context, of, wrt),
                      scope=_sample_scope(target, equation, environment.notation), per_sample_sums=per_sample,
-                     prime_is_transpose=environment.prime_is_transpose)
+                     prime_is_transpose=environment.prime_is_transpose,
+                     numerator_layout=environment.numerator_layout and convention == "column")
 
 
 def _sample_scope(target: Target, equation: Equation, notation: ReadingSpec) -> Scope:

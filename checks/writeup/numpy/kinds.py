@@ -78,6 +78,8 @@ class Value:
     """`column` or `row` for the ones vector `\\mathbf{1}` (or its transpose), whose length its product decides."""
     diagonal: Value | None = field(default=None, compare=False)
     """For diag(v): v, the diagonal of this square matrix."""
+    batch: str | None = None
+    """`rows` or `columns`: written as a batch matrix whose rows (or columns) are the samples (`X`, `X^T`)."""
 
 
 def wrap(value: Value, precedence: int) -> str:
@@ -147,7 +149,7 @@ class Composer:
         right = self.aligned(b, indices, kind.matrix_rank)
         right_precedence = precedence + 1 if operator in "-/*" else precedence
         code = f"{wrap(left, precedence)} {operator} {wrap(right, right_precedence)}"
-        return Value(code, kind, precedence)
+        return Value(code, kind, precedence, batch=_batch_of(a, b))
 
     def broadcast_vector(self, a: Value, b: Value, operator: str) -> Value | None:
         """A matrix and a vector along one of its axes, as numpy broadcasts them: the vector against every row
@@ -231,6 +233,8 @@ class Composer:
     def transpose(self, value: Value) -> Value:
         if value.ones is not None:
             return replace(value, ones="row" if value.ones == "column" else "column")
+        if value.batch is not None:
+            value = replace(value, batch="rows" if value.batch == "columns" else "columns")
         rows, cols = value.kind.dims
         kind = replace(value.kind, rows=cols, cols=rows)
         if rows is None or cols is None:
@@ -250,6 +254,13 @@ class Composer:
         kind = Kind(indices, axis, None) if column else Kind(indices, None, axis)
         return replace(value, code=code, kind=kind, precedence=value.precedence if code == value.code else ATOM,
                        einsum=None)
+
+
+def _batch_of(a: Value, b: Value) -> str | None:
+    """The batch-matrix layout two operands of an elementwise operation share (one of them may have none)."""
+    if a.batch == b.batch or b.batch is None:
+        return a.batch
+    return b.batch if a.batch is None else None
 
 
 class _Letters:
