@@ -130,7 +130,7 @@ class _Session:
             return Call(entry.id, generated.parameters, entry.shape)
         failure = self.failed.get(entry.id)
         if failure is not None:
-            raise Unreadable(f"it uses ∂{of}/∂{wrt}, which {failure.quote.cite()} derives ({entry.id}), but that "
+            raise Unreadable(f"it uses ∂{of}/∂{wrt} ({entry.id}), derived at {failure.quote.cite()}, but that "
                              f"equation was not read: {failure.reason}")
         return None
 

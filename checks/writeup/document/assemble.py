@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from checks.writeup.document.environments import ENVIRONMENT, ENVIRONMENTS, number, resolve_references
+from checks.writeup.document.environments import ENVIRONMENT, ENVIRONMENTS, number, resolve_references, written_rows
 from checks.writeup.document.events import Break, Define, Event, Heading, NumberWithin, Prose, RawMath
 from checks.writeup.document.macros import MacroProblem, Macros, expand
 from checks.writeup.document.model import NO_SECTION, Declarations, Document, Math, Note, Paragraph, Place, Section
@@ -44,7 +44,7 @@ def assemble(format: str, events: Sequence[Event]) -> Document:
             math = prepared[id(event)]
             expanded = resolve_references(math.expanded, labels, math=True)
             builder.add_math(Math(math.latex, math.display, math.place, expanded, math.environment, math.number,
-                                  math.labels, math.row_lines, math.macros, math.problem))
+                                  math.labels, math.rows, math.macros, math.problem))
         elif isinstance(event, Note):
             notes.append(event)
     paragraphs = builder.finish()
@@ -71,7 +71,8 @@ def _numbered(events: Sequence[Event], macros: Macros) -> dict[int, Math]:
             counter[0] += 1
             return f"{sections[0]}.{counter[0]}" if within[0] else str(counter[0])
 
-        environment, body, rows = event.environment, event.latex, event.row_lines
+        environment, body = event.environment, event.latex
+        rows = written_rows(body, event.place.line)
         inner = ENVIRONMENT.fullmatch(body.strip())
         if environment in ("$$", "\\[") and inner is not None:
             environment, body = inner.group("env"), inner.group("body")

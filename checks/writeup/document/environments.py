@@ -63,6 +63,25 @@ def split_rows(body: str) -> list[tuple[int, str]]:
     return [(offset, row) for offset, row in rows if row.strip() or offset == 0]
 
 
+_INNER = re.compile(r"\\begin\{(aligned|align\*?|gathered|split|array|eqnarray\*?|alignedat)\}(?:\{[^{}]*\})?(.*)"
+                    r"\\end\{\1\}", re.S)
+
+
+def written_rows(body: str, line: int) -> tuple[tuple[str, int], ...]:
+    """The rows of a formula as written (its own, or those of the aligned block inside it), each with its line;
+    `line` is where the body starts. One row: ()."""
+    inner = _INNER.search(body)
+    start, content = (inner.start(2), inner.group(2)) if inner else (0, body)
+    rows = split_rows(content)
+    if len(rows) < 2:
+        return ()
+    found = []
+    for offset, row in rows:
+        lead = len(row) - len(row.lstrip())
+        found.append((row.strip(), line + body.count("\n", 0, start + offset + lead)))
+    return tuple(found)
+
+
 def number(environment: str, body: str, next_number) -> Numbered:
     """Number `body` of `environment` as amsmath would; `next_number()` gives the next free equation number."""
     starred = environment.endswith("*")

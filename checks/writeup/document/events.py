@@ -41,7 +41,6 @@ class RawMath:
     place: Place
     order: tuple[int, int]
     """The source's number and the formula's offset in it: which macros are in force."""
-    row_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,9 +78,7 @@ def layout(text: str, *, source: str, index: int, cell: int | None = None, files
             level = SECTIONS.index(match.group(1)) + 1
             events.append((start, Heading(level, _prose_text(match.group(3)).strip(), place(start), not match.group(2))))
         elif kind == "environment":
-            body_start = match.start("body")
-            events.append((start, RawMath(match.group("body"), True, match.group("env"), place(start), (index, start),
-                                          _lines_of_rows(text, body_start, match.group("body")))))
+            events.append((start, RawMath(match.group("body"), True, match.group("env"), place(start), (index, start))))
         elif kind == "delimited":
             group = match.lastgroup
             delimiter = {"dollars": "$$", "bracket": "\\[", "paren": "\\(", "inline": "$"}[group]
@@ -91,12 +89,6 @@ def layout(text: str, *, source: str, index: int, cell: int | None = None, files
     events += _prose(clean, position, len(clean), place)
     events.sort(key=lambda item: item[0])
     return [event for _, event in events]
-
-
-def _lines_of_rows(text: str, body_start: int, body: str) -> tuple[int, ...]:
-    from checks.writeup.document.environments import split_rows
-
-    return tuple(line_of(text, body_start + offset + len(row) - len(row.lstrip())) for offset, row in split_rows(body))
 
 
 def _included(match: re.Match, files: Mapping[str, str], source: str, depth: int, where: Place, start: int,

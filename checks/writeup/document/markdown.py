@@ -57,12 +57,7 @@ def layout(text: str, *, source: str, index: int, cell: int | None = None) -> li
         events += _text(clean, position, start, place)
         position = end
         if kind == "environment":
-            from checks.writeup.document.environments import split_rows
-
-            body_start = match.start("body")
-            rows = tuple(line_of(text, body_start + offset) for offset, _ in split_rows(match.group("body")))
-            events.append((start, RawMath(match.group("body"), True, match.group("env"), place(start), (index, start),
-                                          rows)))
+            events.append((start, RawMath(match.group("body"), True, match.group("env"), place(start), (index, start))))
         else:
             group = match.lastgroup
             delimiter = {"dollars": "$$", "bracket": "\\[", "paren": "\\(", "inline": "$"}[group]

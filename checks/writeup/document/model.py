@@ -75,8 +75,8 @@ class Math:
     """The number of the formula as a whole (an `equation`, or a single numbered row)."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """`\\label` keys in the formula and the numbers they name."""
-    row_lines: tuple[int, ...] = ()
-    """The line each row of a multi-row environment starts on."""
+    rows: tuple[tuple[str, int], ...] = ()
+    """Each row of a multi-row formula (an `align`, an `aligned` block) as written, and the line it starts on."""
     macros: tuple[Macro, ...] = ()
     """The write-up's macros expanded in it."""
     problem: str | None = None

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from checks.writeup.document import Document, Macro, Math, Paragraph, Place, Section
-from checks.writeup.document.environments import split_rows
 from checks.writeup.math import units
 from checks.writeup.math.functions import function_of
 from checks.writeup.math.parse import FormulaSyntaxError, parse
@@ -148,14 +147,16 @@ def _parse(math: Math, paragraph: Paragraph, order: int,
     else:
         if formula.tag is not None:
             origin = replace(origin, number=formula.tag)
-        return ((formula, _per_row(origin, math, formula)),), []
+        return _per_row(formula, origin, math), []
     rows = units.rows(math.expanded)
     formulas, problems = [], []
     for row in rows:
         row_origin = _row_origin(origin, math, row, len(rows))
-        for clause in units.clauses(row):
+        found = units.clauses(row)
+        for clause in found:
+            clause_origin = row_origin if len(found) == 1 else replace(row_origin, latex=clause.latex.strip())
             try:
-                formulas.append((_with_tag(parse(clause.latex), clause.tag), row_origin))
+                formulas.append((_with_tag(parse(clause.latex), clause.tag), clause_origin))
                 continue
             except FormulaSyntaxError as error:
                 reason = str(error) if len(rows) > 1 or clause.latex != math.expanded else whole
@@ -164,10 +165,10 @@ def _parse(math: Math, paragraph: Paragraph, order: int,
                 shortened = _first_and_last(members)
                 if shortened is not None:
                     formulas.append((_with_tag(shortened, clause.tag), replace(
-                        row_origin, note=f"its middle step{'s' if len(members) > 3 else ''} could not be read "
-                                         f"({reason}); the answer is the chain's last member")))
+                        clause_origin, note=f"its middle step{'s' if len(members) > 3 else ''} could not be read "
+                                            f"({reason}); the answer is the chain's last member")))
                     continue
-            problems.append(Problem(row_origin, _with_macros(reason, math), _lhs_hint(members[0])))
+            problems.append(Problem(clause_origin, _with_macros(reason, math), _lhs_hint(members[0])))
     return tuple(formulas), problems
 
 
@@ -199,30 +200,32 @@ def _with_macros(reason: str, math: Math) -> str:
 def _row_origin(origin: Origin, math: Math, row: units.Unit, count: int) -> Origin:
     if count <= 1:
         return replace(origin, number=row.tag or origin.number)
-    return replace(origin, latex=_written_row(math, row.row, count) or row.latex.strip(), number=row.tag,
-                   place=_row_place(math, row.row))
+    groups = _written_equations(math)
+    if len(groups) == count:
+        latex, line = groups[row.row]
+        return replace(origin, latex=latex, number=row.tag, place=replace(math.place, line=line))
+    return replace(origin, latex=row.latex.strip(), number=row.tag)
 
 
-def _per_row(origin: Origin, math: Math, formula: Formula) -> Origin:
-    """The formula's origin; its rows, numbered one by one, are cited by `chains` with their own numbers."""
-    return origin
+def _per_row(formula: Formula, origin: Origin, math: Math) -> tuple[tuple[Formula, Origin], ...]:
+    """The formula, or each of its rows with its own quote and line where it states several equations."""
+    groups = _written_equations(math)
+    if len(formula.rows) < 2 or len(groups) != len(formula.rows):
+        return ((formula, origin),)
+    return tuple((Formula((row,), row.tag or formula.tag),
+                  replace(origin, latex=latex, number=row.tag or origin.number, place=replace(math.place, line=line)))
+                 for row, (latex, line) in zip(formula.rows, groups))
 
 
-def _written_row(math: Math, index: int, count: int) -> str | None:
-    """Row `index` of the formula as written, if the written formula has the same rows."""
-    body = math.latex
-    for opening in ("\\begin{aligned}", "\\begin{align*}", "\\begin{align}", "\\begin{split}", "\\begin{gathered}"):
-        if opening in body:
-            body = body.split(opening, 1)[1].rsplit("\\end{", 1)[0]
-            break
-    written = split_rows(body)
-    return written[index][1].strip() if len(written) == count else None
-
-
-def _row_place(math: Math, index: int) -> Place:
-    if index < len(math.row_lines):
-        return replace(math.place, line=math.row_lines[index])
-    return math.place
+def _written_equations(math: Math) -> list[tuple[str, int]]:
+    """The formula's rows as written, a row that continues a chain (`&= …`) joined to the one before."""
+    groups: list[tuple[str, int]] = []
+    for latex, line in math.rows:
+        if groups and units.continues(latex):
+            groups[-1] = (f"{groups[-1][0]} \\\\ {latex}", groups[-1][1])
+        else:
+            groups.append((latex, line))
+    return groups
 
 
 def _batch_letters(formula: Formula, bounds: frozenset[str]) -> set[str]:
@@ -268,17 +271,10 @@ CONDITION_PROSE = ("for all", "for each", "for every", "for", "if", "when", "whe
 def chains(formula: Formula, origin: Origin, scope: Scope) -> list[Equation]:
     """The equations of each row of `formula`: a derivative or symbol on the left, the chain's last member right."""
     equations = []
-    numbered_rows = sum(1 for row in formula.rows if row.tag is not None) > 1
-    for index, row in enumerate(formula.rows):
+    for row in formula.rows:
         numbered = origin if row.tag is None else replace(origin, number=row.tag)
-        if numbered_rows:
-            numbered = replace(numbered, place=_row_place_of(origin, index))
         equations += _row_chains(row, numbered, scope)
     return equations
-
-
-def _row_place_of(origin: Origin, index: int) -> Place:
-    return origin.place
 
 
 def _row_chains(row: Row, origin: Origin, scope: Scope) -> list[Equation]:

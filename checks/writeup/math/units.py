@@ -52,14 +52,26 @@ def rows(latex: str) -> list[Unit]:
     if found is None:
         tag = _TAG.search(latex)
         return [Unit(latex, 0, tag.group(1).strip() if tag else None)]
-    units = []
-    for index, (_, row) in enumerate(split_rows(found.group("body"))):
+    units: list[Unit] = []
+    for _, row in split_rows(found.group("body")):
         tag = _TAG.search(row)
-        units.append(Unit(row, index, tag.group(1).strip() if tag else None))
+        if units and continues(row):
+            last = units[-1]
+            units[-1] = Unit(f"{last.latex} {row}", last.row, (tag.group(1).strip() if tag else None) or last.tag)
+            continue
+        units.append(Unit(row, len(units), tag.group(1).strip() if tag else None))
     trailing = _TAG.search(found.group("after"))
     if trailing and not any(unit.tag for unit in units):
         units = [Unit(unit.latex, unit.row, trailing.group(1).strip()) for unit in units]
     return units
+
+
+CONTINUATION = re.compile(r"^\s*&?\s*(=|\\approx|\\leq?|\\geq?|<|>|\+|-(?!\s*\\frac\{\\partial))")
+"""A row that continues the chain of the row before it (`&= …`, `&+ …`)."""
+
+
+def continues(row: str) -> bool:
+    return CONTINUATION.match(row) is not None
 
 
 def clauses(unit: Unit) -> list[Unit]:

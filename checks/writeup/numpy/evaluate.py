@@ -442,7 +442,7 @@ class Evaluator:
     def _frac(self, node: Frac) -> Value:
         numerator = self.evaluate(node.numerator)
         denominator = self.evaluate(node.denominator)
-        if not denominator.kind.scalar and denominator.kind.dims != numerator.kind.dims:
+        if not denominator.kind.scalar and not numerator.kind.scalar and denominator.kind.dims != numerator.kind.dims:
             raise ShapeError(f"cannot divide {numerator.kind.describe()} by {denominator.kind.describe()}")
         return self.composer.elementwise(numerator, denominator, "/")
 
@@ -888,7 +888,8 @@ class Evaluator:
         raise Unreadable(f"no quantity of the context has the axis {axis}")
 
     def _dots(self, node: Dots) -> Value:
-        raise Unreadable("\\dots outside a matrix pattern")
+        raise Unreadable("`\\dots` stands for terms left out, so the formula is unfinished (only the rows of a column "
+                         "written with `\\dots` around them are read)")
 
     def _prose(self, node: Prose) -> Value:
         raise Unreadable(f"the words {node.text!r} inside the formula")
