@@ -67,8 +67,10 @@ def read_sources(sources: Sequence[Source], notation: ReadingSpec, *,
         section = problem.origin.section
         target, _ = choose(meant, problem.origin, contexts.get(section.path) or heading_context(section, notation),
                            notation)
-        session.unread.append(Unread(session.quote(problem.origin), problem.reason,
-                                     target.id.id if target is not None else None))
+        unread = Unread(session.quote(problem.origin), problem.reason, target.id.id if target is not None else None)
+        session.unread.append(unread)
+        if unread.id is not None:
+            session.failed.setdefault(unread.id, unread)
     for entry in notation.ids:
         session.generate(entry)
     functions = [session.generated[entry.id] for entry in notation.ids if entry.id in session.generated]
@@ -108,8 +110,10 @@ class _Session:
     answers: dict[str, list[tuple[Target, Equation]]] = field(default_factory=dict)
     generated: dict[str, Generated] = field(default_factory=dict)
     failed: dict[str, Unread] = field(default_factory=dict)
+    """Why each id the write-up derives was not read (its equation unreadable, or its formula)."""
     unread: list[Unread] = field(default_factory=list)
     _started: set[str] = field(default_factory=set)
+    _in_progress: set[str] = field(default_factory=set)
 
     def quote(self, origin: Origin) -> Quote:
         return Quote(origin.latex, origin.number, origin.section.label, origin.place.line, origin.place.cell,
@@ -123,7 +127,7 @@ class _Session:
         entry = next((e for e in self.notation.ids if (e.context, e.of, e.wrt) == (context, of, wrt)), None)
         if entry is None:
             return None
-        if entry.id in self._started and entry.id not in self.generated and entry.id not in self.failed:
+        if entry.id in self._in_progress:
             raise Unreadable(f"it uses ∂{of}/∂{wrt} ({entry.id}), whose own equation uses this one: a circle")
         generated = self.generate(entry)
         if generated is not None:
@@ -143,14 +147,18 @@ class _Session:
         if not answers:
             return None
         problems = []
-        for attempt in self._attempts(entry, answers):
-            try:
-                generated = attempt()
-            except PROBLEMS as problem:
-                problems.append(str(problem))
-                continue
-            self.generated[entry.id] = generated
-            return generated
+        self._in_progress.add(entry.id)
+        try:
+            for attempt in self._attempts(entry, answers):
+                try:
+                    generated = attempt()
+                except PROBLEMS as problem:
+                    problems.append(str(problem))
+                    continue
+                self.generated[entry.id] = generated
+                return generated
+        finally:
+            self._in_progress.discard(entry.id)
         target, equation = self._preferred(entry, answers)[0]
         failure = Unread(self.quote(equation.origin), problems[0], entry.id)
         self.failed[entry.id] = failure

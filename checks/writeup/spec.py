@@ -119,15 +119,27 @@ class ReadingSpec:
     def alias(self, context: str, spelling: str) -> str | None:
         """The quantity `spelling` stands for in `context`, or None.
 
-        A spelling that names nothing is tried once more with its letter in the other case: a capital is the
-        batch matrix whose rows are the lower-case vectors (`X` for the `x^(i)`), as write-ups in the
-        batch-matrix style spell them.
+        A capital that names nothing is tried once more in lower case: it is the batch matrix whose rows are the
+        lower-case vectors (`X` for the `x^(i)`), as write-ups in the batch-matrix style spell them.
         """
         found = self._alias(context, spelling)
         if found is None:
             other = _other_case(spelling)
             found = self._alias(context, other) if other != spelling else None
         return found
+
+    def sample_index(self, context: str, name: str, letters: tuple[str, ...]) -> str | None:
+        """The letter among a symbol's index `letters` that names the sample, from the quantity's shape alone: the
+        first index of a batch-first quantity indexed on every axis (`x_{nl}`, `A_{n,qk}`), or the single index of
+        a batch-first quantity of matrices when it is a sample letter (`X_i`, sequence i)."""
+        quantity = self.contexts[context].quantities.get(name)
+        if quantity is None or quantity.shape[:1] != (self.batch_axis,) or not letters:
+            return None
+        if len(letters) == len(quantity.shape):
+            return letters[0]
+        if len(letters) == 1 and len(quantity.shape) >= 3 and letters[0] in self.sample_letters:
+            return letters[0]
+        return None
 
     def batch_matrix(self, context: str, spelling: str) -> bool:
         """Whether `spelling` is a capital standing for the batch matrix of a batch-first quantity spelled in lower

@@ -70,7 +70,7 @@ def _definition(equation: Equation, notation: ReadingSpec, context: str) -> Defi
             return None
         key = derivative_key(of.name, wrt.name)
         return Definition(key, Symbol(key, key, wrt.indices, wrt.sample), equation.rhs, equation.origin,
-                          equation.scope)
+                          _with_sample(equation.scope, wrt, notation, context))
     if not is_symbol(equation.lhs):
         return None
     symbol = resolve_in(equation.lhs, notation, context, equation.scope) or own_symbol(equation, notation)
@@ -79,7 +79,16 @@ def _definition(equation: Equation, notation: ReadingSpec, context: str) -> Defi
     quantity = notation.quantities(context).get(symbol.name)
     if quantity is not None and quantity.leaf:
         return None
-    return Definition(symbol.name, symbol, equation.rhs, equation.origin, equation.scope)
+    return Definition(symbol.name, symbol, equation.rhs, equation.origin,
+                      _with_sample(equation.scope, symbol, notation, context))
+
+
+def _with_sample(scope: Scope, symbol: Symbol, notation: ReadingSpec, context: str) -> Scope:
+    """The scope, with the first index of a batch-first quantity indexed on every axis (`Y_{n,sa}`) as the sample."""
+    if symbol.sample is not None or not all(isinstance(index, Name) for index in symbol.indices):
+        return scope
+    letter = notation.sample_index(context, symbol.name, tuple(index.spelling for index in symbol.indices))
+    return scope if letter is None else scope.with_letters({letter})
 
 
 def own_symbol(equation: Equation, notation: ReadingSpec) -> Symbol | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.writeup.math.tree import Func, Name, Node
+from checks.writeup.math.tree import Func, Name, Node, Scripted
 
 
 @dataclass(frozen=True)
@@ -22,22 +22,29 @@ class Function:
     code: str
     """The numpy function or the helper of the generated file (`checks.writeup.numpy.emit.HELPERS`) it becomes."""
     description: str
+    derivative: str | None = None
+    """The function its derivative is (`f'`, written with a prime), for an elementwise function."""
 
 
 FUNCTIONS: dict[str, Function] = {function.name: function for function in (
-    Function("sin", "elementwise", "np.sin", "sine"),
-    Function("cos", "elementwise", "np.cos", "cosine"),
+    Function("sin", "elementwise", "np.sin", "sine", "cos"),
+    Function("cos", "elementwise", "np.cos", "cosine", "minus_sin"),
+    Function("minus_sin", "elementwise", "-np.sin", "the derivative of the cosine, -sin"),
     Function("tan", "elementwise", "np.tan", "tangent"),
-    Function("tanh", "elementwise", "np.tanh", "hyperbolic tangent"),
+    Function("tanh", "elementwise", "np.tanh", "hyperbolic tangent", "tanh_prime"),
+    Function("tanh_prime", "elementwise", "tanh_prime", "the derivative of tanh, 1 - tanh²"),
     Function("sinh", "elementwise", "np.sinh", "hyperbolic sine"),
     Function("cosh", "elementwise", "np.cosh", "hyperbolic cosine"),
-    Function("exp", "elementwise", "np.exp", "exponential"),
+    Function("exp", "elementwise", "np.exp", "exponential", "exp"),
     Function("log", "elementwise", "np.log", "natural logarithm (log and ln alike)"),
     Function("abs", "elementwise", "np.abs", "absolute value"),
-    Function("relu", "elementwise", "relu", "ReLU: z where z > 0, else 0"),
-    Function("sigmoid", "elementwise", "sigmoid", "logistic sigmoid 1 / (1 + e^-z)"),
-    Function("gelu", "elementwise", "gelu", "the exact GELU z Φ(z)"),
-    Function("Phi", "elementwise", "normal_cdf", "Φ, the standard normal CDF"),
+    Function("relu", "elementwise", "relu", "ReLU: z where z > 0, else 0", "heaviside"),
+    Function("heaviside", "elementwise", "step", "the 0/1 step: 1 where z > 0, else 0 (ReLU's derivative)"),
+    Function("sigmoid", "elementwise", "sigmoid", "logistic sigmoid 1 / (1 + e^-z)", "sigmoid_prime"),
+    Function("sigmoid_prime", "elementwise", "sigmoid_prime", "the sigmoid's derivative σ(z)(1 - σ(z))"),
+    Function("gelu", "elementwise", "gelu", "the exact GELU z Φ(z)", "gelu_prime"),
+    Function("gelu_prime", "elementwise", "gelu_prime", "the exact GELU's derivative Φ(z) + z φ(z)"),
+    Function("Phi", "elementwise", "normal_cdf", "Φ, the standard normal CDF", "phi"),
     Function("phi", "elementwise", "normal_pdf", "φ, the standard normal density"),
     Function("erf", "elementwise", "erf", "the error function"),
     Function("sgn", "step", "step", "sign; in a gradient, multiplying elementwise, the 0/1 step (reading:sgn_as_step)"),
@@ -68,7 +75,11 @@ GREEK_FUNCTIONS = frozenset({"Phi", "phi", "varphi"})
 
 
 def function_of(node: Node) -> Function | None:
-    """The function a chain element names (`\\sin`, `\\text{sgn}`, `\\operatorname{softmax}`), or None."""
+    """The function a chain element names (`\\sin`, `\\text{sgn}`, `\\operatorname{softmax}`, `\\mathrm{GELU}'` for
+    the GELU's derivative), or None."""
+    if isinstance(node, Scripted) and node.primes == 1 and node.sub is None and node.sup is None:
+        function = function_of(node.base) or greek_function(node.base)
+        return FUNCTIONS.get(function.derivative) if function is not None and function.derivative else None
     if isinstance(node, Func):
         return FUNCTIONS.get(SPELLINGS.get(node.name, node.name))
     if isinstance(node, Name) and node.text and not node.accents:

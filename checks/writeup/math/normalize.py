@@ -265,7 +265,8 @@ def _prose(tokens: list[Token]) -> list[Token]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.kind == "command" and token.name in ("text", "textrm", "mbox", "mathrm", "textit"):
+        if token.kind == "command" and token.name in ("text", "textrm", "mbox", "mathrm", "textit") \
+                and not _in_script(result):
             found = argument(tokens, index + 1)
             if found is not None and render(found[0]).strip().lower() in PROSE_WORDS:
                 words = render(found[0]).strip()
@@ -281,6 +282,14 @@ def _prose(tokens: list[Token]) -> list[Token]:
         result.append(token)
         index += 1
     return result
+
+
+def _in_script(before: list[Token]) -> bool:
+    """Whether the next token stands in a sub- or superscript (`x^{\\text{in}}`): its words are a name, not prose."""
+    meaningful = [token for token in before if token.kind != "space"]
+    if meaningful and meaningful[-1].text in ("_", "^"):
+        return True
+    return len(meaningful) > 1 and meaningful[-1].kind == "open" and meaningful[-2].text in ("_", "^")
 
 
 def _unbalanced(tokens: list[Token]) -> list[Token]:

@@ -61,19 +61,23 @@ def candidates(lhs: Node, notation: ReadingSpec, scope: Scope) -> list[Target]:
 
 
 def section_contexts(equations: Iterable[Equation], notation: ReadingSpec) -> dict[tuple[str, ...], str]:
-    """The context each section is about: the one its unambiguous equations answer, else its number or keywords."""
+    """The context each section is about: the one its unambiguous derivatives answer (else its unambiguous
+    forward values: a symbol such as y is also a definition of the write-up's own), else its number or keywords."""
     votes: dict[tuple[str, ...], Counter] = {}
+    value_votes: dict[tuple[str, ...], Counter] = {}
     sections: dict[tuple[str, ...], Section] = {}
     for equation in equations:
         section = equation.origin.section
         sections[section.path] = section
         contexts = {target.id.context for target in candidates(equation.lhs, notation, equation.scope)}
         if len(contexts) == 1:
-            votes.setdefault(section.path, Counter())[contexts.pop()] += 1
+            table = votes if isinstance(equation.lhs, Derivative) else value_votes
+            table.setdefault(section.path, Counter())[contexts.pop()] += 1
     found = {}
     for path, section in sections.items():
-        if path in votes:
-            found[path] = votes[path].most_common(1)[0][0]
+        counted = votes.get(path) or value_votes.get(path)
+        if counted:
+            found[path] = counted.most_common(1)[0][0]
             continue
         guessed = heading_context(section, notation)
         if guessed is not None:

@@ -35,6 +35,24 @@ def sigmoid(z):
     """1 / (1 + e^-z)."""
     return 1.0 / (1.0 + np.exp(-z))
 ''',
+    "sigmoid_prime": '''
+def sigmoid_prime(z):
+    """The sigmoid's derivative, s (1 - s) with s = sigmoid(z)."""
+    s = 1.0 / (1.0 + np.exp(-z))
+    return s * (1.0 - s)
+''',
+    "tanh_prime": '''
+def tanh_prime(z):
+    """The derivative of tanh, 1 - tanh(z)^2."""
+    return 1.0 - np.tanh(z) ** 2
+''',
+    "gelu_prime": '''
+def gelu_prime(z):
+    """The exact GELU's derivative, Phi(z) + z phi(z)."""
+    z = np.asarray(z)
+    cdf = 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(z / math.sqrt(2.0)))
+    return cdf + z * np.exp(-0.5 * z ** 2) / math.sqrt(2.0 * math.pi)
+''',
     "erf": '''
 def erf(z):
     """The error function, entry by entry (numpy has none of its own)."""
@@ -95,7 +113,7 @@ def render(*, source_name: str, functions: list[Generated], quotes: dict[str, tu
            unread: list[Unread]) -> str:
     """The generated file's text."""
     helpers = sorted(set().union(*(function.helpers for function in functions)), key=list(HELPERS).index)
-    imports = "import math\n\nimport numpy as np\n" if {"erf", "normal_cdf", "normal_pdf", "gelu"} & set(helpers) \
+    imports = "import math\n\nimport numpy as np\n" if {"erf", "normal_cdf", "normal_pdf", "gelu", "gelu_prime"} & set(helpers) \
         else "import numpy as np\n"
     parts = [_header(source_name, functions, unread), imports]
     parts += [HELPERS[name] for name in helpers]

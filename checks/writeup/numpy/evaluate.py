@@ -98,6 +98,8 @@ class Evaluator:
         self.helpers: set[str] = set()
         self.mask_partners: dict[str, Value] = {}
         self._locals: dict[str, Value] = {}
+        self._local_samples: dict[str, int] = {}
+        """For a symbol the write-up defines with the sample among its indices (`\\Delta_i = (Y_i - T_i)/m`): where."""
         self._pending: list[str] = []
         self._bound: dict[str, str] = {}
         self._batch_sum_depth = 0
@@ -157,9 +159,9 @@ class Evaluator:
     def _name(self, node: Name) -> Value:
         if node.spelling == "pi" and self.lookup("pi") is None:
             return Value("np.pi", Kind())
+        if not node.accents and node.spelling in self._bound:
+            return self._index_value(node.spelling)
         if not node.accents and self.lookup(node.spelling) is None:
-            if node.spelling in self._bound:
-                return self._index_value(node.spelling)
             axis = self.notation.axis_of_bound(self.context, node.spelling)
             if axis is not None:
                 return Value(self.axis_size(axis), Kind(), POSTFIX)
@@ -251,11 +253,10 @@ class Evaluator:
         if symbol.sample is not None and SAMPLE not in value.kind.keys:
             raise Unreadable(f"{symbol.spelling}^{symbol.sample} marks a sample, but {symbol.name} has no batch axis")
         indices = symbol.indices
-        quantity = self._quantities.get(symbol.name)
-        if quantity is not None and quantity.shape[:1] == (self.notation.batch_axis,) and symbol.sample is None \
-                and len(indices) == len(quantity.shape) and isinstance(indices[0], Name) \
-                and indices[0].spelling not in self._bound:
-            self.scope = self.scope.with_letters({indices[0].spelling})
+        self._infer_sample(symbol, self._quantities.get(symbol.name))
+        position = self._local_samples.get(symbol.name)
+        if position is not None and position < len(indices) and isinstance(indices[position], Name):
+            self.scope = self.scope.with_letters({indices[position].spelling})
         for index in indices:
             value = self._index(value, index, symbol)
         value = self.composer.canonical(value)
@@ -268,11 +269,22 @@ class Evaluator:
             value = Value(f"{wrap(value, POWER + 1)} ** {wrap(exponent, POWER)}", value.kind, POWER)
         return value
 
+    def _infer_sample(self, symbol: Symbol, quantity) -> None:
+        """A batch-first quantity indexed on every axis (`x_{nl}`, `A_{n,qk}`): its first index is the sample."""
+        if quantity is None or symbol.sample is not None or not all(isinstance(i, Name) for i in symbol.indices):
+            return
+        letter = self.notation.sample_index(self.context, quantity.name,
+                                            tuple(index.spelling for index in symbol.indices))
+        if letter is not None and letter not in self._bound:
+            self.scope = self.scope.with_letters({letter})
+
     def _index(self, value: Value, index: Node, symbol: Symbol) -> Value:
         if not isinstance(index, Name):
             raise Unreadable(f"{symbol.spelling} with the fixed index {spell(index)!r} is only read as a row of "
                              "a `\\dots` pattern")
         letter = index.spelling
+        if letter in value.kind.keys:
+            return value
         if letter in self.scope.batch_letters and letter not in self._bound:
             self._check_sample_letter(letter, symbol.spelling)
             if SAMPLE not in value.kind.keys:
@@ -284,8 +296,9 @@ class Evaluator:
         axis = kind.rows if kind.rows is not None else kind.cols
         self._bind(letter, axis)
         self.composer.register(letter)
-        cols = kind.cols if kind.rows is not None else None
-        kind = Kind(kind.indices + ((letter, axis),), None, cols)
+        rest = kind.cols if kind.rows is not None else None
+        vector = (rest, None) if self.convention == "column" else (None, rest)
+        kind = Kind(kind.indices + ((letter, axis),), *vector)
         return replace(value, kind=kind, einsum=None)
 
     def _check_sample_letter(self, letter: str, spelling: str) -> None:
@@ -373,7 +386,11 @@ class Evaluator:
                 self.with_letters(dict(zip(entry_letters, axes)))
             argument = step_argument(definition.rhs)
             try:
-                value = self._entries_as_vector(self.evaluate(definition.rhs), entry_letters)
+                value = self.evaluate(definition.rhs)
+                samples = [letter for letter in entry_letters if letter in self.scope.batch_letters]
+                if samples:
+                    self._local_samples[definition.name] = letters.index(samples[0])
+                value = self._entries_as_vector(value, [letter for letter in entry_letters if letter not in samples])
             except (Unreadable, ShapeError, UnknownSymbol):
                 if argument is None or expected is None:
                     raise
@@ -388,9 +405,13 @@ class Evaluator:
         return Value(self.assign(definition.name, value, definition.latex), value.kind)
 
     def _entries_as_vector(self, value: Value, letters: list[str]) -> Value:
-        """A definition of entries (`y_i = …`) read as the vector of them."""
-        for letter in reversed(letters):
-            if letter in value.kind.keys:
+        """A definition of entries (`y_i = …`, `G_{sa} = …`) read as the vector (or matrix) of them; a letter that
+        indexes vectors (`e_{is}`, a vector per token s) stays an index."""
+        present = [letter for letter in letters if letter in value.kind.keys]
+        if len(present) >= 2 and value.kind.scalar:
+            return self.composer.entries_to_matrix(value, present[-2], present[-1])
+        for letter in reversed(present):
+            if value.kind.scalar:
                 value = self.composer.entries_to_column(value, letter, self.convention == "column")
         return value
 
@@ -433,7 +454,9 @@ class Evaluator:
         """`\\mathbf{1}_t`: a column of ones over the axis its subscript names (or an indicator of a condition)."""
         if node.sub is not None and len(node.sub.parts) == 1 and isinstance(node.sub.parts[0], Relation):
             return self._indicator(Indicator(node.sub.parts[0]))
-        axis = self.notation.axis_of_bound(self.context, node.sub.spelling) if node.sub is not None else None
+        if node.sub is None:
+            return self._superscript(self._ones(Ones()), node.sup, spell(node))
+        axis = self.notation.axis_of_bound(self.context, node.sub.spelling)
         if axis is None:
             raise Unreadable(f"the ones vector {spell(node)!r}: its subscript names no axis")
         value = Value(f"np.ones({self.axis_size(axis)})", Kind((), axis, None))
@@ -627,7 +650,7 @@ class Evaluator:
         if argument.mask is not None:
             raise Unreadable(f"the mask {argument.mask} appears inside {function.name}")
         if function.kind == "elementwise":
-            if not function.code.startswith("np."):
+            if function.code.isidentifier():
                 self.helpers.add(function.code)
             return self._apply_code(function.code, argument)
         if function.kind == "step":
@@ -711,6 +734,9 @@ class Evaluator:
             body = self.evaluate(node.body)
         finally:
             self._bound.pop(letter, None)
+        if letter not in body.kind.keys and letter in self.scope.batch_letters and SAMPLE in body.kind.keys:
+            self.batch_sums += self._batch_sum_depth == 0
+            return self.composer.reduce(body, SAMPLE)
         if letter not in body.kind.keys:
             raise ShapeError(f"nothing under the sum over {letter} depends on {letter}")
         return self.composer.reduce(body, letter)
@@ -820,6 +846,7 @@ class Evaluator:
         alias = self.notation.derivative_alias(self.context, of.name, wrt.name)
         if alias is not None:
             return self.symbol_value(Symbol(f"d{of.name}/d{wrt.name}", alias, wrt.indices, wrt.sample))
+        self._infer_sample(wrt, self._quantities.get(wrt.name))
         call = self.derivatives(of.name, wrt.name)
         if call is None:
             key = derivative_key(of.name, wrt.name)

@@ -133,15 +133,13 @@ def _evaluator(target: Target, equation: Equation, environment: Environment, con
 def _sample_scope(target: Target, equation: Equation, notation: ReadingSpec) -> Scope:
     """The equation's sample letters, and the first index of a left-hand side that indexes every axis of a
     batch-first quantity (`\\partial L/\\partial x_{nl}`: n is the sample, whatever its letter)."""
-    quantities = notation.quantities(target.id.context)
     letters = set()
     for symbol in (target.of, target.wrt):
-        if symbol is None or symbol.sample is not None or symbol.name not in quantities:
+        if symbol is None or symbol.sample is not None or not all(isinstance(i, Name) for i in symbol.indices):
             continue
-        shape = quantities[symbol.name].shape
-        if shape[:1] == (notation.batch_axis,) and len(symbol.indices) == len(shape) \
-                and isinstance(symbol.indices[0], Name):
-            letters.add(symbol.indices[0].spelling)
+        letter = notation.sample_index(target.id.context, symbol.name, tuple(i.spelling for i in symbol.indices))
+        if letter is not None:
+            letters.add(letter)
     return equation.scope.with_letters(letters)
 
 

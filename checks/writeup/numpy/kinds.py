@@ -243,6 +243,19 @@ class Composer:
             return replace(value, code=f"np.swapaxes({value.code}, -1, -2)", kind=kind, precedence=ATOM, einsum=None)
         return replace(value, code=_transposed(value), kind=kind, precedence=POSTFIX, einsum=None)
 
+    def entries_to_matrix(self, value: Value, row_key: str, col_key: str) -> Value:
+        """Indices `row_key` and `col_key` become the matrix part: the entries of a matrix."""
+        if not value.kind.scalar:
+            raise ShapeError(f"the entries of a matrix must be scalars, not {value.kind.describe()}")
+        keys = list(value.kind.keys)
+        axes = dict(value.kind.indices)
+        rest = [key for key in keys if key not in (row_key, col_key)]
+        order = [keys.index(key) for key in rest] + [keys.index(row_key), keys.index(col_key)]
+        code = value.code if order == list(range(len(keys))) else f"np.transpose({value.code}, {tuple(order)})"
+        kind = Kind(tuple((key, axes[key]) for key in rest), axes[row_key], axes[col_key])
+        return replace(value, code=code, kind=kind, precedence=value.precedence if code == value.code else ATOM,
+                       einsum=None)
+
     def entries_to_column(self, value: Value, key: str, column: bool = True) -> Value:
         """Index `key` becomes the vector part: the entries of a column (or row) vector."""
         if not value.kind.scalar:
