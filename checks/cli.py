@@ -329,7 +329,7 @@ def _read(args: argparse.Namespace, console: Console) -> int:
             if args.output.exists() and not args.force:
                 raise UsageError(f"{args.output} exists; pass --force to overwrite it")
             check_file_target(args.output, [args.writeup])
-        result = read_isolated(read_text(args.writeup), args.assignment, args.writeup.name)
+        result = read_isolated(read_text(args.writeup), assignments.spec_of(args.assignment), args.writeup.name)
     except (Refused, Unreadable, OutputRefused) as problem:
         raise UsageError(f"{args.writeup}: {problem}") from None
     if args.output is None:

@@ -27,7 +27,8 @@ class WriteupUnreadable(Exception):
 def read_writeup(path: Path, assignment: Assignment) -> ReadResult:
     """`path` read by the write-up reader in its child process; raises `WriteupUnreadable` saying why not."""
     try:
-        return read_isolated(read_text(path), assignments.name_of(assignment), display(path.name))
+        spec = assignments.spec_of(assignments.name_of(assignment))
+        return read_isolated(read_text(path), spec, display(path.name))
     except (Refused, Unreadable) as problem:
         raise WriteupUnreadable(f"the write-up cannot be read: {problem}") from None
 

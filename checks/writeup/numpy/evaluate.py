@@ -616,6 +616,10 @@ class Evaluator:
         """A product with the ones vector: it sums what it contracts, broadcasts what it multiplies."""
         if operator in ("odot", "/"):
             return right if left.ones else left
+        if right.ones == "column" and left.batch == "columns" and SAMPLE in left.kind.keys:
+            return self.composer.reduce(replace(left, batch=None), SAMPLE)
+        if left.ones == "row" and right.batch == "rows" and SAMPLE in right.kind.keys:
+            return self.composer.reduce(replace(right, batch=None), SAMPLE)
         if left.ones == "column" and right.ones is None:
             if right.kind.rows is None and right.kind.cols is not None:
                 return right
