@@ -120,7 +120,7 @@ def grade_entry(entry: Entry, path: Path, rubrics: dict, isolation) -> Outcome:
 
 
 def report(outcomes: list[Outcome], *, what: str) -> list[str]:
-    lines = [f"| write-up | assignment | style | attempted ids agreeing | every id agreeing | correct graded wrong |",
+    lines = ["| write-up | assignment | style | attempted ids agreeing | every id agreeing | correct graded wrong |",
              "| --- | --- | --- | ---: | ---: | ---: |"]
     for outcome in outcomes:
         attempted = outcome.attempted

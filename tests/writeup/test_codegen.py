@@ -171,3 +171,12 @@ def test_a_condition_in_words_defines_nothing(arrays):
             r"$$\frac{\partial L}{\partial h^i} = r$$")
     _, functions = functions_of(text)
     np.testing.assert_allclose(call(functions["lin_dL_dh"], arrays), arrays["h"] - arrays["t"])
+
+
+def test_the_docs_list_every_declared_reading_as_declared():
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "writeups.md").read_text(encoding="utf-8")
+    table = page.split("<!-- readings:start -->", 1)[1].split("<!-- readings:end -->", 1)[0]
+    rows = [line.strip("| ").split(" | ", 1) for line in table.strip().splitlines()[2:]]
+    assert {name.strip("`"): meaning for name, meaning in rows} == READINGS

@@ -9,7 +9,7 @@ itself is a clear problem, never a hang.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checks.writeup.document.model import Macro
@@ -122,16 +122,6 @@ def _defined_name(tokens: Sequence[Token], position: int) -> tuple[str, int] | N
     return None
 
 
-def remove_definitions(text: str, definitions: Iterable[Definition]) -> str:
-    """`text` with the spans that define macros blanked out (lines kept)."""
-    pieces = list(text)
-    for definition in definitions:
-        for offset in range(definition.start, min(definition.end, len(pieces))):
-            if pieces[offset] != "\n":
-                pieces[offset] = " "
-    return "".join(pieces)
-
-
 class Macros:
     """The macros of a write-up in the order they are defined, each known from where it stands."""
 
@@ -153,9 +143,6 @@ class Macros:
 
     def all(self) -> dict[str, Macro]:
         return {macro.name: macro for _, macro in self._defined}
-
-    def __bool__(self) -> bool:
-        return bool(self._defined)
 
 
 def expand(latex: str, macros: dict[str, Macro]) -> tuple[str, tuple[Macro, ...]]:
@@ -214,5 +201,5 @@ def _substituted(body: list[Token], arguments: list[list[Token]]) -> list[Token]
     return result
 
 
-__all__ = ["DEFINING", "Definition", "MacroProblem", "Macros", "expand", "find_definitions", "remove_definitions"]
+__all__ = ["DEFINING", "Definition", "MacroProblem", "Macros", "expand", "find_definitions"]
 

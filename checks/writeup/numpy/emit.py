@@ -153,6 +153,10 @@ def _function(function: Generated, quotes: tuple[Quote, ...]) -> str:
     docstring = "\n".join(("    " + line).rstrip() for line in _safe("\n".join(doc)).splitlines()).strip()
     body = ['    r"""' + docstring + '\n    """']
     comments = [CONVENTION["reading:row_vectors" in function.readings]]
+    macros = {macro.name: macro for equation in function.equations for macro in equation.origin.macros}
+    if macros:
+        comments.append("The write-up's macros, expanded: " + "; ".join(
+            f"\\{macro.name} (line {macro.place.line}) = {macro.body}" for macro in macros.values()) + ".")
     comments += [f"{tag}: {describe(tag)}." for tag in function.readings]
     if function.note:
         comments.append(f"Note: {function.note}.")
