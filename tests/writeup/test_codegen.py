@@ -180,3 +180,9 @@ def test_the_docs_list_every_declared_reading_as_declared():
     table = page.split("<!-- readings:start -->", 1)[1].split("<!-- readings:end -->", 1)[0]
     rows = [line.strip("| ").split(" | ", 1) for line in table.strip().splitlines()[2:]]
     assert {name.strip("`"): meaning for name, meaning in rows} == READINGS
+
+
+def test_a_value_whose_sentence_goes_on_multiplying_is_not_taken_for_the_whole(arrays):
+    text = r"The gradient $\frac{\partial L}{\partial x^i}$ is $W^T$ times $(h^i - t^i)$, and $h^i = W x^i + b$."
+    reading, functions = functions_of(text)
+    assert "lin_dL_dx" not in functions and "lin_forward" in functions

@@ -24,6 +24,10 @@ ELSE_VALUE = re.compile(r"^\s*,?\s*(?:else|otherwise|否则|其他|其它)\s*,?\
 CONDITION_BEFORE = re.compile(r"(\bonly\s+(where|if|when)|\bif|\bwhen(ever)?|\bunless|\bfor\s+(all|each|every|any)"
                               r"|\bprovided|只有在|只在|仅当|当|如果|若|对于所有|对所有|对任意)\s*[:,]?\s*$", re.I)
 WHERE_BEFORE = re.compile(r"(\bwhere|\bi\.e\.|其中|即)\s*[:,]?\s*$", re.I)
+CONTINUED = re.compile(r"^\s*(times|multiplied by|plus|minus|divided by|over|and then|乘以|乘上|乘|点乘|加上|加|减去|减|除以)",
+                       re.I)
+"""Words after a linked value that carry the sentence's arithmetic on to another formula: the value is only its
+first operand, so the link is not taken."""
 
 
 def prose_links(paragraph: Paragraph, by_math: dict[int, Parsed], scopes: dict[int, Scope],
@@ -96,6 +100,10 @@ def _linked_value(segments: list, index: int, by_math: dict[int, Parsed]) -> tup
     opens_with_equals = other.expanded.lstrip().startswith("=")
     clause = single_clause(by_math[id(other)].formulas[0][0])
     if clause is None or isinstance(clause, (Relation, Derivative)) or not (opens_with_equals or LINKS.search(words)):
+        return None
+    after = segments[index + 3] if index + 3 < len(segments) else ""
+    if isinstance(after, str) and CONTINUED.match(after) and index + 4 < len(segments) \
+            and isinstance(segments[index + 4], Math):
         return None
     return other, clause
 
