@@ -66,8 +66,7 @@ SPELLINGS: dict[str, str] = {
     "sign": "sgn", "Sgn": "sgn", "Sign": "sgn", "sgn": "sgn",
     "Softmax": "softmax", "SoftMax": "softmax", "SOFTMAX": "softmax",
     "Diag": "diag", "diagm": "diag",
-    "BatchNorm": "BN", "batchnorm": "BN", "bn": "BN",
-    "LayerNorm": "LN", "layernorm": "LN", "LayerNorm": "LN", "ln_norm": "LN",
+    "BatchNorm": "BN", "LayerNorm": "LN",
 }
 """Every spelling of a function, by the function it names."""
 GREEK_FUNCTIONS = frozenset({"Phi", "phi", "varphi"})
