@@ -126,8 +126,8 @@ def report(outcomes: list[Outcome], *, what: str) -> list[str]:
         attempted = outcome.attempted
         agreeing = set(outcome.agreeing)
         lines.append(f"| {outcome.entry.name} | {outcome.entry.assignment} | {outcome.entry.style} | "
-                     f"{len(agreeing & set(attempted))} / {len(attempted)} | {len(agreeing)} / {len(outcome.expected)} | "
-                     f"{len(outcome.correct_graded_wrong)} |")
+                     f"{len(agreeing & set(attempted))} / {len(attempted)} | "
+                     f"{len(agreeing)} / {len(outcome.expected)} | {len(outcome.correct_graded_wrong)} |")
     attempted = sum(len(o.attempted) for o in outcomes)
     attempted_agreeing = sum(len(set(o.agreeing) & set(o.attempted)) for o in outcomes)
     every = sum(len(o.expected) for o in outcomes)
@@ -190,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nDisagreements:")
         print("\n".join(wrong))
     if args.write and not args.transcriptions and args.corpus == CORPUS:
-        write_section([f"`python benchmarks/writeups.py`, {time.strftime('%Y-%m-%d')}, {args.examples} examples per id:",
-                       "", *lines])
+        header = f"`python benchmarks/writeups.py`, {time.strftime('%Y-%m-%d')}, {args.examples} examples per id:"
+        write_section([header, "", *lines])
     return 0
 
 

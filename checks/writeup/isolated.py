@@ -5,7 +5,9 @@ pathological formula could make a parser run long or grow large. So the grader
 reads a write-up in a child process (`python -m checks.writeup.isolated NAME`,
 the text on standard input, the result as JSON on standard output), capped in
 address space and CPU time and stopped at a wall-clock deadline. Whatever goes
-wrong there is the submission's load error, never the grader's.
+wrong there is the submission's load error, never the grader's. What the
+child computes is `checks.writeup.child`; what it must see at run time is
+declared in `checks.writeup.runtime`.
 """
 from __future__ import annotations
 

@@ -67,8 +67,8 @@ def test_a_macro_given_too_few_arguments_or_expanding_forever_is_named_with_its_
     text = "$$\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}$$\n\n$$1 = \\pd{L}$$\n\n" \
            "$$\\def\\loop{\\loop x}$$\n\n$$\\loop = 2$$\n"
     formulas = [math for math, _ in split(text, source_name="a.md").formulas]
-    assert formulas[0].problem == ("`\\pd` is a macro defined at line 1 with 2 arguments: \\frac{\\partial #1}{\\partial "
-                                   "#2}; here it is given 1 argument")
+    assert formulas[0].problem == ("`\\pd` is a macro defined at line 1 with 2 arguments: "
+                                   "\\frac{\\partial #1}{\\partial #2}; here it is given 1 argument")
     assert "`\\loop` is a macro defined at line 5 with no arguments: \\loop x; expanding it never ends" \
         in formulas[1].problem
 

@@ -2,7 +2,8 @@
 import pytest
 
 from checks.writeup.math.parse import FormulaSyntaxError, parse
-from checks.writeup.math.tree import Cases, Derivative, Dots, Matrix, Norm, Product, Relation, Scripted, Sum, spell, walk
+from checks.writeup.math.tree import (Cases, Derivative, Dots, Matrix, Norm, Product, Relation, Scripted, Sum, spell,
+                                      walk)
 
 
 def only(formula):

@@ -19,10 +19,12 @@ def body_of(reading, id):
     return [line.strip() for line in lines[closing + 1:] if line.strip() and not line.strip().startswith("#")]
 
 
-EQ03 = r"$$\frac{{\partial L}}{{\partial \theta_{{2B}}}} = \frac{{1}}{{m}}\sum_{{i=1}}^m (\hat y_B^i - y_B^i)(x_{{2B}}^i){mark}$$"
+EQ03 = (r"$$\frac{{\partial L}}{{\partial \theta_{{2B}}}} = "
+        r"\frac{{1}}{{m}}\sum_{{i=1}}^m (\hat y_B^i - y_B^i)(x_{{2B}}^i){mark}$$")
 
 
-@pytest.mark.parametrize("mark", ["^T", "^{T}", r"^\top", r"^{\top}", r"^\intercal", r"^{\mathsf{T}}", r"^{\mathrm{T}}"])
+@pytest.mark.parametrize("mark", ["^T", "^{T}", r"^\top", r"^{\top}", r"^\intercal", r"^{\mathsf{T}}",
+                                  r"^{\mathrm{T}}"])
 def test_every_transpose_spelling_reads_as_the_transpose(notation, mark):
     expected = body_of(read(EQ03.format(mark="^T"), notation, source_name="a.md"), "eq03_dL_dtheta2B")
     reading = read(EQ03.format(mark=mark), notation, source_name="a.md")

@@ -76,7 +76,8 @@ def layout(text: str, *, source: str, index: int, cell: int | None = None, files
         position = end
         if kind == "section":
             level = SECTIONS.index(match.group(1)) + 1
-            events.append((start, Heading(level, _prose_text(match.group(3)).strip(), place(start), not match.group(2))))
+            title = _prose_text(match.group(3)).strip()
+            events.append((start, Heading(level, title, place(start), counted=not match.group(2))))
         elif kind == "environment":
             events.append((start, RawMath(match.group("body"), True, match.group("env"), place(start), (index, start))))
         elif kind == "delimited":

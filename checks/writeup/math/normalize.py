@@ -27,7 +27,8 @@ REWRITES: dict[str, str] = {
     "prose": "\\text{where}, \\forall, \\Rightarrow as prose between clauses",
     "alignment_comments": "&& and what follows it in an aligned row, when it states no relation (a comment)",
     "arrays": "OCR's \\left\\{\\begin{array}…\\end{array}\\right. as cases, a bare array as aligned rows",
-    "unbalanced_sizes": "\\left( without its \\right) (or the reverse): every \\left and \\right read as plain brackets",
+    "unbalanced_sizes": "\\left( without its \\right) (or the reverse): every \\left and \\right read as plain "
+                        "brackets",
     "primes": "^{\\prime} and ^\\prime as a prime",
 }
 """Every rewrite the normalizer makes, each with what it does."""

@@ -13,7 +13,8 @@ from checks.writeup.document.environments import split_rows
 
 _ALIGNED = re.compile(r"^\s*\\begin\{(aligned|gathered|split)\}(?P<body>.*)\\end\{\1\}(?P<after>.*)$", re.S)
 _TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
-_SEPARATORS = re.compile(r",?\s*\\q?quad(?![A-Za-z])|;|\\text\s*\{\s*(?:and|以及|和|且)\s*\}|,(?=\s*\\(?:frac|mathbf|hat|bm))")
+_SEPARATORS = re.compile(r",?\s*\\q?quad(?![A-Za-z])|;|\\text\s*\{\s*(?:and|以及|和|且)\s*\}"
+                         r"|,(?=\s*\\(?:frac|mathbf|hat|bm))")
 _RELATION = re.compile(r"(?<![<>\\!:])=(?!=)|\\coloneqq|:=")
 
 

@@ -103,6 +103,9 @@ def with_diagonal(entries, diagonal):
 ''',
 }
 
+NEED_MATH = frozenset({"erf", "normal_cdf", "normal_pdf", "gelu", "gelu_prime"})
+"""Helpers that use the math module (its erf): the generated file imports it only for them."""
+
 CONVENTION = {
     False: "Read per sample i, with column vectors; each per-sample result is one row (batch-first).",
     True: "Read per sample i, with row vectors; each per-sample result is one row (batch-first).",
@@ -113,8 +116,7 @@ def render(*, source_name: str, functions: list[Generated], quotes: dict[str, tu
            unread: list[Unread]) -> str:
     """The generated file's text."""
     helpers = sorted(set().union(*(function.helpers for function in functions)), key=list(HELPERS).index)
-    imports = "import math\n\nimport numpy as np\n" if {"erf", "normal_cdf", "normal_pdf", "gelu", "gelu_prime"} & set(helpers) \
-        else "import numpy as np\n"
+    imports = "import math\n\nimport numpy as np\n" if NEED_MATH & set(helpers) else "import numpy as np\n"
     parts = [_header(source_name, functions, unread), imports]
     parts += [HELPERS[name] for name in helpers]
     parts += [_function(function, quotes[function.id.id]) for function in functions]

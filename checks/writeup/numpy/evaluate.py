@@ -288,7 +288,8 @@ class Evaluator:
         if letter in self.scope.batch_letters and letter not in self._bound:
             self._check_sample_letter(letter, symbol.spelling)
             if SAMPLE not in value.kind.keys:
-                raise Unreadable(f"{symbol.spelling}_{letter}: {letter} is the sample, but {symbol.name} has no batch axis")
+                raise Unreadable(f"{symbol.spelling}_{letter}: {letter} is the sample, but {symbol.name} has no batch "
+                                 "axis")
             return value
         kind = value.kind
         if kind.rows is None and kind.cols is None:
@@ -909,7 +910,8 @@ class Evaluator:
 
     def axis_size(self, axis: str) -> str:
         """Code for the length of `axis`, from a parameter that has it (taking one on if none does yet)."""
-        names = self.parameters + [name for name, q in self._quantities.items() if q.leaf and name not in self.parameters]
+        names = self.parameters + [name for name, quantity in self._quantities.items()
+                                   if quantity.leaf and name not in self.parameters]
         for name in names:
             quantity = self._quantities.get(name)
             if quantity is not None and axis in quantity.shape:

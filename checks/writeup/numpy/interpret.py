@@ -64,7 +64,8 @@ def is_diagonal(target: Target, batch_letters: frozenset[str]) -> bool:
 
 
 def _entry_letters(symbol: Symbol, batch_letters: frozenset[str]) -> list[str]:
-    return [index.spelling for index in symbol.indices if isinstance(index, Name) and index.spelling not in batch_letters]
+    return [index.spelling for index in symbol.indices
+            if isinstance(index, Name) and index.spelling not in batch_letters]
 
 
 def interpret(target: Target, equation: Equation, environment: Environment) -> Generated:
@@ -161,7 +162,8 @@ def _attempt(target: Target, equation: Equation, environment: Environment, conve
     if diagonal and not fits:
         raise Unreadable(f"it gives only the diagonal entries (the same index on both sides); the entries off the "
                          f"diagonal of {entry.id} are not derived")
-    lacks_batch = bool(entry.shape) and entry.shape[0] == environment.notation.batch_axis and SAMPLE not in value.kind.keys
+    lacks_batch = bool(entry.shape) and entry.shape[0] == environment.notation.batch_axis \
+        and SAMPLE not in value.kind.keys
     note = None if fits else (f"the formula reads as shape ({', '.join(axes)}), but {entry.id} returns "
                               f"({', '.join(entry.shape)}); it is kept as written")
     statements = list(evaluator.statements)
