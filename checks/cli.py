@@ -383,7 +383,7 @@ def _read(args: argparse.Namespace, console: Console) -> int:
             if args.output.exists() and not args.force:
                 raise UsageError(f"{args.output} exists; pass --force to overwrite it")
             check_file_target(args.output, [args.writeup])
-        result = read_isolated(read_text(args.writeup), args.assignment, args.writeup.name)
+        result = read_isolated(read_text(args.writeup), assignments.spec_of(args.assignment), args.writeup.name)
     except (Refused, Unreadable, OutputRefused) as problem:
         raise UsageError(f"{args.writeup}: {problem}") from None
     if args.output is None:
@@ -391,12 +391,11 @@ def _read(args: argparse.Namespace, console: Console) -> int:
     else:
         write_text(args.output, result.source)
         console.print(literal(f"wrote {args.output}"))
-    for id, source in result.sources.items():
-        number = f"eq. ({source['equation']}), " if source["equation"] else ""
-        console.print(literal(f"read {id}: {number}section {source['section']}; "
-                              f"{', '.join(source['readings']) or 'as written'}"), highlight=False)
-    for item in result.unread:
-        console.print(literal(f"not read{' ' + item['id'] if item['id'] else ''}: line {item['line']}: {item['reason']}",
+    for id, provenance in result.provenance.items():
+        console.print(literal(f"read {id}: {provenance.cite()}; {', '.join(provenance.readings) or 'as written'}"),
+                      highlight=False)
+    for item in result.not_read:
+        console.print(literal(f"not read{' ' + item.id if item.id else ''}: {item.quote.cite()}: {item.reason}",
                               "yellow"), highlight=False)
     return 0
 

@@ -25,6 +25,7 @@ SCRIPTS = {
     "soak_record.py": ("--scale", "--jobs", "--no-write"),
     "integrity_cost.py": ("--repeats", "--baseline", "--no-write"),
     "vs_gradcheck_functions.py": ("--only", "--no-write"),
+    "writeups.py": ("--corpus", "--transcriptions", "--examples", "--only", "--write"),
 }
 """Each script, and what its help must name: its options (the worker: its tasks). The modules they share
 (`common`, `corpus`, `gradcheck_wrapping`, `custom_functions`) are not scripts."""

@@ -82,7 +82,7 @@ def print_details(grade: SubmissionGrade, console: Console) -> None:
     for note in grade.notes:
         console.print(literal(f"Note: {note}", "dim"), highlight=False)
     for item in grade.unread:
-        console.print(literal(f"Not read from the write-up: line {item['line']}: {item['reason']}", "yellow"),
+        console.print(literal(f"Not read from the write-up ({item['cited']}): {item['reason']}", "yellow"),
                       highlight=False)
     for row in grade.derivations:
         if row.status in LOST_POINTS:

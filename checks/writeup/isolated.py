@@ -5,12 +5,14 @@ pathological formula could make a parser run long or grow large, and a flaw in
 a parser could be made to run code. So the grader reads a write-up in a child
 process shut in as a worker is (`checks.sandbox.isolation.module_command`): under
 bubblewrap it sees the Python runtime and, read-only, only the packages of
-`SANDBOX_PACKAGES` and the paths of `SANDBOX_PATHS`; never the assignment's
+`runtime.packages()` and the paths of `runtime.PATHS`; never the assignment's
 reference, the rubric, other submissions or the grader's files. The grader hands
 it what it needs to know of the assignment (its `ReadingSpec`) and the text on
 standard input, and reads the result as JSON from its standard output, capped in
 address space and CPU time and stopped at a wall-clock deadline. Whatever goes
-wrong there is the submission's load error, never the grader's.
+wrong there is the submission's load error, never the grader's. What the
+child computes is `checks.writeup.child`; what it must see at run time is
+declared in `checks.writeup.runtime`.
 """
 from __future__ import annotations
 
@@ -19,12 +21,16 @@ import pickle
 import resource
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from checks.sandbox.isolation import Isolation
+
+from checks.writeup import runtime
+from checks.writeup.provenance import Provenance, Reading, Unread
 
 SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 """Files read as write-ups: Markdown with math, LaTeX, and text whose content is Markdown with math."""
@@ -33,27 +39,38 @@ SECONDS = 60.0
 MEMORY = 2 * 2**30
 READER = "checks.writeup.isolated"
 """The module the child runs."""
-SANDBOX_PACKAGES = ("checks", "lark", "numpy", "pylatexenc")
-"""Every top-level package the reader may import inside its sandbox, each bound read-only: gradjudge's own code
-and the libraries reading uses. A reading stage that needs another library adds it here."""
-SANDBOX_PATHS: tuple[str, ...] = ()
-"""Host files or folders the reader needs besides packages (a converter's binary, say), bound read-only where
-they are."""
 
 
 class Unreadable(Exception):
     """The write-up cannot be read at all; the message says why."""
 
 
+SOURCES_MARKER = b"\x00gradjudge-writeup-sources\n"
+"""Starts a payload of several texts (JSON, see `read_sources_isolated`); no write-up holds a NUL byte."""
+
+
 @dataclass(frozen=True)
 class ReadResult:
-    """A reading as plain data: the generated source, where each id came from, and what was not read."""
+    """A reading as it comes back from the child: the generated source, and where each id came from, typed."""
 
     source: str
-    sources: dict[str, dict] = field(default_factory=dict)
-    """Per id: its `equation`, `section`, `latex`, the `readings` used and a `note` to check, if any."""
-    unread: list[dict] = field(default_factory=list)
-    """Each formula not read: its `equation`, `section`, `line`, `latex`, the `reason` and the `id` meant, if known."""
+    provenance: Mapping[str, Provenance]
+    not_read: tuple[Unread, ...]
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        """Per id: its `equation`, `section`, `latex`, `line`, `cell`, the `readings` used and a `note`, if any."""
+        return {id: provenance.as_json() for id, provenance in self.provenance.items()}
+
+    @property
+    def unread(self) -> list[dict]:
+        """Each formula not read: its `equation`, `section`, `line`, `cell`, `latex`, the `reason` and the `id`."""
+        return [item.as_json() for item in self.not_read]
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> ReadResult:
+        reading = Reading.from_json("", data)
+        return cls(reading.source, reading.provenance, reading.unread)
 
 
 def is_writeup(path: Path) -> bool:
@@ -71,8 +88,8 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
         spec = reading_spec(assignments.declared(assignment_name))
     except NoNotation as exc:
         raise Unreadable(str(exc)) from None
-    argv, folder = module_command(isolation or choose(), READER, [source_name], packages=SANDBOX_PACKAGES,
-                                  paths=SANDBOX_PATHS)
+    argv, folder = module_command(isolation or choose(), READER, [source_name], packages=runtime.packages(),
+                                  paths=runtime.PATHS)
     try:
         done = subprocess.run(argv, input=pickle.dumps((spec, text)), capture_output=True, timeout=SECONDS,
                               preexec_fn=_limit, env=ENVIRONMENT, cwd=folder)
@@ -82,10 +99,22 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
         last = (done.stderr.decode(errors="replace").strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         raise Unreadable(last[:500])
     try:
-        found = json.loads(done.stdout)
-        return ReadResult(str(found["source"]), dict(found["sources"]), list(found["unread"]))
-    except (ValueError, TypeError, KeyError) as exc:
+        return ReadResult.from_json(json.loads(done.stdout))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise Unreadable(f"the reader's reply is not a reading ({type(exc).__name__})") from None
+
+
+def read_sources_isolated(sources: Sequence[tuple[str, str, int | None]], assignment_name: str, source_name: str, *,
+                          files: Mapping[str, str] | None = None, isolation: Isolation | None = None) -> ReadResult:
+    """Read several texts as one write-up (a notebook's Markdown cells: `(name, text, cell)` each) in the child.
+
+    `files` are the submission's other texts by name, for `\\input`. Every
+    quote of the result names its cell.
+    """
+    payload = {"sources": [{"name": name, "text": text, "cell": cell} for name, text, cell in sources],
+               "files": dict(files or {})}
+    return read_isolated(SOURCES_MARKER + json.dumps(payload).encode("utf-8"), assignment_name, source_name,
+                         isolation=isolation)
 
 
 def _limit() -> None:
@@ -94,25 +123,10 @@ def _limit() -> None:
 
 
 def _main(source_name: str) -> int:
-    from checks.writeup import WriteupError, read
+    from checks.writeup.child import read_payload
 
     spec, raw = pickle.load(sys.stdin.buffer)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        print(f"it is not UTF-8 text (byte {exc.start})", file=sys.stderr)
-        return 1
-    try:
-        reading = read(text, spec, source_name=source_name)
-    except (WriteupError, LookupError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    sources = {id: {"equation": p.equation, "section": p.section, "latex": p.latex, "readings": list(p.readings),
-                    "note": p.note} for id, p in reading.provenance.items()}
-    unread = [{"equation": u.quote.equation, "section": u.quote.section, "line": u.quote.line, "latex": u.quote.latex,
-               "reason": u.reason, "id": u.id} for u in reading.unread]
-    json.dump({"source": reading.source, "sources": sources, "unread": unread}, sys.stdout)
-    return 0
+    return read_payload(raw, spec, source_name, SOURCES_MARKER)
 
 
 if __name__ == "__main__":

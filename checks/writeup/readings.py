@@ -24,6 +24,16 @@ READINGS: dict[str, str] = {
                            "column vectors",
     "reading:prose_link": "a left-hand side and a right-hand side in separate inline formulas, joined by the words "
                           "between them (\"the result is\", \"结果为\")",
+    "reading:vector_broadcast": "a vector added to (or multiplying) a matrix, read as numpy broadcasts it: against "
+                                "every row (or column) of the matrix, the way a bias is added to each token",
+    "reading:product_elementwise": "a product (side by side, \\cdot or \\times) of two operands of the same shape, "
+                                   "which no matrix product fits, read as the elementwise product",
+    "reading:batch_matrix": "capital letters for lower-case vectors read as batch matrices whose rows (or columns) "
+                            "are the samples (X for the x^(i)), so that X^T Y sums over the samples",
+    "reading:jacobian_diagonal": "a Jacobian written as diag(v), where the id keeps only the Jacobian's diagonal: "
+                                 "read as v",
+    "reading:numerator_layout": "a gradient with respect to a matrix transposed, because the write-up says its "
+                                "derivatives are in numerator layout (∂L/∂W shaped like Wᵀ)",
 }
 
 

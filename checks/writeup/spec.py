@@ -117,7 +117,42 @@ class ReadingSpec:
         return self.contexts[context].quantities
 
     def alias(self, context: str, spelling: str) -> str | None:
-        """The quantity `spelling` stands for in `context`, or None."""
+        """The quantity `spelling` stands for in `context`, or None.
+
+        A capital that names nothing is tried once more in lower case: it is the batch matrix whose rows are the
+        lower-case vectors (`X` for the `x^(i)`), as write-ups in the batch-matrix style spell them.
+        """
+        found = self._alias(context, spelling)
+        if found is None:
+            other = _other_case(spelling)
+            found = self._alias(context, other) if other != spelling else None
+        return found
+
+    def sample_index(self, context: str, name: str, letters: tuple[str, ...]) -> str | None:
+        """The letter among a symbol's index `letters` that names the sample, from the quantity's shape alone: the
+        first index of a batch-first quantity indexed on every axis (`x_{nl}`, `A_{n,qk}`), or the single index of
+        a batch-first quantity of matrices when it is a sample letter (`X_i`, sequence i)."""
+        quantity = self.contexts[context].quantities.get(name)
+        if quantity is None or quantity.shape[:1] != (self.batch_axis,) or not letters:
+            return None
+        if len(letters) == len(quantity.shape):
+            return letters[0]
+        if len(letters) == 1 and len(quantity.shape) >= 3 and letters[0] in self.sample_letters:
+            return letters[0]
+        return None
+
+    def batch_matrix(self, context: str, spelling: str) -> bool:
+        """Whether `spelling` is a capital standing for the batch matrix of a batch-first quantity spelled in lower
+        case (`X` for the rows `x^(i)`, `\\hat Y_A`): found only in the other case, its letter upper case."""
+        other = _other_case(spelling)
+        if other == spelling or self._alias(context, spelling) is not None:
+            return False
+        name = self._alias(context, other)
+        letter = spelling.split(" ")[-1][:1]
+        return name is not None and letter.isupper() and \
+            self.contexts[context].quantities[name].shape[:1] == (self.batch_axis,)
+
+    def _alias(self, context: str, spelling: str) -> str | None:
         quantities = self.contexts[context].quantities
         for table in (self.aliases.get(context, {}), self.aliases.get(ANY_CONTEXT, {})):
             name = table.get(spelling)
@@ -139,3 +174,11 @@ class ReadingSpec:
         """Every spelling known in `context`, for suggestions when a symbol is unknown."""
         names = set(self.aliases.get(context, {})) | set(self.aliases.get(ANY_CONTEXT, {}))
         return sorted(names | set(self.contexts[context].quantities))
+
+
+def _other_case(spelling: str) -> str:
+    """`hat Y_A` for `hat y_A`: the spelling with the letter of its name (after the accents) in the other case."""
+    *accents, name = spelling.split(" ")
+    if not name or not name[0].isascii() or not name[0].isalpha() or (len(name) > 1 and name[1].isalpha()):
+        return spelling
+    return " ".join([*accents, name[0].swapcase() + name[1:]])

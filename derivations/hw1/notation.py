@@ -47,7 +47,7 @@ ALIASES = {
         "H_1A": "H1A", "h_1A": "H1A", "z_1A": "z1A", "z_DP": "zDP",
         "z_1B": "z1B", "mu": "mu", "mu_beta": "mu", "mu_B": "mu",
         "sigma^2": "var", "sigma_beta^2": "var", "sigma_B^2": "var",
-        "hat x": "xhat", "hat z_1B": "xhat",
+        "hat x": "xhat", "hat z_1B": "xhat", "hat z": "xhat",
         "H_BN": "H_BN", "h_BN": "H_BN", "z_BN": "zBN",
         "x_2B": "x2B", "z_2B": "z2B",
     },

@@ -23,6 +23,7 @@ from checks.engine.graph import rms_scale
 from checks.lazy import F, torch
 
 from .catalog import CATALOG
+from .notation import NOTATION
 
 TINY_STD = 1e-3
 """Standard deviation of a tiny-variance row (variance near 1e-6, below either eps), centred within a
@@ -419,4 +420,5 @@ ASSIGNMENT = Assignment(
     template=TEMPLATE,
     rubric=Path(__file__).with_name("rubric.toml"),
     catalog=CATALOG,
+    notation=NOTATION,
 )

@@ -19,7 +19,7 @@ from pathlib import Path
 import needs
 
 from checks.sandbox import isolation
-from checks.writeup.isolated import SANDBOX_PACKAGES, SANDBOX_PATHS
+from checks.writeup import runtime
 
 needs.require_namespaces(module=True)
 
@@ -70,7 +70,7 @@ def view(tmp_path: Path, *, reader: bool = False) -> dict:
     own_prefix = [sys.prefix] if sys.prefix != sys.base_prefix else []
     grader = [str(ROOT), str(ROOT / "checks"), str(ROOT / "derivations"), str(tmp_path), *own_prefix]
     arguments = ["-c", PROBE, json.dumps([list(isolation._site_folders()), grader, isolation.INSIDE_SITE])]
-    argv = isolation.bubblewrap_command(arguments, packages=SANDBOX_PACKAGES, paths=SANDBOX_PATHS) if reader else \
+    argv = isolation.bubblewrap_command(arguments, packages=runtime.packages(), paths=runtime.PATHS) if reader else \
         isolation.worker_sandbox(submission, arguments)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=isolation.ENVIRONMENT)
     assert done.returncode == 0, done.stderr

@@ -128,3 +128,61 @@ def test_the_generated_file_imports_numpy_only_and_declares_its_readings():
     assert imports == {"numpy"} and not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     for tag in reading.provenance["lin_dL_dh"].readings:
         assert tag in READINGS and READINGS[tag] in " ".join(reading.source.replace("#", " ").split())
+
+
+def test_kronecker_deltas_and_entry_sums_become_arrays(arrays):
+    reading, functions = functions_of(
+        r"$$\frac{\partial L}{\partial x_{j}} = \sum_{a}\sum_{c} (h_a - t_a)\,\delta_{ac}\,W_{cj}$$")
+    by_hand = (arrays["h"] - arrays["t"]) @ arrays["W"]
+    np.testing.assert_allclose(call(functions["lin_dL_dx"], arrays), by_hand)
+
+
+def test_an_indicator_multiplies_as_a_zero_one_mask(arrays):
+    _, functions = functions_of(r"$$\frac{\partial L}{\partial h^i} = \mathbb{1}[h^i > 0] \odot (h^i - t^i)$$")
+    by_hand = (arrays["h"] > 0) * (arrays["h"] - arrays["t"])
+    np.testing.assert_allclose(call(functions["lin_dL_dh"], arrays), by_hand)
+
+
+def test_max_with_zero_is_a_relu_and_diag_times_a_vector_is_elementwise(arrays):
+    _, functions = functions_of(r"$$h^i = \max(0, W x^i + b)$$" "\n\n"
+                                r"$$\frac{\partial L}{\partial h^i} = \operatorname{diag}(t^i)\,(h^i - t^i)$$")
+    np.testing.assert_allclose(call(functions["lin_forward"], arrays),
+                               np.maximum(arrays["x"] @ arrays["W"].T + arrays["b"], 0))
+    np.testing.assert_allclose(call(functions["lin_dL_dh"], arrays), arrays["t"] * (arrays["h"] - arrays["t"]))
+
+
+def test_capitals_are_batch_matrices_whose_product_sums_the_samples(arrays):
+    reading, functions = functions_of(r"$$\frac{\partial L}{\partial W} = \frac{1}{m}(H - T)^\top X$$" "\n\n"
+                                      r"$$\frac{\partial L}{\partial b} = (H - T)^\top \mathbf{1}$$")
+    np.testing.assert_allclose(call(functions["lin_dL_dW"], arrays), (arrays["h"] - arrays["t"]).T @ arrays["x"] / M)
+    np.testing.assert_allclose(call(functions["lin_dL_db"], arrays), (arrays["h"] - arrays["t"]).sum(axis=0))
+    assert "reading:batch_matrix" in reading.provenance["lin_dL_dW"].readings
+
+
+def test_a_helper_with_a_subscript_is_a_name_of_its_own(arrays):
+    text = (r"Let $\delta_2 = h^i - t^i$ and $e_h = \frac{1}{m}\delta_2$." "\n\n"
+            r"$$\frac{\partial L}{\partial W} = \sum_{i=1}^m e_h^i (x^i)^\top$$")
+    _, functions = functions_of(text)
+    np.testing.assert_allclose(call(functions["lin_dL_dW"], arrays), (arrays["h"] - arrays["t"]).T @ arrays["x"] / M)
+
+
+def test_a_condition_in_words_defines_nothing(arrays):
+    text = (r"The gradient passes only where $r = 1$, with $r = h^i - t^i$:" "\n\n"
+            r"$$\frac{\partial L}{\partial h^i} = r$$")
+    _, functions = functions_of(text)
+    np.testing.assert_allclose(call(functions["lin_dL_dh"], arrays), arrays["h"] - arrays["t"])
+
+
+def test_the_docs_list_every_declared_reading_as_declared():
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "writeups.md").read_text(encoding="utf-8")
+    table = page.split("<!-- readings:start -->", 1)[1].split("<!-- readings:end -->", 1)[0]
+    rows = [line.strip("| ").split(" | ", 1) for line in table.strip().splitlines()[2:]]
+    assert {name.strip("`"): meaning for name, meaning in rows} == READINGS
+
+
+def test_a_value_whose_sentence_goes_on_multiplying_is_not_taken_for_the_whole(arrays):
+    text = r"The gradient $\frac{\partial L}{\partial x^i}$ is $W^T$ times $(h^i - t^i)$, and $h^i = W x^i + b$."
+    reading, functions = functions_of(text)
+    assert "lin_dL_dx" not in functions and "lin_forward" in functions

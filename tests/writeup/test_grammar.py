@@ -1,8 +1,9 @@
 """The grammar: what a formula parses into (tags, chains, cases, scripts, matrices) and how it refuses."""
 import pytest
 
-from checks.writeup.parse import FormulaSyntaxError, parse
-from checks.writeup.tree import Cases, Derivative, Dots, Matrix, Norm, Product, Relation, Scripted, Sum, spell, walk
+from checks.writeup.math.parse import FormulaSyntaxError, parse
+from checks.writeup.math.tree import (Cases, Derivative, Dots, Matrix, Norm, Product, Relation, Scripted, Sum, spell,
+                                      walk)
 
 
 def only(formula):
@@ -60,7 +61,14 @@ def test_prose_inside_a_formula_separates_its_clauses():
     assert [type(c).__name__ for c in row.clauses] == ["Relation", "Prose", "Relation"]
 
 
-@pytest.mark.parametrize("latex", [r"\prod_{k=1}^n a_k", r"a = \frac{1}{", r"\int_0^1 x"])
-def test_unsupported_constructs_are_refused_with_the_place(latex):
-    with pytest.raises(FormulaSyntaxError, match="column|ends before"):
+@pytest.mark.parametrize("latex, says", [
+    (r"\prod_{k=1}^n a_k", r"`\\prod` \(a product over an index\) is not read, in `…\\prod_\{k=1\}\^n a_k…`"),
+    (r"a = \frac{1}{", r"the formula ends before it is complete \(`\{` is never closed\)"),
+    (r"\int_0^1 x", r"`\\int` \(an integral\) is not read"),
+    (r"a \odto b", r"`\\odto` is not a LaTeX command the reader knows, nor a macro the write-up defines; did you "
+                  r"mean `\\odot`\?"),
+    (r"\cos(\theta x + b", r"ends before it is complete \(`\(` is never closed\)"),
+])
+def test_unsupported_constructs_are_refused_naming_the_construct(latex, says):
+    with pytest.raises(FormulaSyntaxError, match=says):
         parse(latex)
