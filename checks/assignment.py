@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from checks.sizes import Size, SizeError, as_size, computed_order
+
 if TYPE_CHECKING:
     from checks.engine.cases import Case
 
@@ -55,16 +57,18 @@ class Axis:
 
 @dataclass(frozen=True)
 class Scalar:
-    """A hyperparameter each case draws, such as a drop probability: a leaf of shape `()`.
+    """A hyperparameter each case draws from declared choices, such as a drop probability or a stride: a leaf of shape `()`.
 
     `values` are what hypothesis draws, the first being where shrinking lands;
-    `diagnostic` are cycled through the extra cases diagnosis runs.
+    `diagnostic` are cycled through the extra cases diagnosis runs. Values that
+    are all ints make an integer scalar (a stride, a padding), which reaches the
+    model and the submission as a Python int and which computed sizes may read.
     """
 
     name: str
     meaning: str
-    values: tuple[float, ...]
-    diagnostic: tuple[float, ...]
+    values: tuple[float, ...] | tuple[int, ...]
+    diagnostic: tuple[float, ...] | tuple[int, ...]
     valid: Callable[[float], bool] = lambda value: True
     rule: str = ""
     """What `valid` requires, for its error message ("must lie in [0, 1)")."""
@@ -150,7 +154,8 @@ class Context:
 
     name: str
     title: str
-    axes: Mapping[str, int]
+    axes: Mapping[str, int | Size]
+    """Each axis's `Size` (an int is a minimum size), the batch axis first: see `checks.sizes`."""
     leaves: tuple[Quantity, ...]
     nodes: tuple[Node, ...]
     generate: Callable[[np.random.Generator, Case], dict]
@@ -168,9 +173,14 @@ class Context:
         _identifier(self.name, where)
         if not self.axes:
             raise DeclarationError(f"{where}: declare its axes, the batch axis first")
-        for axis, minimum in self.axes.items():
-            if not isinstance(minimum, int) or minimum < 1:
-                raise DeclarationError(f"{where}: axes[{axis!r}] = {minimum!r}, but a minimum size is an int of at least 1")
+        try:
+            sizes = self.sizes
+            if sizes[self.batch_axis].kind != "range":
+                raise SizeError(f"{where}: its batch axis {self.batch_axis} is {sizes[self.batch_axis].describe()}, "
+                                "but the batch axis is drawn in a range")
+            self.computed_axes  # noqa: B018 (orders the computed sizes, and checks what each reads)
+        except SizeError as exc:
+            raise DeclarationError(str(exc)) from None
         names = [q.name for q in self.leaves] + [s.name for s in self.scalars] + [n.name for n in self.nodes]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
@@ -211,6 +221,16 @@ class Context:
     @property
     def batch_axis(self) -> str:
         return next(iter(self.axes))
+
+    @cached_property
+    def sizes(self) -> dict[str, Size]:
+        """How a case sizes each axis, in declared order (an axis declared by an int is drawn from that minimum)."""
+        return {axis: as_size(declared, f"context {self.name!r}: axes[{axis!r}]") for axis, declared in self.axes.items()}
+
+    @cached_property
+    def computed_axes(self) -> tuple[str, ...]:
+        """The computed axes, each after the sizes it reads."""
+        return computed_order(self.sizes, {s.name: tuple(s.values) for s in self.scalars}, f"context {self.name!r}")
 
     @cached_property
     def vocabulary(self) -> dict[str, Quantity]:
