@@ -12,27 +12,25 @@ command line, the pytest plugin) and hands it down as a value.
 
 Declarations are validated when they are made, with messages that say what to
 change: names resolve, every `of` is downstream of its `wrt`, the loss depends on
-every `wrt`, patterns index the Jacobian. `Assignment.check` goes further and runs
-each context once, and reads the reference's docstrings.
+every `wrt`, patterns index the Jacobian. The engine goes further before it uses
+one (`checks.engine.validation`): it runs each context once, and reads the
+reference's docstrings. Nothing here imports the engine.
 """
 from __future__ import annotations
 
 import importlib
-import inspect
 import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from checks.model import Graph
 from checks.sizes import Size, SizeError, as_size, computed_order
-
-if TYPE_CHECKING:
-    from checks.engine.cases import Case
 
 Magnitude = Callable[[Mapping[str, object]], float]
 LengthScale = Callable[[Mapping[str, object]], object]
@@ -40,6 +38,24 @@ LengthScale = Callable[[Mapping[str, object]], object]
 
 class DeclarationError(ValueError):
     """A declaration that cannot work, with what to change."""
+
+
+class Drawn(Protocol):
+    """What a context's `generate` reads of the case it draws leaves for."""
+
+    @property
+    def size(self) -> Mapping[str, int]:
+        """Every axis's size, computed ones included."""
+
+    @property
+    def scalars(self) -> Mapping[str, float | int]:
+        """Every scalar's value."""
+
+    scale: float
+    """The input scale (1, 0.1 or 10): how large the inputs are drawn."""
+    edge: str | None
+    """The deliberate edge to draw, if any (one of the context's `edges`)."""
+    seed: int
 
 
 def absmax(value: object) -> float:
@@ -158,7 +174,7 @@ class Context:
     """Each axis's `Size` (an int is a minimum size), the batch axis first: see `checks.sizes`."""
     leaves: tuple[Quantity, ...]
     nodes: tuple[Node, ...]
-    generate: Callable[[np.random.Generator, Case], dict]
+    generate: Callable[[np.random.Generator, Drawn], dict]
     scalars: tuple[Scalar, ...] = ()
     loss: str = "L"
     edges: Mapping[str, str] = field(default_factory=dict)
@@ -245,9 +261,8 @@ class Context:
         return tuple(q.name for q in self.leaves) + tuple(s.name for s in self.scalars)
 
     @cached_property
-    def graph(self):
-        from checks.engine.graph import Graph
-
+    def graph(self) -> Graph:
+        """The model as a graph: evaluated from the leaves, re-entered at any quantity."""
         return Graph(self)
 
     @property
@@ -461,36 +476,6 @@ class Assignment:
 
     def reference_module(self):
         return importlib.import_module(self.reference)
-
-    def check(self) -> None:
-        """Run every context once on its smallest case, and read the reference: fail early, saying what to change."""
-        from checks.engine.cases import smallest_case
-        from checks.engine.oracles import evaluate
-
-        for context in self.contexts:
-            case = smallest_case(context)
-            leaves = context.generate(np.random.default_rng(0), case)
-            expected = {q.name for q in context.leaves}
-            if set(leaves) != expected:
-                raise DeclarationError(f"context {context.name!r}: generate returns {sorted(leaves)}, but the leaves "
-                                       f"declared are {sorted(expected)} (scalars come from the case)")
-            values = evaluate(case).arrays
-            for name, quantity in context.vocabulary.items():
-                shape = tuple(case.size[axis] for axis in quantity.shape)
-                if np.shape(values[name]) != shape:
-                    raise DeclarationError(f"context {context.name!r}: {name} is declared {quantity.shape}, which is "
-                                           f"{shape} on {case!r}, but it comes out {np.shape(values[name])}")
-        module = self.reference_module()
-        for entry in self.derivations:
-            function = getattr(module, entry.id, None)
-            if function is None:
-                raise DeclarationError(f"{entry.id}: the reference {self.reference} defines no function {entry.id}; "
-                                       "write it there and export it")
-            stated = stated_shape(inspect.getdoc(function) or "")
-            if stated != entry.shape:
-                shown = "none" if stated is None else "`(" + ", ".join(stated) + ("," if len(stated) == 1 else "") + ")`"
-                raise DeclarationError(f"{entry.id}: its reference docstring's first line states the shape {shown}, but "
-                                       f"the id returns `({', '.join(entry.shape)}{',' if len(entry.shape) == 1 else ''})`")
 
 
 _SHAPE = re.compile(r"`\(([^`]*)\)`")

@@ -73,9 +73,10 @@ def load(name: str) -> Assignment:
     """The assignment `name` stands for, imported and checked once per process."""
     if name not in _LOADED:
         from checks.engine.truths import TRUTHS
+        from checks.engine.validation import validate
 
         found = declared(name)
-        found.check()
+        validate(found)
         TRUTHS.know(found.derivations)
         _LOADED[name] = found
     return _LOADED[name]

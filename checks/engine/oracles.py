@@ -15,8 +15,8 @@ from torch.func import vmap
 
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.graph import Graph
 from checks.engine.numeric import BatchedFunction, directional_derivatives
+from checks.model import Graph
 
 Value = torch.Tensor | float | int
 

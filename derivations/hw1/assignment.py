@@ -12,10 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import (Assignment, Axis, Context, Derivation, Mask, Node, Quantity, Scalar, Variant, absmax,
-                               surrogate)
-from checks.engine.graph import rms_scale
-from checks.lazy import F, torch
+from checks.declare import (F, Assignment, Axis, Context, Derivation, Mask, Node, Quantity, Scalar, Variant, absmax,
+                            rms_scale, surrogate, torch)
 
 from .catalog import CATALOG
 from .notation import NOTATION

@@ -1,5 +1,8 @@
 """A context's model as a graph: evaluated from its leaves, and re-entered at any leaf or node.
 
+Part of the declarations (it knows nothing of the engine): a declaration may
+use it too, as a magnitude that needs a gradient through the model does.
+
 `Graph.evaluate` computes every node from a case's leaves; `Graph.reenter`
 recomputes only what lies downstream of one named quantity (or of several) from
 new values for them, which is how both oracles differentiate with respect to
