@@ -29,6 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
+from checks.kinks import TIES, Kink
 from checks.model import Graph
 from checks.sizes import Size, SizeError, as_size, computed_order
 
@@ -99,6 +100,9 @@ class Quantity:
     name: str
     shape: tuple[str, ...]
     meaning: str
+    layout: str = ""
+    """For a weight: how its axes are laid out, in words a hint may quote ("(out, in), as torch.nn.Linear stores
+    it"; "(in, out): the input times it"). Without one, hints quote its shape in axis names."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,12 @@ class Node:
     meaning: str
     inputs: tuple[str, ...]
     fn: Callable[..., object]
-    kink: bool = False
-    """Its sign pattern must not change inside a numeric probe (the input of a ReLU)."""
+    kink: Kink | None = None
+    """Where the piecewise op it applies switches pieces (`checks.kinks`: RELU, ABS, clamp, max_over, max_pool), read
+    from its inputs, the first being the one that may tie."""
+    offered: bool = True
+    """False for a node submissions may never ask for (an argmax mask that would hand them the answer); it still
+    names a mask or a wrong node for diagnosis."""
 
     @property
     def quantity(self) -> Quantity:
@@ -183,6 +191,9 @@ class Context:
     masks: tuple[Mask, ...] = ()
     variants: tuple[Variant, ...] = ()
     """Paths, knobs and local derivatives that diagnosis tries, declared next to the model."""
+    ties: str | tuple[str, ...] = "avoid"
+    """Whether its cases may hold ties at a kink: `"avoid"` (drawn again until none is near one), `"allow"`, or the
+    names of the edges that draw ties on purpose (`checks.kinks.TIES`)."""
 
     def __post_init__(self) -> None:
         where = f"context {self.name!r}"
@@ -221,6 +232,18 @@ class Context:
         for mask in self.masks:
             if mask.quantity not in self.vocabulary:
                 raise DeclarationError(f"{where}: a mask on {mask.quantity!r}, which it does not have")
+        for node in self.nodes:
+            if node.kink is not None and (not isinstance(node.kink, Kink) or not node.inputs):
+                raise DeclarationError(f"{where}: node {node.name!r} has kink={node.kink!r}, but a kink is a Kink of "
+                                       "checks.kinks (RELU, ABS, clamp(...), max_over(...), max_pool(...)) on a node "
+                                       "with inputs")
+        if isinstance(self.ties, str):
+            if self.ties not in TIES:
+                raise DeclarationError(f"{where}: ties={self.ties!r}, but it is one of {', '.join(TIES)}, or the edges "
+                                       "that draw ties on purpose")
+        elif not isinstance(self.ties, tuple) or not set(self.ties) <= set(self.edges):
+            raise DeclarationError(f"{where}: ties={self.ties!r}, but a tuple of ties names edges of the context "
+                                   f"({', '.join(self.edges) or 'it has none'})")
         nodes = {node.name for node in self.nodes}
         for variant in self.variants:
             if variant.kind not in VARIANT_KINDS:
@@ -257,6 +280,11 @@ class Context:
         return found
 
     @cached_property
+    def hidden(self) -> frozenset[str]:
+        """The nodes no submission may ask for (declared `offered=False`)."""
+        return frozenset(node.name for node in self.nodes if not node.offered)
+
+    @cached_property
     def leaf_names(self) -> tuple[str, ...]:
         return tuple(q.name for q in self.leaves) + tuple(s.name for s in self.scalars)
 
@@ -267,7 +295,12 @@ class Context:
 
     @property
     def kinks(self) -> tuple[str, ...]:
-        return tuple(node.name for node in self.nodes if node.kink)
+        """The nodes that apply a piecewise op (declared with a kink)."""
+        return tuple(node.name for node in self.nodes if node.kink is not None)
+
+    def ties_allowed(self, edge: str | None) -> bool:
+        """Whether a case with this deliberate edge (or none) may hold ties at a kink."""
+        return self.ties == "allow" or (isinstance(self.ties, tuple) and edge in self.ties)
 
 
 @dataclass(frozen=True)
@@ -360,10 +393,11 @@ class Derivation:
 
     @property
     def offered(self) -> tuple[str, ...]:
-        """The names this id may ask for: the context's vocabulary, or only its leaves for a forward value."""
+        """The names this id may ask for: the context's vocabulary but its hidden nodes, or only its leaves for a
+        forward value."""
         if self.kind == "value":
             return self.context.leaf_names
-        return tuple(self.context.vocabulary)
+        return tuple(name for name in self.context.vocabulary if name not in self.context.hidden)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ nothing of the engine: the engine reads declarations, never the other way round.
 """
 from checks.assignment import (VARIANT_KINDS, Assignment, Axis, Context, DeclarationError, Derivation, Drawn, Mask, Node,
                                Notation, Quantity, Scalar, Variant, WrongVariant, absmax, surrogate)
+from checks.kinks import ABS, RELU, TIE_MARGIN, TIES, Kink, clamp, max_over, max_pool
 from checks.lazy import F, torch
 from checks.model import rms_scale
 from checks.sizes import BATCH_MAXIMUM, WIDTH_MAXIMUM, Size
@@ -15,5 +16,6 @@ from checks.sizes import BATCH_MAXIMUM, WIDTH_MAXIMUM, Size
 __all__ = [
     "Assignment", "Axis", "Context", "Derivation", "Node", "Quantity", "Scalar", "Size", "Mask", "Variant",
     "WrongVariant", "Notation", "Drawn", "DeclarationError", "VARIANT_KINDS", "BATCH_MAXIMUM", "WIDTH_MAXIMUM",
+    "Kink", "RELU", "ABS", "clamp", "max_over", "max_pool", "TIES", "TIE_MARGIN",
     "absmax", "surrogate", "rms_scale", "F", "torch",
 ]

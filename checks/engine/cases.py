@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from checks.assignment import Context
+from checks.engine.ties import drawn_away_from_ties
 from checks.sizes import SizeError, problem
 
 
@@ -109,9 +110,10 @@ class Case:
 
     @cached_property
     def leaves(self) -> dict[str, np.ndarray | float | int]:
-        """The context's leaf values: from its generator, seeded by the case, plus the case's scalars."""
+        """The context's leaf values: from its generator, seeded by the case, plus the case's scalars; drawn again
+        from the same generator while a kink lies near a tie (`checks.engine.ties`)."""
         rng = np.random.default_rng(self.seed)
-        leaves = {**self.context.generate(rng, self), **self.scalars}
+        leaves = drawn_away_from_ties(self.context, lambda: {**self.context.generate(rng, self), **self.scalars}, self.edge)
         for value in leaves.values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
@@ -213,7 +215,8 @@ def _width(context: Context, axis: str, size: int) -> int:
     declared = context.sizes[axis]
     if declared.kind == "choices":
         return min(declared.choices, key=lambda choice: (abs(choice - size), choice))
-    return min(max(declared.minimum, size), declared.maximum or size)
+    at_least = max(declared.minimum, size)
+    return at_least if declared.maximum is None else min(at_least, declared.maximum)
 
 
 def diagnostic_cases(context: Context) -> list[Case]:

@@ -208,12 +208,18 @@ def _shape_mismatch(entry: Derivation, found: Truth, closed: np.ndarray) -> str:
 
 def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
     """Why a function may not be called with the names it asks for, as (tag, detail); None if it may."""
-    vocabulary = entry.context.vocabulary
-    unknown = [name for name in signature.names if name not in vocabulary]
+    context = entry.context
+    askable = [name for name in context.vocabulary if name not in context.hidden]
+    unknown = [name for name in signature.names if name not in context.vocabulary]
     if unknown:
-        hints = "; ".join(f"{name!r} (closest: {', '.join(closest(name, vocabulary, entry.context.batch_axis)) or 'none'})"
+        hints = "; ".join(f"{name!r} (closest: {', '.join(closest(name, askable, context.batch_axis)) or 'none'})"
                           for name in unknown)
-        return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
+        return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {context.name} vocabulary: {hints}"
+    hidden = [name for name in signature.names if name in context.hidden]
+    if hidden:
+        return tags.FORBIDDEN_QUANTITY, (f"{entry.id} asks for {', '.join(hidden)}, which no submission is offered: "
+                                         f"{'it gives' if len(hidden) == 1 else 'they give'} away part of the answer; "
+                                         "compute it from the quantities offered")
     computed = [name for name in signature.names if name not in entry.offered]
     if computed:
         return tags.FORBIDDEN_QUANTITY, (f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks "

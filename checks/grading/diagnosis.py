@@ -161,8 +161,10 @@ def _finding(entry: Derivation, basis: Basis, transform: hypotheses.Transform, f
         found.append(tags.SIGN_FLIPPED)
         words.append("with the sign flipped")
     if basis.tag is None and transform.tag == tags.TRANSPOSED and not words:
-        return Finding(tuple(found), "It is the transpose of the truth: a weight gradient has the weight's own "
-                                     "(out, in) shape, as torch.nn.Linear stores it.")
+        weight = entry.context.vocabulary[entry.wrt]
+        layout = weight.layout or f"({', '.join(weight.shape)})"
+        return Finding(tuple(found), f"It is the transpose of the truth: a weight gradient has the weight's own shape, "
+                                     f"{layout}.")
     if basis.tag is None and transform.tag is None:
         return Finding(tuple(found), f"It is the truth {', '.join(words)}.")
     reading = ", ".join(filter(None, [transform.says, *words]))

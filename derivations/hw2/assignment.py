@@ -21,6 +21,9 @@ from checks.declare import (F, Assignment, Axis, Context, Derivation, Node, Quan
 
 from .catalog import CATALOG
 
+LINEAR = "(out, in), as torch.nn.Linear stores it"
+"""How every weight is laid out: a row per output unit."""
+
 TINY_STD = 1e-3
 """Standard deviation of a tiny-variance row (variance near 1e-6, below either eps), centred within a
 few of its own stds of zero: a large offset would only add a cancellation that punishes correct formulas."""
@@ -232,13 +235,13 @@ TRANSFORMER = Context(
         Quantity("y_target", ("m", "t", "d"), "regression target of the block's output"),
         Quantity("gamma", ("d",), "LayerNorm scale"),
         Quantity("beta", ("d",), "LayerNorm shift"),
-        Quantity("Wq", ("d", "d"), "query projection"),
-        Quantity("Wk", ("d", "d"), "key projection"),
-        Quantity("Wv", ("d", "d"), "value projection"),
-        Quantity("Wo", ("d", "d"), "attention output projection"),
-        Quantity("W1", ("d_ff", "d"), "MLP first weight"),
+        Quantity("Wq", ("d", "d"), "query projection", layout=LINEAR),
+        Quantity("Wk", ("d", "d"), "key projection", layout=LINEAR),
+        Quantity("Wv", ("d", "d"), "value projection", layout=LINEAR),
+        Quantity("Wo", ("d", "d"), "attention output projection", layout=LINEAR),
+        Quantity("W1", ("d_ff", "d"), "MLP first weight", layout=LINEAR),
         Quantity("b1", ("d_ff",), "MLP first bias"),
-        Quantity("W2", ("d", "d_ff"), "MLP second weight"),
+        Quantity("W2", ("d", "d_ff"), "MLP second weight", layout=LINEAR),
         Quantity("b2", ("d",), "MLP second bias"),
         Quantity("m", (), "batch size, an int"),
     ),
