@@ -61,14 +61,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed."""
+    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one the
+    project under test registers in its pyproject.toml (every one installed, if it registers none)."""
     if "derivation" not in metafunc.fixturenames:
         return
     from checks import assignments
 
     named = metafunc.config.getoption("assignment")
     if named is None and metafunc.config.getoption("submission") is None:
-        chosen = [assignments.load(name) for name in sorted(assignments.known())]
+        own = assignments.registered_by(metafunc.config.rootpath)
+        chosen = [assignments.load(name) for name in own or sorted(assignments.known())]
     else:
         chosen = [assignments.load(named or assignments.default())]
     pairs = [(assignment, entry) for assignment in chosen for entry in assignment.derivations]

@@ -9,8 +9,9 @@ from checks.grading.rubric import Rubric
 
 HW1 = assignments.load("hw1")
 HW2 = assignments.load("hw2")
-ASSIGNMENTS = [assignments.load(name) for name in sorted(assignments.known())]
-"""Every assignment installed: a check about the engine runs over all of their declarations."""
+ASSIGNMENTS = [assignments.load(name) for name in assignments.registered_by(Path(__file__).resolve().parent.parent)]
+"""The assignments gradjudge ships (those its pyproject.toml registers), whatever else is installed: a check about
+the engine runs over all of their declarations."""
 ENTRIES = [entry for assignment in ASSIGNMENTS for entry in assignment.derivations]
 ENTRY_IDS = [f"{assignment.name}.{entry.id}" for assignment in ASSIGNMENTS for entry in assignment.derivations]
 
