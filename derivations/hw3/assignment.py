@@ -368,18 +368,15 @@ def _rnn_step_leaves(rng: np.random.Generator, case) -> dict:
     return leaves
 
 
-def _tanh_derivatives(node: str) -> tuple[Variant, ...]:
-    """The tanh's value kept and its derivative swapped for a common wrong one."""
-    return (
-        Variant("local_derivative", "tanh_derivative_as_one_minus_h",
-                {node: lambda a: surrogate(torch.tanh(a), (1 - torch.tanh(a).detach()) * a)},
-                "the gradient with tanh's derivative taken as 1 - h instead of 1 - h²"),
-        Variant("local_derivative", "tanh_derivative_at_its_input",
-                {node: lambda a: surrogate(torch.tanh(a), (1 - a.detach() ** 2) * a)},
-                "the gradient with tanh's derivative taken as 1 - a², at its input a instead of its output h"),
-        Variant("local_derivative", "tanh_derivative_missing", {node: lambda a: surrogate(torch.tanh(a), a)},
-                "the gradient with tanh's derivative left out (taken as 1)"),
-    )
+TANH_DERIVATIVES = (
+    ("tanh_derivative_as_one_minus_h", lambda a: surrogate(torch.tanh(a), (1 - torch.tanh(a).detach()) * a),
+     "the gradient with tanh's derivative taken as 1 - h instead of 1 - h²"),
+    ("tanh_derivative_at_its_input", lambda a: surrogate(torch.tanh(a), (1 - a.detach() ** 2) * a),
+     "the gradient with tanh's derivative taken as 1 - a², at its input a instead of its output h"),
+    ("tanh_derivative_missing", lambda a: surrogate(torch.tanh(a), a),
+     "the gradient with tanh's derivative left out (taken as 1)"),
+)
+"""The tanh's value kept and its derivative swapped for a common wrong one: name, activation, what it computes."""
 
 
 def _affine(x, prev_h, Wx, Wh, b):
@@ -404,7 +401,8 @@ RNN_STEP = Context(
     ),
     generate=_rnn_step_leaves,
     edges={"saturated": "biases of ±16: tanh saturated, its derivative below about 1e-9"},
-    variants=_tanh_derivatives("next_h"),
+    variants=tuple(Variant("local_derivative", name, {"next_h": activation}, says)
+                   for name, activation, says in TANH_DERIVATIVES),
 )
 
 # ------------------------------------------------------------------------- 7: backpropagation through time
@@ -416,14 +414,14 @@ def _rnn_leaves(rng: np.random.Generator, case) -> dict:
             **_recurrent_weights(rng, d, dh), "b": _normal(rng, dh, std=0.5), "dh": _normal(rng, n, t, dh)}
 
 
-def _unrolled(*, cut_through_time: bool = False):
+def _unrolled(*, cut_through_time: bool = False, activation=torch.tanh):
     """Every step's pre-activation `(N, T, Dh)`, from x and h0; with the path through time cut, each step takes the
-    previous state as a constant."""
+    previous state as a constant; `activation` makes each state from its pre-activation."""
     def preactivations(x, h0, Wx, Wh, b):
         found, state = [], h0
         for t in range(x.shape[1]):
             found.append(x[:, t] @ Wx + (state.detach() if cut_through_time else state) @ Wh + b)
-            state = torch.tanh(found[-1])
+            state = activation(found[-1])
         return torch.stack(found, 1)
     return preactivations
 
@@ -450,7 +448,8 @@ RNN = Context(
         Variant("path", "through_time", {"a": _unrolled(cut_through_time=True)},
                 "the gradient with the path back through time cut: each step's state is taken as a constant by the "
                 "next, so a state gets only its own upstream gradient", subject="the path back through time"),
-        *_tanh_derivatives("h"),
+        *(Variant("local_derivative", name, {"a": _unrolled(activation=activation), "h": activation},
+                  says + ", at every step") for name, activation, says in TANH_DERIVATIVES),
     ),
 )
 

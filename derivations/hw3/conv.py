@@ -41,6 +41,19 @@ def conv_dL_db(dout):
     return dout.sum(axis=(0, 2, 3))
 
 
+def padded_input_gradient(x, w, dout, stride, pad):
+    r"""$\partial L/\partial x^{pad}$: each output's upstream gradient sent back through its filter, `(N, C, H_pad, W_pad)`."""
+    n, channels, height, width = x.shape
+    kernel_height, kernel_width = w.shape[2:]
+    out_height, out_width = dout.shape[2:]
+    grad = np.zeros((n, channels, height + 2 * pad, width + 2 * pad))
+    for k in range(kernel_height):
+        for l in range(kernel_width):
+            grad[:, :, k:k + stride * out_height:stride, l:l + stride * out_width:stride] += \
+                np.einsum("nfij,fc->ncij", dout, w[:, :, k, l])
+    return grad
+
+
 def conv_dL_dx(x, w, dout, stride, pad):
     r"""$\partial L/\partial x_{nchw} = \sum_{f,k,l} dout_{nfij}\, w_{fckl}$ over `i s + k = h + pad`, `j s + l = w + pad`, `(N, C, H, W)`.
 
@@ -48,12 +61,5 @@ def conv_dL_dx(x, w, dout, stride, pad):
     the filter to the inputs of its receptive field; the padding, which is not
     part of the input, is cropped away.
     """
-    n, _, height, width = x.shape
-    kernel_height, kernel_width = w.shape[2:]
-    out_height, out_width = dout.shape[2:]
-    grad = np.zeros((n, x.shape[1], height + 2 * pad, width + 2 * pad))
-    for k in range(kernel_height):
-        for l in range(kernel_width):
-            grad[:, :, k:k + stride * out_height:stride, l:l + stride * out_width:stride] += \
-                np.einsum("nfij,fc->ncij", dout, w[:, :, k, l])
-    return grad[:, :, pad:pad + height, pad:pad + width]
+    height, width = x.shape[2:]
+    return padded_input_gradient(x, w, dout, stride, pad)[:, :, pad:pad + height, pad:pad + width]
