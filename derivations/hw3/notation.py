@@ -10,7 +10,7 @@ names a quantity of its context's vocabulary (`assignment.py`).
 from checks.declare import Notation
 
 ALIASES = {
-    "*": {"L": "L", "ell": "L", "N": "N"},
+    "*": {"L": "L", "ell": "L"},
     "rnn_step": {
         "x": "x", "x_t": "x", "h_prev": "prev_h", "h_t-1": "prev_h", "h": "prev_h", "h_next": "next_h",
         "h_t": "next_h", "W_x": "Wx", "W_xh": "Wx", "W_h": "Wh", "W_hh": "Wh", "b": "b", "a": "a", "a_t": "a",
