@@ -123,7 +123,10 @@ def test_where_ties_are_the_point_the_truth_is_pytorchs_and_the_witness_stands_a
     every = Functions("every", {"pool_dL_dx": _every_maximum})
     result = check_case(entry, case, first)
     assert result.passed and result.witness_agrees and result.discarded > 0, result.message
-    assert not check_case(entry, case, every).passed
+    wrong = check_case(entry, case, every)
+    assert not wrong.passed
+    assert "holds a tie at out (2x2 max-pooling with stride 2: the piece is each window's argmax); the truth there is " \
+           "PyTorch's convention: at a tie the whole gradient goes to the window's first maximum" in wrong.message
     assert check_case(entry, Case.of(context, N=2, C=1, Hp=2, Wp=2, seed=3), every).passed
 
 

@@ -16,6 +16,7 @@ from checks.engine.compare import Comparison, compare
 from checks.engine.oracles import Evaluated, Witness, as_returned, project
 from checks.engine.submission import Submission, call_derivation
 from checks.engine.suggestions import closest
+from checks.engine.ties import tie_note
 from checks.engine.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
 from checks.engine.truths import TRUTHS, Truth
 from checks.sandbox.calling import Outcome, Signature
@@ -76,6 +77,8 @@ class CaseResult:
         entry = self.entry
         lines = [f"{entry.id} = {entry.title} ({entry.context.name} context, section {entry.section}): {self.headline}",
                  f"Case: {self.case.describe()}"]
+        if self.status != "passed":
+            lines.append(tie_note(self.case))
         if self.detail:
             lines.append(self.detail)
         shown = [c for c in self.comparisons if not c.passed][:2]
@@ -84,7 +87,7 @@ class CaseResult:
         verdict = self.comparison(CLOSED_VS_AUTOGRAD)
         if verdict is not None and verdict.worst is not None and not verdict.passed:
             lines.append(self.side_by_side(verdict.worst))
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
 
     @property
     def headline(self) -> str:

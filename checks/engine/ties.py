@@ -61,3 +61,16 @@ def drawn_away_from_ties(context: Context, draw, edge: str | None) -> dict:
                            f"{node.name!r} within {share:.1e} of its input's size from a tie: draw leaves that keep away "
                            "from ties (a tie built into the model, such as a pooling window of ReLU zeros, stays), or "
                            "declare ties='allow', or the edges that draw them on purpose")
+
+
+def tie_note(case) -> str:
+    """Where a case holds a tie on purpose (its context allows them), what the truth is there: the kink's convention,
+    which the numeric witness cannot confirm; empty otherwise."""
+    context = case.context
+    if not context.kinks or not context.ties_allowed(case.edge):
+        return ""
+    node, share = nearest_tie(context, case.leaves)
+    if node is None or share >= TIE_MARGIN:
+        return ""
+    return (f"This case holds a tie at {node.name} ({node.kink.meaning}); the truth there is PyTorch's convention: "
+            f"{node.kink.at_tie}.")
