@@ -168,7 +168,7 @@ def surrogate(value, proxy):
 
 @dataclass(frozen=True, eq=False)
 class Context:
-    """One model: its axes (the batch axis first, each with its minimum size), leaves, nodes and loss.
+    """One model: its axes (the batch axis first, each sized as `checks.sizes` says), leaves, nodes and loss.
 
     `generate(rng, case)` returns the value of every leaf but the scalars, which
     come from the case. `length_scales` give, per quantity, the distance over
