@@ -200,7 +200,7 @@ CONV_RELU_POOL = Context(
     "conv_relu_pool", "Section 3: a network's first block, out = maxpool(relu(conv(x, w) + b)), with "
                       "L = sum(dout * out)",
     axes={"N": 1, "C": Size(maximum=3), "F": Size(maximum=3), "Hp": Size(maximum=3), "Wp": Size(maximum=3),
-          "HH": Size(choices=(1, 3)), "H": Size(computed="2*Hp"), "W": Size(computed="2*Wp")},
+          "HH": Size(choices=(1, 3, 5)), "H": Size(computed="2*Hp"), "W": Size(computed="2*Wp")},
     leaves=(
         Quantity("x", ("N", "C", "H", "W"), "input images"),
         Quantity("w", ("F", "C", "HH", "HH"), "square filters, padded by HH // 2 at stride 1 (the size is kept)",

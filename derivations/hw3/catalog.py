@@ -30,9 +30,9 @@ def dWx_transposed(x, dnext_h, next_h):
     return preactivation_gradient(dnext_h, next_h).T @ x
 
 
-def dWh_with_the_same_step(x, h0, Wh, h, dh):
+def dWh_with_the_same_step(Wh, h, dh):
     """Each step's gradient met with its own state, where the step multiplies the state before it."""
-    da, _ = backward_through_time(x, h0, Wh, h, dh)
+    da, _ = backward_through_time(Wh, h, dh)
     return np.einsum("ntg,nth->gh", h, da)
 
 

@@ -61,5 +61,5 @@ def conv_dL_dx(x, w, dout, stride, pad):
     the filter to the inputs of its receptive field; the padding, which is not
     part of the input, is cropped away.
     """
-    height, width = x.shape[2:]
-    return padded_input_gradient(x, w, dout, stride, pad)[:, :, pad:pad + height, pad:pad + width]
+    grad = padded_input_gradient(x, w, dout, stride, pad)
+    return grad[:, :, pad:grad.shape[2] - pad, pad:grad.shape[3] - pad]
