@@ -1,8 +1,9 @@
 """The diagnosis corpus: its manifest, and submissions assembled from the ids of several of its files.
 
-`benchmarks/diagnosis_corpus/expected.toml` lists every wrong id of the corpus
-with the tags its explanation must include, and every correct file with the
-ids that must pass unexplained. `assemble` builds one submission's source from
+`benchmarks/diagnosis_corpus/expected.toml` (and an assignment folder's own
+`expected.toml`, in the same format) lists every wrong id of the corpus with
+the tags its explanation must include, and every correct file with the ids
+that must pass unexplained. `assemble` builds one submission's source from
 ids picked out of several corpus files, each with the helpers it calls (renamed
 where two files' helpers share a name but not a body), as the every-id-wrong
 timing and the example class need.
@@ -72,11 +73,19 @@ class Manifest:
         return [(assignment, path) for path, assignment in seen.items()]
 
 
-def load(path: Path = MANIFEST) -> Manifest:
-    """The manifest, read and checked: every file exists, no wrong id is listed twice, every entry says its mistake."""
-    table = tomllib.loads(path.read_text())
-    wrong = tuple(Wrong(e["assignment"], e["file"], e["id"], tuple(e["tags"]), e["mistake"]) for e in table["wrong"])
-    correct = tuple(Correct(e["assignment"], e["file"], e["style"], tuple(e["ids"])) for e in table["correct"])
+def manifests() -> list[Path]:
+    """The corpus's manifests: `expected.toml`, then any an assignment's folder holds (`hw3/expected.toml`)."""
+    return [MANIFEST, *sorted(CORPUS.glob("*/expected.toml"))]
+
+
+def load(paths: list[Path] | None = None) -> Manifest:
+    """The manifests, read and checked: every file exists, no wrong id is listed twice, every entry says its mistake."""
+    tables = [tomllib.loads(path.read_text()) for path in paths or manifests()]
+    wrong = tuple(Wrong(e["assignment"], e["file"], e["id"], tuple(e["tags"]), e["mistake"])
+                  for table in tables for e in table.get("wrong", ()))
+    correct = tuple(Correct(e["assignment"], e["file"], e["style"], tuple(e["ids"]))
+                    for table in tables for e in table.get("correct", ()))
+    path = ", ".join(str(path.relative_to(CORPUS)) for path in paths or manifests())
     keys = [(entry.file, entry.id) for entry in wrong]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     missing = sorted({entry.file for entry in (*wrong, *correct) if not entry.path.is_file()})

@@ -1,11 +1,11 @@
 """Run the soak of every shipped assignment and record it in docs/benchmarks.md.
 
-    python benchmarks/soak_record.py                    # hw1 100,000 examples, hw2 40,000, on 2 processes
+    python benchmarks/soak_record.py                    # hw1 100,000 examples, hw2 and hw3 40,000, on 2 processes
     python benchmarks/soak_record.py --scale 0.1 --no-write   # a quick look
 
 Each soak is `gradjudge soak` run as a command, exactly as a user runs it. Its
 table goes between the assignment's markers (`<!-- soak:start -->` for hw1,
-`<!-- soak-hw2:start -->` for hw2), with the command, the machine and a result
+`<!-- soak-hw2:start -->` for hw2, `<!-- soak-hw3:start -->` for hw3), with the command, the machine and a result
 line computed from the table: the examples, the failures (which must be 0), and
 the worst gap of each comparison against its tolerance. Nothing outside the
 markers is touched.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-SOAKS = {"hw1": ("soak", 100_000), "hw2": ("soak-hw2", 40_000)}
+SOAKS = {"hw1": ("soak", 100_000), "hw2": ("soak-hw2", 40_000), "hw3": ("soak-hw3", 40_000)}
 """Assignment: (its markers' name in docs/benchmarks.md, examples)."""
 TOLERANCES = {"closed vs autograd": 1e-10, "autograd vs numeric": 1e-7}
 """The tolerances the result line compares against (`checks.engine.tolerances`: CLOSED_FORM for float64, NUMERIC)."""

@@ -12,9 +12,10 @@ command line, the pytest plugin) and hands it down as a value.
 
 Declarations are validated when they are made, with messages that say what to
 change: names resolve, every `of` is downstream of its `wrt`, the loss depends on
-every `wrt`, patterns index the Jacobian. `Assignment.check` goes further and runs
-each context once, and reads the reference's docstrings where the reference is
-installed.
+every `wrt`, patterns index the Jacobian. The engine goes further before it uses
+one (`checks.engine.validation`): it runs each context once, and reads the
+reference's docstrings where the reference is installed. Nothing here imports
+the engine.
 
 Everything a student-facing command needs (the model, the vocabulary, the
 shapes, the template, the notation, the diagnosis variants, the default rubric)
@@ -27,19 +28,19 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import inspect
 import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from checks.engine.cases import Case
+from checks.kinks import TIES, Kink
+from checks.model import Graph
+from checks.sizes import Size, SizeError, as_size, computed_order
 
 Magnitude = Callable[[Mapping[str, object]], float]
 LengthScale = Callable[[Mapping[str, object]], object]
@@ -63,6 +64,24 @@ def installed(module: str) -> bool:
         raise
 
 
+class Drawn(Protocol):
+    """What a context's `generate` reads of the case it draws leaves for."""
+
+    @property
+    def size(self) -> Mapping[str, int]:
+        """Every axis's size, computed ones included."""
+
+    @property
+    def scalars(self) -> Mapping[str, float | int]:
+        """Every scalar's value."""
+
+    scale: float
+    """The input scale (1, 0.1 or 10): how large the inputs are drawn."""
+    edge: str | None
+    """The deliberate edge to draw, if any (one of the context's `edges`)."""
+    seed: int
+
+
 def absmax(value: object) -> float:
     """The largest absolute entry of an array (0 for an empty one): a building block of magnitudes."""
     return float(np.max(np.abs(value))) if np.size(value) else 0.0
@@ -78,16 +97,18 @@ class Axis:
 
 @dataclass(frozen=True)
 class Scalar:
-    """A hyperparameter each case draws, such as a drop probability: a leaf of shape `()`.
+    """A hyperparameter each case draws from declared choices, such as a drop probability or a stride: a leaf of shape `()`.
 
     `values` are what hypothesis draws, the first being where shrinking lands;
-    `diagnostic` are cycled through the extra cases diagnosis runs.
+    `diagnostic` are cycled through the extra cases diagnosis runs. Values that
+    are all ints make an integer scalar (a stride, a padding), which reaches the
+    model and the submission as a Python int and which computed sizes may read.
     """
 
     name: str
     meaning: str
-    values: tuple[float, ...]
-    diagnostic: tuple[float, ...]
+    values: tuple[float, ...] | tuple[int, ...]
+    diagnostic: tuple[float, ...] | tuple[int, ...]
     valid: Callable[[float], bool] = lambda value: True
     rule: str = ""
     """What `valid` requires, for its error message ("must lie in [0, 1)")."""
@@ -102,6 +123,9 @@ class Quantity:
     name: str
     shape: tuple[str, ...]
     meaning: str
+    layout: str = ""
+    """For a weight: how its axes are laid out, in words a hint may quote ("(out, in), as torch.nn.Linear stores
+    it"; "(in, out): the input times it"). Without one, hints quote its shape in axis names."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +137,12 @@ class Node:
     meaning: str
     inputs: tuple[str, ...]
     fn: Callable[..., object]
-    kink: bool = False
-    """Its sign pattern must not change inside a numeric probe (the input of a ReLU)."""
+    kink: Kink | None = None
+    """Where the piecewise op it applies switches pieces (`checks.kinks`: RELU, ABS, clamp, max_over, max_pool), read
+    from its inputs, the first being the one that may tie."""
+    offered: bool = True
+    """False for a node submissions may never ask for (an argmax mask that would hand them the answer); it still
+    names a mask or a wrong node for diagnosis."""
 
     @property
     def quantity(self) -> Quantity:
@@ -233,7 +261,7 @@ def computed_from_inputs(context: Context, node: Node) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class Context:
-    """One model: its axes (the batch axis first, each with its minimum size), leaves, nodes and loss.
+    """One model: its axes (the batch axis first, each sized as `checks.sizes` says), leaves, nodes and loss.
 
     `generate(rng, case)` returns the value of every leaf but the scalars, which
     come from the case. `length_scales` give, per quantity, the distance over
@@ -243,10 +271,11 @@ class Context:
 
     name: str
     title: str
-    axes: Mapping[str, int]
+    axes: Mapping[str, int | Size]
+    """Each axis's `Size` (an int is a minimum size), the batch axis first: see `checks.sizes`."""
     leaves: tuple[Quantity, ...]
     nodes: tuple[Node, ...]
-    generate: Callable[[np.random.Generator, Case], dict]
+    generate: Callable[[np.random.Generator, Drawn], dict]
     scalars: tuple[Scalar, ...] = ()
     loss: str = "L"
     edges: Mapping[str, str] = field(default_factory=dict)
@@ -257,15 +286,23 @@ class Context:
     """Paths, knobs and local derivatives that diagnosis tries, declared next to the model."""
     backwards: tuple[Backward, ...] = ()
     """Backward passes of some nodes written as named terms, from which diagnosis generates its hypotheses."""
+    ties: str | tuple[str, ...] = "avoid"
+    """Whether its cases may hold ties at a kink: `"avoid"` (drawn again until none is near one), `"allow"`, or the
+    names of the edges that draw ties on purpose (`checks.kinks.TIES`)."""
 
     def __post_init__(self) -> None:
         where = f"context {self.name!r}"
         _identifier(self.name, where)
         if not self.axes:
             raise DeclarationError(f"{where}: declare its axes, the batch axis first")
-        for axis, minimum in self.axes.items():
-            if not isinstance(minimum, int) or minimum < 1:
-                raise DeclarationError(f"{where}: axes[{axis!r}] = {minimum!r}, but a minimum size is an int of at least 1")
+        try:
+            sizes = self.sizes
+            if sizes[self.batch_axis].kind != "range":
+                raise SizeError(f"{where}: its batch axis {self.batch_axis} is {sizes[self.batch_axis].describe()}, "
+                                "but the batch axis is drawn in a range")
+            self.computed_axes  # noqa: B018 (orders the computed sizes, and checks what each reads)
+        except SizeError as exc:
+            raise DeclarationError(str(exc)) from None
         names = [q.name for q in self.leaves] + [s.name for s in self.scalars] + [n.name for n in self.nodes]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
@@ -290,6 +327,18 @@ class Context:
         for mask in self.masks:
             if mask.quantity not in self.vocabulary:
                 raise DeclarationError(f"{where}: a mask on {mask.quantity!r}, which it does not have")
+        for node in self.nodes:
+            if node.kink is not None and (not isinstance(node.kink, Kink) or not node.inputs):
+                raise DeclarationError(f"{where}: node {node.name!r} has kink={node.kink!r}, but a kink is a Kink of "
+                                       "checks.kinks (RELU, ABS, clamp(...), max_over(...), max_pool(...)) on a node "
+                                       "with inputs")
+        if isinstance(self.ties, str):
+            if self.ties not in TIES:
+                raise DeclarationError(f"{where}: ties={self.ties!r}, but it is one of {', '.join(TIES)}, or the edges "
+                                       "that draw ties on purpose")
+        elif not isinstance(self.ties, tuple) or not set(self.ties) <= set(self.edges):
+            raise DeclarationError(f"{where}: ties={self.ties!r}, but a tuple of ties names edges of the context "
+                                   f"({', '.join(self.edges) or 'it has none'})")
         nodes = {node.name for node in self.nodes}
         for variant in self.variants:
             if variant.kind not in VARIANT_KINDS:
@@ -310,6 +359,16 @@ class Context:
         return next(iter(self.axes))
 
     @cached_property
+    def sizes(self) -> dict[str, Size]:
+        """How a case sizes each axis, in declared order (an axis declared by an int is drawn from that minimum)."""
+        return {axis: as_size(declared, f"context {self.name!r}: axes[{axis!r}]") for axis, declared in self.axes.items()}
+
+    @cached_property
+    def computed_axes(self) -> tuple[str, ...]:
+        """The computed axes, each after the sizes it reads."""
+        return computed_order(self.sizes, {s.name: tuple(s.values) for s in self.scalars}, f"context {self.name!r}")
+
+    @cached_property
     def vocabulary(self) -> dict[str, Quantity]:
         """Every name a derivation of this context may ask for: leaves, scalars, then nodes."""
         found = {q.name: q for q in self.leaves}
@@ -318,18 +377,27 @@ class Context:
         return found
 
     @cached_property
+    def hidden(self) -> frozenset[str]:
+        """The nodes no submission may ask for (declared `offered=False`)."""
+        return frozenset(node.name for node in self.nodes if not node.offered)
+
+    @cached_property
     def leaf_names(self) -> tuple[str, ...]:
         return tuple(q.name for q in self.leaves) + tuple(s.name for s in self.scalars)
 
     @cached_property
-    def graph(self):
-        from checks.engine.graph import Graph
-
+    def graph(self) -> Graph:
+        """The model as a graph: evaluated from the leaves, re-entered at any quantity."""
         return Graph(self)
 
     @property
     def kinks(self) -> tuple[str, ...]:
-        return tuple(node.name for node in self.nodes if node.kink)
+        """The nodes that apply a piecewise op (declared with a kink)."""
+        return tuple(node.name for node in self.nodes if node.kink is not None)
+
+    def ties_allowed(self, edge: str | None) -> bool:
+        """Whether a case with this deliberate edge (or none) may hold ties at a kink."""
+        return self.ties == "allow" or (isinstance(self.ties, tuple) and edge in self.ties)
 
 
 @dataclass(frozen=True)
@@ -422,10 +490,11 @@ class Derivation:
 
     @property
     def offered(self) -> tuple[str, ...]:
-        """The names this id may ask for: the context's vocabulary, or only its leaves for a forward value."""
+        """The names this id may ask for: the context's vocabulary but its hidden nodes, or only its leaves for a
+        forward value."""
         if self.kind == "value":
             return self.context.leaf_names
-        return tuple(self.context.vocabulary)
+        return tuple(name for name in self.context.vocabulary if name not in self.context.hidden)
 
 
 @dataclass(frozen=True)
@@ -558,39 +627,6 @@ class Assignment:
     def reference_function(self, id: str) -> Callable | None:
         """The reference closed form of `id`, or None where the references are not installed (or it is missing)."""
         return getattr(self.reference_module(), id, None) if self.references_present else None
-
-    def check(self) -> None:
-        """Run every context once on its smallest case, and read the reference where it is installed: fail early,
-        saying what to change."""
-        from checks.engine.cases import smallest_case
-        from checks.engine.oracles import evaluate
-
-        for context in self.contexts:
-            case = smallest_case(context)
-            leaves = context.generate(np.random.default_rng(0), case)
-            expected = {q.name for q in context.leaves}
-            if set(leaves) != expected:
-                raise DeclarationError(f"context {context.name!r}: generate returns {sorted(leaves)}, but the leaves "
-                                       f"declared are {sorted(expected)} (scalars come from the case)")
-            values = evaluate(case).arrays
-            for name, quantity in context.vocabulary.items():
-                shape = tuple(case.size[axis] for axis in quantity.shape)
-                if np.shape(values[name]) != shape:
-                    raise DeclarationError(f"context {context.name!r}: {name} is declared {quantity.shape}, which is "
-                                           f"{shape} on {case!r}, but it comes out {np.shape(values[name])}")
-        if not self.references_present:
-            return
-        module = self.reference_module()
-        for entry in self.derivations:
-            function = getattr(module, entry.id, None)
-            if function is None:
-                raise DeclarationError(f"{entry.id}: the reference {self.reference} defines no function {entry.id}; "
-                                       "write it there and export it")
-            stated = stated_shape(inspect.getdoc(function) or "")
-            if stated != entry.shape:
-                shown = "none" if stated is None else "`(" + ", ".join(stated) + ("," if len(stated) == 1 else "") + ")`"
-                raise DeclarationError(f"{entry.id}: its reference docstring's first line states the shape {shown}, but "
-                                       f"the id returns `({', '.join(entry.shape)}{',' if len(entry.shape) == 1 else ''})`")
 
 
 _SHAPE = re.compile(r"`\(([^`]*)\)`")

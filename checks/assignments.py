@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from importlib.metadata import entry_points
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 from checks.assignment import Assignment, DeclarationError, ReferencesMissing
 
@@ -25,6 +32,16 @@ class UnknownAssignment(LookupError):
 def known() -> dict[str, str]:
     """Registered assignment names, each with the `module:ATTRIBUTE` it stands for."""
     return {point.name: point.value for point in entry_points(group=GROUP)}
+
+
+def registered_by(project: Path) -> tuple[str, ...]:
+    """The assignment names a project's own `pyproject.toml` registers (none if it has no such file or table): what
+    that project's tests are about, whatever else is installed."""
+    path = project / "pyproject.toml"
+    if not path.is_file():
+        return ()
+    table = tomllib.loads(path.read_text()).get("project", {}).get("entry-points", {}).get(GROUP, {})
+    return tuple(sorted(table))
 
 
 def spec_of(name: str) -> str:
@@ -73,9 +90,10 @@ def load(name: str) -> Assignment:
     """The assignment `name` stands for, imported and checked once per process."""
     if name not in _LOADED:
         from checks.engine.truths import TRUTHS
+        from checks.engine.validation import validate
 
         found = declared(name)
-        found.check()
+        validate(found)
         TRUTHS.know(found.derivations)
         _LOADED[name] = found
     return _LOADED[name]
@@ -86,4 +104,5 @@ def name_of(assignment: Assignment) -> str:
     return next((name for name, found in _LOADED.items() if found is assignment), assignment.name)
 
 
-__all__ = ["DeclarationError", "ReferencesMissing", "UnknownAssignment", "declared", "default", "known", "load", "name_of", "spec_of"]
+__all__ = ["DeclarationError", "ReferencesMissing", "UnknownAssignment", "declared", "default", "known", "load",
+           "name_of", "registered_by", "spec_of"]

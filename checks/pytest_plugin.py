@@ -106,15 +106,17 @@ def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one installed
-    with its references."""
+    """One test per id: of the assignment named (or of a submission's), or, for the references, of every one the
+    project under test registers in its pyproject.toml (every one installed, if it registers none) whose references
+    are installed."""
     if "derivation" not in metafunc.fixturenames:
         return
     from checks import assignments
 
     named = metafunc.config.getoption("assignment")
     if named is None and metafunc.config.getoption("submission") is None:
-        chosen = [found for found in map(assignments.load, sorted(assignments.known())) if found.references_present]
+        own = assignments.registered_by(metafunc.config.rootpath)
+        chosen = [found for found in map(assignments.load, own or sorted(assignments.known())) if found.references_present]
     else:
         chosen = [assignments.load(named or assignments.default())]
     pairs = [(assignment, entry) for assignment in chosen for entry in assignment.derivations]

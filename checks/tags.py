@@ -57,7 +57,8 @@ NOT_ATTEMPTED = Tag("not_attempted", "not defined, or still raising NotImplement
 BAD_SIGNATURE = Tag("bad_signature", "its parameters cannot be passed by name")
 UNKNOWN_QUANTITY = Tag("unknown_quantity", "it asks for a name outside its context's vocabulary (the message gives the "
                                            "closest ones)")
-FORBIDDEN_QUANTITY = Tag("forbidden_quantity", "a forward value asked for a quantity the forward pass computes")
+FORBIDDEN_QUANTITY = Tag("forbidden_quantity", "a forward value asked for a quantity the forward pass computes, or "
+                         "an id asked for a node no submission is offered")
 SHAPE_MISMATCH = Tag("shape_mismatch", "it returned the wrong shape (the message says whether its values are right "
                                        "after squeezing or reshaping)")
 NONFINITE = Tag("nonfinite", "it returned NaN or infinity")

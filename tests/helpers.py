@@ -10,8 +10,9 @@ from checks.grading.rubric import Rubric
 
 HW1 = assignments.load("hw1")
 HW2 = assignments.load("hw2")
-ASSIGNMENTS = [assignments.load(name) for name in sorted(assignments.known())]
-"""Every assignment installed: a check about the engine runs over all of their declarations."""
+ASSIGNMENTS = [assignments.load(name) for name in assignments.registered_by(Path(__file__).resolve().parent.parent)]
+"""The assignments gradjudge ships (those its pyproject.toml registers), whatever else is installed: a check about
+the engine runs over all of their declarations."""
 ENTRIES = [entry for assignment in ASSIGNMENTS for entry in assignment.derivations]
 ENTRY_IDS = [f"{assignment.name}.{entry.id}" for assignment in ASSIGNMENTS for entry in assignment.derivations]
 
@@ -24,9 +25,11 @@ def quick_rubric(folder: Path, assignment=HW1) -> Rubric:
 
 
 def small_case(context: str, assignment=HW1, **changes) -> Case:
-    """A small case of `context` (batch 4, widths 3, each scalar's first value); keywords override any of it."""
+    """A small case of `context` (batch 4, ranged widths 3, the smallest choices, each scalar's first value, computed
+    sizes computed); keywords override any of it."""
     declared = assignment.context(context)
-    dims = {axis: max(minimum, 4 if axis == declared.batch_axis else 3) for axis, minimum in declared.axes.items()}
+    dims = {axis: size.smallest if size.kind == "choices" else max(size.minimum, 4 if axis == declared.batch_axis else 3)
+            for axis, size in declared.sizes.items() if size.kind != "computed"}
     scalars = {scalar.name: scalar.values[0] for scalar in declared.scalars}
     return Case.of(declared, **{**dims, **scalars, **changes})
 

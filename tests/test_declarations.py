@@ -5,6 +5,7 @@ import pytest
 from helpers import HW1
 
 from checks.assignment import Assignment, Axis, Context, DeclarationError, Derivation, Node, Quantity
+from checks.engine.validation import validate
 from checks.grading import rubric
 from checks.grading.handins import grade_submission
 from checks.lazy import torch
@@ -73,21 +74,21 @@ def test_a_generator_that_misses_a_leaf_is_refused_when_checked(reference_module
     reference_module("import numpy as np\ndef dL_dx(dy, x):\n    r'''$dy \\cos x$, `(m, d)`.'''\n    return dy * np.cos(x)\n")
     context = _context(generate=lambda rng, case: {"x": rng.standard_normal((case.size["m"], case.size["d"]))})
     with pytest.raises(DeclarationError, match="generate returns"):
-        _assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]).check()
+        validate(_assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]))
 
 
 def test_a_docstring_that_states_another_shape_is_refused(reference_module):
     reference_module("import numpy as np\ndef dL_dx(dy, x):\n    r'''$dy \\cos x$, `(d,)`.'''\n    return dy * np.cos(x)\n")
     context = _context()
     with pytest.raises(DeclarationError, match=r"states the shape `\(d,\)`, but the id returns `\(m, d\)`"):
-        _assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]).check()
+        validate(_assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]))
 
 
 def test_a_missing_reference_function_is_refused(reference_module):
     reference_module("import numpy as np\n")
     context = _context()
     with pytest.raises(DeclarationError, match="defines no function dL_dx"):
-        _assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]).check()
+        validate(_assignment(context, [Derivation("dL_dx", "1", context, of="L", wrt="x")]))
 
 
 def test_an_id_no_rubric_names_is_worth_one_point(reference_module, tmp_path):

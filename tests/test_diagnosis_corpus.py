@@ -38,10 +38,11 @@ def graded(manifest, tmp_path_factory):
     return benchmark.grade_corpus(manifest, rubric_path, choose())
 
 
-def test_the_corpus_is_large_enough_across_both_assignments(manifest):
-    files = {name: {entry.file for entry in manifest.wrong if entry.assignment == name} for name in ("hw1", "hw2")}
-    assert len(files["hw1"]) >= 25 and len(files["hw2"]) >= 15
+def test_the_corpus_is_large_enough_across_the_assignments(manifest):
+    files = {name: {entry.file for entry in manifest.wrong if entry.assignment == name} for name in ("hw1", "hw2", "hw3")}
+    assert len(files["hw1"]) >= 25 and len(files["hw2"]) >= 15 and len(files["hw3"]) >= 30
     assert len(manifest.correct) >= 5
+    assert len([entry for entry in manifest.correct if entry.assignment == "hw3"]) >= 3
 
 
 def test_every_expected_tag_names_something_declared(manifest):
@@ -73,6 +74,9 @@ def test_at_least_95_percent_of_the_wrong_answers_are_explained_as_expected(mani
     verdicts = benchmark.wrong_verdicts(manifest, graded)
     missed = [(v.name, v.id, v.expected, v.found) for v in verdicts if not v.matched]
     assert sum(v.matched for v in verdicts) / len(verdicts) >= TARGET, missed
+    for name in {entry.assignment for entry in manifest.wrong}:
+        own = [verdict for entry, verdict in zip(manifest.wrong, verdicts) if entry.assignment == name]
+        assert sum(v.matched for v in own) / len(own) >= TARGET, (name, [m for m in missed if m[0].startswith(name)])
 
 
 def test_no_correct_answer_is_explained(manifest, graded):

@@ -16,9 +16,11 @@ from helpers import ASSIGNMENTS
 ENGINE = Path(__file__).resolve().parent.parent / "checks"
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
          "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"}
-GENERIC = {"var", "eps", "softmax"} | GREEK
+GENERIC = {"var", "eps", "softmax", "out", "dout", "pad", "stride"} | GREEK
 """Names that are ordinary words of mathematics and numerical code (a variance, a machine epsilon, the softmax
-function and the Greek letters the write-up grammar knows), whichever assignment also uses them."""
+function and the Greek letters the write-up grammar knows; a layer's output and its upstream gradient, which the
+engine's synonyms of an upstream gradient list; a convolution's padding and stride, which the size declarations
+take as their example), whichever assignment also uses them."""
 
 
 def declared_names() -> set[str]:

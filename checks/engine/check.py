@@ -16,6 +16,7 @@ from checks.engine.compare import Comparison, compare
 from checks.engine.oracles import Evaluated, Witness, as_returned, project
 from checks.engine.submission import Submission, call_derivation
 from checks.engine.suggestions import closest
+from checks.engine.ties import tie_note
 from checks.engine.tolerances import CLOSED_FORM, NUMERIC, closed_form_tolerance
 from checks.engine.truths import TRUTHS, Truth
 from checks.sandbox.calling import Outcome, Signature
@@ -76,6 +77,8 @@ class CaseResult:
         entry = self.entry
         lines = [f"{entry.id} = {entry.title} ({entry.context.name} context, section {entry.section}): {self.headline}",
                  f"Case: {self.case.describe()}"]
+        if self.status != "passed":
+            lines.append(tie_note(self.case))
         if self.detail:
             lines.append(self.detail)
         shown = [c for c in self.comparisons if not c.passed][:2]
@@ -84,7 +87,7 @@ class CaseResult:
         verdict = self.comparison(CLOSED_VS_AUTOGRAD)
         if verdict is not None and verdict.worst is not None and not verdict.passed:
             lines.append(self.side_by_side(verdict.worst))
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
 
     @property
     def headline(self) -> str:
@@ -208,12 +211,18 @@ def _shape_mismatch(entry: Derivation, found: Truth, closed: np.ndarray) -> str:
 
 def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
     """Why a function may not be called with the names it asks for, as (tag, detail); None if it may."""
-    vocabulary = entry.context.vocabulary
-    unknown = [name for name in signature.names if name not in vocabulary]
+    context = entry.context
+    askable = [name for name in context.vocabulary if name not in context.hidden]
+    unknown = [name for name in signature.names if name not in context.vocabulary]
     if unknown:
-        hints = "; ".join(f"{name!r} (closest: {', '.join(closest(name, vocabulary, entry.context.batch_axis)) or 'none'})"
+        hints = "; ".join(f"{name!r} (closest: {', '.join(closest(name, askable, context.batch_axis)) or 'none'})"
                           for name in unknown)
-        return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {entry.context.name} vocabulary: {hints}"
+        return tags.UNKNOWN_QUANTITY, f"asks for quantities outside the {context.name} vocabulary: {hints}"
+    hidden = [name for name in signature.names if name in context.hidden]
+    if hidden:
+        return tags.FORBIDDEN_QUANTITY, (f"{entry.id} asks for {', '.join(hidden)}, which no submission is offered: "
+                                         f"{'it gives' if len(hidden) == 1 else 'they give'} away part of the answer; "
+                                         "compute it from the quantities offered")
     computed = [name for name in signature.names if name not in entry.offered]
     if computed:
         return tags.FORBIDDEN_QUANTITY, (f"{entry.id} is a forward value, so it may ask only for inputs, parameters, masks "

@@ -4,9 +4,9 @@ Every probe direction and every step size of a stage is evaluated in one batched
 call (chunked to bound memory), never in a Python loop over elements. The first
 stage takes the `COARSE` largest steps; the second takes the remaining, smaller
 steps only for the probes whose error estimate has not converged there (to
-`CONVERGED` of the derivative's size) or that cross a kink. A probe whose
-kink signature (the sign pattern of ReLU inputs) differs from the unperturbed one
-at some step cannot use that step; a probe left with fewer than `WINDOW` clean steps is
+`CONVERGED` of the derivative's size) or that cross a kink. A probe whose kink
+signature (which piece each kink is on: a ReLU input's sign, a pooling window's
+argmax) differs from the unperturbed one at some step cannot use that step; a probe left with fewer than `WINDOW` clean steps is
 discarded and counted, never reported as a failure.
 """
 from __future__ import annotations

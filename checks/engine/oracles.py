@@ -15,8 +15,8 @@ from torch.func import vmap
 
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.graph import Graph
 from checks.engine.numeric import BatchedFunction, directional_derivatives
+from checks.model import Graph
 
 Value = torch.Tensor | float | int
 
@@ -173,7 +173,8 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFu
     model, values = evaluated.model, evaluated.tensors
     w = values[entry.wrt]
     scale = model.length_scale(entry.wrt, values).expand_as(w)
-    kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
+    kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and
+                  (k == entry.of or k in model.ancestors[entry.of]))
     full = w.numel() <= FULL_JACOBIAN_MAX
     generator = torch.Generator().manual_seed(evaluated.case.seed)
     if full:
@@ -188,7 +189,7 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFu
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))
-        signature = [(fresh[k] > 0).flatten() for k in kinks]
+        signature = [model.piece(k, fresh).flatten() for k in kinks]
         return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
 
     footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for cases: small dims, a seed, a scale, the context's scalars and its deliberate edges."""
+"""Hypothesis strategies for cases: dims sized as the context declares, a seed, a scale, its scalars and its deliberate edges."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,8 @@ from hypothesis.errors import InvalidArgument
 
 from checks.assignment import Context
 from checks.engine.case_secret import CaseSecret
-from checks.engine.cases import Case
+from checks.engine.cases import Case, sized
+from checks.sizes import BATCH_MAXIMUM, WIDTH_MAXIMUM
 
 SCALES = (1.0, 0.1, 10.0)
 """Input scales. At 0.1 a BatchNorm's variance is near 1e-2 and a missing eps shows at about 5e-4 relative."""
@@ -19,42 +20,59 @@ def cases(
     *,
     context: Context,
     min_batch: int | None = None,
-    max_batch: int = 6,
-    max_width: int = 5,
+    max_batch: int | None = None,
+    max_width: int | None = None,
     scales: Sequence[float] = SCALES,
     edges: bool = True,
     secret: CaseSecret | None = None,
     max_sizes: Mapping[str, int] | None = None,
 ) -> st.SearchStrategy[Case]:
-    """Cases of `context` with `min_batch <= batch <= max_batch` and every other width from its minimum to `max_width`.
+    """Cases of `context`, each axis sized as it declares (`checks.sizes`): the batch from `min_batch` (default: its
+    minimum) to `max_batch`, every other ranged axis from its minimum to `max_width`, chosen axes from their choices,
+    computed axes computed.
 
-    `max_sizes` gives some axes their own largest size instead (the batch axis
-    included). Shrinks towards the smallest dims, seed 0 (with a `secret`, the
-    seed it derives from 0), the first scale, each scalar's first value and no
-    edge. With a course `secret`, a case's value seed is derived from the number
-    drawn for it (`CaseSecret.case_seed`), so that the seed a message shows gives
-    away no other case.
+    `max_batch` and `max_width` default to what the axes declare as their
+    maximum, else `BATCH_MAXIMUM` (6) and `WIDTH_MAXIMUM` (5); `max_sizes` gives
+    some ranged axes their own largest size instead (the batch axis included).
+    Shrinks towards the smallest dims, seed 0 (with a `secret`, the seed it
+    derives from 0), the first scale, each scalar's first value and no edge. With
+    a course `secret`, a case's value seed is derived from the number drawn for
+    it (`CaseSecret.case_seed`), so that the seed a message shows gives away no
+    other case.
     """
     _validate(context, min_batch, max_batch, max_width, scales, edges)
     _validate_max_sizes(context, max_sizes)
     if secret is not None and not isinstance(secret, CaseSecret):
         raise InvalidArgument(f"secret={type(secret).__name__}, but it must be a CaseSecret or None")
-    lowest = context.axes[context.batch_axis] if min_batch is None else min_batch
-    largest = {axis: max_batch if axis == context.batch_axis else max(minimum, max_width)
-               for axis, minimum in context.axes.items()}
-    largest.update(max_sizes or {})
-    return _cases(context, lowest, tuple(largest.items()), tuple(scales), edges, secret)
+    batch = context.sizes[context.batch_axis]
+    lowest = batch.minimum if min_batch is None else min_batch
+    highest = max_batch if max_batch is not None else batch.maximum or BATCH_MAXIMUM
+    return _cases(context, lowest, highest, max_width, tuple(scales), edges, secret,
+                  tuple(sorted((max_sizes or {}).items())))
+
+
+def _size(context: Context, axis: str, min_batch: int, max_batch: int, max_width: int | None,
+          max_sizes: Mapping[str, int]) -> st.SearchStrategy[int]:
+    size = context.sizes[axis]
+    if axis == context.batch_axis:
+        return st.integers(min_batch, max_sizes.get(axis, max_batch))
+    if size.kind == "choices":
+        return st.sampled_from(size.choices)
+    top = max_width if max_width is not None else size.maximum or WIDTH_MAXIMUM
+    return st.integers(size.minimum, max(size.minimum, max_sizes.get(axis, top)))
 
 
 @st.composite
-def _cases(draw: st.DrawFn, context: Context, min_batch: int, largest: tuple[tuple[str, int], ...],
-           scales: tuple[float, ...], edges: bool, secret: CaseSecret | None) -> Case:
-    highest = dict(largest)
-    dims = tuple((axis, draw(st.integers(min_batch if axis == context.batch_axis else minimum, highest[axis])))
-                 for axis, minimum in context.axes.items())
+def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int | None,
+           scales: tuple[float, ...], edges: bool, secret: CaseSecret | None,
+           max_sizes: tuple[tuple[str, int], ...]) -> Case:
+    largest = dict(max_sizes)
+    wanted = {axis: draw(_size(context, axis, min_batch, max_batch, max_width, largest))
+              for axis, size in context.sizes.items() if size.kind != "computed"}
     params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
     scale = draw(st.sampled_from(scales))
     edge = draw(st.one_of(st.none(), st.sampled_from(tuple(context.edges)))) if edges and context.edges else None
+    dims = tuple(sized(context, wanted, dict(params)).items())
     drawn = draw(st.integers(0, 2**32 - 1))
     seed = drawn if secret is None else secret.case_seed(context.name, drawn)
     return Case(context, dims, seed, scale, params, edge)
@@ -64,17 +82,20 @@ def _validate(context: object, min_batch: object, max_batch: object, max_width: 
               edges: object) -> None:
     if not isinstance(context, Context):
         raise InvalidArgument(f"context={context!r}, but it must be a Context of an assignment")
-    for name, value in (("max_batch", max_batch), ("max_width", max_width)) + \
-            ((("min_batch", min_batch),) if min_batch is not None else ()):
-        if not isinstance(value, int) or isinstance(value, bool):
+    for name, value in (("min_batch", min_batch), ("max_batch", max_batch), ("max_width", max_width)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise InvalidArgument(f"{name}={value!r}, but it must be an int")
-    needed = context.axes[context.batch_axis]
+    batch = context.sizes[context.batch_axis]
+    needed = batch.minimum
     if min_batch is not None and min_batch < needed:
         raise InvalidArgument(f"min_batch={min_batch}, but context {context.name!r} needs a batch of at least {needed}")
-    if max_batch < (needed if min_batch is None else min_batch):
-        raise InvalidArgument(f"max_batch={max_batch}, but it must be at least min_batch "
-                              f"({needed if min_batch is None else min_batch})")
-    if max_width < 1:
+    lowest = needed if min_batch is None else min_batch
+    if max_batch is not None and max_batch < lowest:
+        raise InvalidArgument(f"max_batch={max_batch}, but it must be at least min_batch ({lowest})")
+    if max_batch is None and (batch.maximum or BATCH_MAXIMUM) < lowest:
+        raise InvalidArgument(f"min_batch={min_batch}, but context {context.name!r} draws batches of at most "
+                              f"{batch.maximum or BATCH_MAXIMUM}")
+    if max_width is not None and max_width < 1:
         raise InvalidArgument(f"max_width={max_width}, but every width must be at least 1")
     if isinstance(scales, (str, bytes)) or not isinstance(scales, Sequence) or not scales:
         raise InvalidArgument(f"scales={scales!r}, but it must be a non-empty sequence of floats")
@@ -94,6 +115,9 @@ def _validate_max_sizes(context: Context, max_sizes: object) -> None:
         if axis not in context.axes:
             raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis!r} is not an axis of context "
                                   f"{context.name!r} ({', '.join(context.axes)})")
-        if not isinstance(size, int) or isinstance(size, bool) or size < context.axes[axis]:
+        if context.sizes[axis].kind != "range":
+            raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis} is {context.sizes[axis].kind}, not drawn "
+                                  "from a range")
+        if not isinstance(size, int) or isinstance(size, bool) or size < context.sizes[axis].minimum:
             raise InvalidArgument(f"max_sizes={dict(max_sizes)!r}, but {axis} must be an int of at least its minimum, "
-                                  f"{context.axes[axis]}")
+                                  f"{context.sizes[axis].minimum}")

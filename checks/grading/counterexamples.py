@@ -31,9 +31,11 @@ INFORMATIVE_WIDTH = 2
 
 
 def informative(case: Case) -> bool:
+    """Its batch and every other drawn range of sizes are large enough (chosen and computed sizes are what they are)."""
     context = case.context
-    return all(size >= max(minimum, INFORMATIVE_BATCH if axis == context.batch_axis else INFORMATIVE_WIDTH)
-               for (axis, size), minimum in zip(case.dims, context.axes.values()))
+    wanted = {axis: INFORMATIVE_BATCH if axis == context.batch_axis else INFORMATIVE_WIDTH for axis in context.axes}
+    return all(size >= max(context.sizes[axis].minimum, wanted[axis])
+               for axis, size in case.dims if context.sizes[axis].kind == "range")
 
 
 def shown(entry: Derivation, minimal: CaseResult, observations, submission: Submission) -> CaseResult:

@@ -234,8 +234,10 @@ def _finding(entry: Derivation, candidate: Candidate, extra: tuple[str, ...], re
     found = (*candidate.tags, *extra)
     hint = "".join(f" {pitfalls.HINTS[tag]}" for tag in found if tag in pitfalls.HINTS)
     if not candidate.tags and extra == (tags.TRANSPOSED,):
-        return Finding(found, "It is the transpose of the truth: a weight gradient has the weight's own "
-                              "(out, in) shape, as torch.nn.Linear stores it.")
+        weight = entry.context.vocabulary[entry.wrt]
+        layout = weight.layout or f"({', '.join(weight.shape)})"
+        return Finding(found, f"It is the transpose of the truth: a weight gradient has the weight's own shape, "
+                              f"{layout}.")
     if not candidate.tags:
         return Finding(found, f"It is the truth {reading}.{hint}")
     return Finding(found, f"Your {entry.id} is {candidate.says}" + (f", {reading}" if reading else "") + "." + hint)

@@ -25,6 +25,7 @@ def trace(module: str) -> dict[str, str]:
 def load(folder: str, spec: str) -> dict:
     sys.path.insert(0, folder)
     from checks import assignments
+    from checks.engine.validation import validate
     from checks.template import render
 
     assignment = assignments.declared(spec)
@@ -33,7 +34,7 @@ def load(folder: str, spec: str) -> dict:
         raise RuntimeError(f"{module.__name__} was imported from {module.__file__}, not from the kit")
     if assignment.references_present:
         raise RuntimeError(f"its reference {assignment.reference} is importable beside the kit")
-    assignment.check()
+    validate(assignment)
     return {"assignment": assignment.name, "ids": len(assignment.derivations), "catalog": len(assignment.catalog),
             "template": len(render(assignment))}
 

@@ -71,7 +71,7 @@ def encode_result(value, error: str | None, tags, seconds: float) -> tuple[dict,
     arrays = []
     for key, array in items:
         target = array.dtype.newbyteorder("<") if array.dtype.str.lstrip("<>=|") in ("f2", "f4", "f8") else np.float64
-        array = np.ascontiguousarray(array, dtype=target)
+        array = np.require(array, dtype=target, requirements="C")
         header["arrays"].append({"key": key, "dtype": array.dtype.str, "shape": list(array.shape)})
         arrays.append(array.tobytes())
     return header, arrays

@@ -23,7 +23,7 @@ def reading_spec(assignment: Assignment) -> ReadingSpec:
             context.name,
             {name: QuantitySpec(name, quantity.shape, name in context.leaf_names,
                                 frozenset(context.graph.ancestors[name]))
-             for name, quantity in context.vocabulary.items()},
+             for name, quantity in context.vocabulary.items() if name not in context.hidden},
             tuple(notation.context_keywords.get(context.name, ())))
         for context in assignment.contexts
     }

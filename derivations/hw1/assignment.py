@@ -12,13 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import (Assignment, Axis, Backward, Context, Derivation, Mask, Node, Quantity, Scalar, Term,
-                               Variant, absmax, surrogate)
-from checks.engine.graph import rms_scale
-from checks.lazy import F, torch
+from checks.declare import (RELU, F, Assignment, Axis, Backward, Context, Derivation, Mask, Node, Quantity, Scalar, Term,
+                            Variant, absmax, rms_scale, surrogate, torch)
 
 from .catalog import CATALOG
 from .notation import NOTATION
+
+LINEAR = "(out, in), as torch.nn.Linear stores it"
+"""How every weight is laid out: a row per output unit."""
 
 TINY_STD = 1e-3
 """Standard deviation of a tiny-variance column, centred within a few of its own stds of zero:
@@ -332,15 +333,15 @@ NET = Context(
         Quantity("x", ("m", "d_in"), "input"),
         Quantity("yA", ("m", "d_out"), "task-A regression target"),
         Quantity("yB", ("m", "n_classes"), "task-B one-hot target"),
-        Quantity("theta1A", ("d_hidden", "d_in"), "FC1A weight"),
+        Quantity("theta1A", ("d_hidden", "d_in"), "FC1A weight", layout=LINEAR),
         Quantity("b1A", ("d_hidden",), "FC1A bias"),
-        Quantity("theta2A", ("d_out", "d_hidden"), "FC2A weight"),
+        Quantity("theta2A", ("d_out", "d_hidden"), "FC2A weight", layout=LINEAR),
         Quantity("b2A", ("d_out",), "FC2A bias"),
-        Quantity("theta1B", ("d_out", "d_in"), "FC1B weight"),
+        Quantity("theta1B", ("d_out", "d_in"), "FC1B weight", layout=LINEAR),
         Quantity("b1B", ("d_out",), "FC1B bias"),
         Quantity("gamma", ("d_out",), "BatchNorm scale"),
         Quantity("beta", ("d_out",), "BatchNorm shift"),
-        Quantity("theta2B", ("n_classes", "d_out"), "FC2B weight"),
+        Quantity("theta2B", ("n_classes", "d_out"), "FC2B weight", layout=LINEAR),
         Quantity("b2B", ("n_classes",), "FC2B bias"),
         Quantity("M", ("m", "d_hidden"), "fixed dropout mask: each entry 0 or 1/(1-p)"),
         Quantity("m", (), "batch size, an int"),
@@ -356,9 +357,9 @@ NET = Context(
         Node("var", ("d_out",), "biased batch variance of z1B", ("z1B",), lambda z: z.var(0, correction=0)),
         Node("xhat", ("m", "d_out"), "(z1B - mu) / sqrt(var + eps)", ("z1B", "eps"),
              lambda z, eps: _batch_norm(z, None, None, eps)),
-        Node("H_BN", ("m", "d_out"), "gamma * xhat + beta", ("z1B", "gamma", "beta", "eps"), _batch_norm, kink=True),
+        Node("H_BN", ("m", "d_out"), "gamma * xhat + beta", ("z1B", "gamma", "beta", "eps"), _batch_norm),
         Node("N", ("m", "d_out"), "1[H_BN > 0], the ReLU mask (floats 0 and 1)", ("H_BN",), lambda h: (h > 0).to(h.dtype)),
-        Node("zBN", ("m", "d_out"), "relu(H_BN)", ("H_BN",), F.relu),
+        Node("zBN", ("m", "d_out"), "relu(H_BN)", ("H_BN",), F.relu, kink=RELU),
         Node("x2B", ("m", "d_out"), "zBN + yA_hat, the skip connection", ("zBN", "yA_hat"), torch.add),
         Node("z2B", ("m", "n_classes"), "x2B theta2B^T + b2B", ("x2B", "theta2B", "b2B"), F.linear),
         Node("yB_hat", ("m", "n_classes"), "softmax(z2B) over each row, the task-B output", ("z2B",),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from checks.assignment import WrongVariant
+from checks.declare import WrongVariant
 
 
 def _upstream_into_bn(yB_hat, yB, theta2B, m, N):

@@ -8,7 +8,7 @@ Indices are not part of a spelling: `\\hat{\\mathbf{y}}_{B,k}^i` is `hat y_B` wi
 class k of sample i. Extend a table to accept more notation; every entry must
 name a quantity of its context's vocabulary (`assignment.py`).
 """
-from checks.assignment import Notation
+from checks.declare import Notation
 
 SAMPLE_LETTERS = ("i",)
 """Superscripts that mark sample i (`x^i`; `x^{(i)}` is accepted for any letter)."""

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.assignment import (Assignment, Axis, Backward, Context, Derivation, Node, Quantity, Scalar, Term, Variant,
-                               absmax, surrogate)
-from checks.engine.graph import rms_scale
-from checks.lazy import F, torch
+from checks.declare import (F, Assignment, Axis, Backward, Context, Derivation, Node, Quantity, Scalar, Term, Variant,
+                            absmax, rms_scale, surrogate, torch)
 
 from .catalog import CATALOG
 from .notation import NOTATION
+
+LINEAR = "(out, in), as torch.nn.Linear stores it"
+"""How every weight is laid out: a row per output unit."""
 
 TINY_STD = 1e-3
 """Standard deviation of a tiny-variance row (variance near 1e-6, below either eps), centred within a
@@ -253,13 +254,13 @@ TRANSFORMER = Context(
         Quantity("y_target", ("m", "t", "d"), "regression target of the block's output"),
         Quantity("gamma", ("d",), "LayerNorm scale"),
         Quantity("beta", ("d",), "LayerNorm shift"),
-        Quantity("Wq", ("d", "d"), "query projection"),
-        Quantity("Wk", ("d", "d"), "key projection"),
-        Quantity("Wv", ("d", "d"), "value projection"),
-        Quantity("Wo", ("d", "d"), "attention output projection"),
-        Quantity("W1", ("d_ff", "d"), "MLP first weight"),
+        Quantity("Wq", ("d", "d"), "query projection", layout=LINEAR),
+        Quantity("Wk", ("d", "d"), "key projection", layout=LINEAR),
+        Quantity("Wv", ("d", "d"), "value projection", layout=LINEAR),
+        Quantity("Wo", ("d", "d"), "attention output projection", layout=LINEAR),
+        Quantity("W1", ("d_ff", "d"), "MLP first weight", layout=LINEAR),
         Quantity("b1", ("d_ff",), "MLP first bias"),
-        Quantity("W2", ("d", "d_ff"), "MLP second weight"),
+        Quantity("W2", ("d", "d_ff"), "MLP second weight", layout=LINEAR),
         Quantity("b2", ("d",), "MLP second bias"),
         Quantity("m", (), "batch size, an int"),
     ),

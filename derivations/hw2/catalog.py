@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from checks.assignment import WrongVariant
+from checks.declare import WrongVariant
 
 from .attention import attention_output_gradient, block_dL_dA, block_dL_dS
 from .gelu import erf

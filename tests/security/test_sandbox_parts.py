@@ -33,6 +33,14 @@ def test_a_valid_reply_decodes_to_its_array():
     np.testing.assert_array_equal(decoded, values)
 
 
+def test_a_scalar_reply_keeps_its_shape_of_none():
+    """A loss comes back as the 0-d array it was, not as a vector of one entry (which is a shape mismatch)."""
+    header, arrays = protocol.encode_result(np.float64(2.5), None, set(), 0.1)
+    specs = protocol.result_arrays(json.loads(json.dumps(header)), 2**20, frozenset(calling.TAGS))
+    decoded = protocol.decode_value(header["kind"], specs, memoryview(b"".join(arrays)))
+    assert decoded.shape == () and decoded == 2.5
+
+
 @pytest.mark.parametrize(("header", "says"), [
     (result(kind="none"), "do not match its kind"),
     (result(tags=["passed"]), "tags a worker may not report"),

@@ -1,5 +1,8 @@
 """A context's model as a graph: evaluated from its leaves, and re-entered at any leaf or node.
 
+Part of the declarations (it knows nothing of the engine): a declaration may
+use it too, as a magnitude that needs a gradient through the model does.
+
 `Graph.evaluate` computes every node from a case's leaves; `Graph.reenter`
 recomputes only what lies downstream of one named quantity (or of several) from
 new values for them, which is how both oracles differentiate with respect to
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
-    from checks.assignment import Context
+    from checks.assignment import Context, Node
 
 
 class Graph:
@@ -71,9 +74,37 @@ class Graph:
         return self.leaves + tuple(node.name for node in self.nodes)
 
     def length_scale(self, name: str, values: Mapping[str, object]) -> torch.Tensor:
-        """Per-coordinate distance over which `name` may move and stay in the same local regime."""
+        """Per-coordinate distance over which `name` may move and stay in the same local regime: the declared length
+        scale (by default the root-mean-square size), and no further than the distance to the kink of any node that
+        takes `name` as its first input (where that distance is not a tie: a tied coordinate's probes are discarded)."""
+        import torch
+
         declared = self.context.length_scales.get(name)
-        return declared(values) if declared is not None else rms_scale(values[name])
+        scale = declared(values) if declared is not None else rms_scale(values[name])
+        for node in self.kinked_by.get(name, ()):
+            distance = node.kink.distance(*(values[n] for n in node.inputs))
+            scale = torch.minimum(scale, torch.where(distance > 0, distance, torch.inf))
+        return scale
+
+    def piece(self, name: str, values: Mapping[str, object]) -> torch.Tensor:
+        """Which piece each output of kink node `name` is on, from its inputs' values, as integers."""
+        import torch
+
+        node = self._nodes[name]
+        return node.kink.piece(*(values[n] for n in node.inputs)).to(torch.int64)
+
+    @cached_property
+    def kinked_by(self) -> dict[str, tuple[Node, ...]]:
+        """For each quantity, the kink nodes that take it as their first input."""
+        found: dict[str, tuple[Node, ...]] = {}
+        for node in self.nodes:
+            if node.kink is not None:
+                found[node.inputs[0]] = (*found.get(node.inputs[0], ()), node)
+        return found
+
+    @cached_property
+    def _nodes(self) -> dict[str, Node]:
+        return {node.name: node for node in self.nodes}
 
 
 def rms_scale(value) -> torch.Tensor:

@@ -1,0 +1,9 @@
+"""HW3 8.2: dL/db."""
+import numpy as np
+
+
+def lstm_step_dL_db(prev_c, i, f, o, g, next_c, dnext_h, dnext_c):
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc**2)
+    da = np.hstack([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dnext_h * tc * o * (1 - o), dc * i * (1 - g * g)])
+    return np.mean(da, axis=0)
