@@ -152,7 +152,7 @@ def _fresh_stream(context, rubric) -> None:
     saved = dict(properties._STREAMS)
     properties._STREAMS.clear()
     try:
-        case_stream(context, rubric.profile, rubric.secret)
+        case_stream(context, rubric.profile, secret=rubric.secret)
     finally:
         properties._STREAMS.clear()
         properties._STREAMS.update(saved)

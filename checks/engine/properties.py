@@ -15,6 +15,7 @@ reported.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from checks.assignment import Context, Derivation
 from checks.engine import strategies, witnessing
 from checks.engine.case_secret import CaseSecret
-from checks.engine.cases import Case, smallest_case
+from checks.engine.cases import Case, sized, smallest_case
 from checks.engine.check import CaseResult, check_cases
 from checks.engine.submission import Submission
 from checks.engine.truths import TRUTHS
@@ -99,7 +100,7 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     decide = witnessing.policy(witness)
     in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
     if stop_at_failure and chosen.derandomize and chosen.database is None:
-        results = check_cases(entry, case_stream(entry.context, chosen, secret, strategy), submission, witness=in_flight)
+        results = check_cases(entry, case_stream(entry.context, chosen, secret=secret, strategy=strategy), submission, witness=in_flight)
         report = PropertyReport(entry)
         for result in results:
             report.record(result, _fails(result, witness_must_agree))
@@ -109,7 +110,10 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
             _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight, secret)
         finally:
             report.seconds = time.perf_counter() - start
+        found = report.failure
         decide = witnessing.policy(witness)
+    else:
+        found = None
     report = PropertyReport(entry)
 
     def visit(case: Case) -> None:
@@ -123,6 +127,10 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", secret, strategy)
     try:
         test()
+        if found is not None:  # a case of the stream that hypothesis does not draw (`_uncovered`) failed: report it
+            report.record(found, True)
+            report.failure = found
+            raise CheckFailed(found)
     except CheckFailed as failure:
         if not witness_must_agree:
             failure.result = report.failure = _witnessed(entry, failure.result, submission)
@@ -165,7 +173,7 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str, se
     submission of a batch meets, computed once before any is graded."""
     for entry in entries:
         decide = witnessing.policy(witness)
-        for case in case_stream(entry.context, profile, secret):
+        for case in case_stream(entry.context, profile, secret=secret):
             TRUTHS.truth(entry, case)
             if entry.wrt is not None and decide(case, True):
                 TRUTHS.witness(entry, case)
@@ -174,10 +182,10 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str, se
 _STREAMS: dict[tuple[int, str, CaseSecret | None, st.SearchStrategy[Case] | None], tuple[Case, ...]] = {}
 
 
-def case_stream(context: Context, profile: settings, secret: CaseSecret | None = None,
+def case_stream(context: Context, profile: settings, *, secret: CaseSecret | None = None,
                 strategy: st.SearchStrategy[Case] | None = None) -> tuple[Case, ...]:
-    """The cases a derandomized `profile` draws for `context` (from `strategy`, if given): the same for every id and
-    every submission.
+    """The cases a derandomized `profile` draws for `context` (from `strategy`, if given), then one case for each
+    declared value of each scalar that none of them has: the same for every id and every submission.
 
     Without a `secret`, the public stream; with one, the stream that secret seeds.
     """
@@ -185,8 +193,31 @@ def case_stream(context: Context, profile: settings, secret: CaseSecret | None =
     if key not in _STREAMS:
         drawn: list[Case] = []
         _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret, strategy)()
-        _STREAMS[key] = tuple(drawn)
+        _STREAMS[key] = (*drawn, *_uncovered(context, drawn))
     return _STREAMS[key]
+
+
+def _uncovered(context: Context, drawn: list[Case]) -> list[Case]:
+    """For each declared value of each scalar that no plain case of `drawn` has (an edge case, such as a sample with
+    every unit dropped, may hide what that value shows), the largest plain drawn case with that value.
+
+    Hypothesis draws a scalar's values unevenly (towards the first), so a short
+    stream can miss one; a mistake that shows at one value only (`1 // (1 - p)`,
+    whole at p = 0.5 and 0.8, not at 0.2; a stride ignored, harmless at 1) would
+    then pass unseen.
+    """
+    plain = [case for case in drawn if case.edge is None]
+    if not plain:
+        return []
+    added, base = [], max(plain, key=lambda case: (math.prod(case.size.values()), -plain.index(case)))
+    for scalar in context.scalars:
+        seen = {case.scalars[scalar.name] for case in (*plain, *added)}
+        for value in scalar.values:
+            if value not in seen:
+                scalars = {**base.scalars, scalar.name: value}
+                added.append(Case.of(context, seed=base.seed, scale=base.scale,
+                                     **sized(context, base.size, scalars), **scalars))
+    return added
 
 
 def _on_every_case(context: Context, visit, profile: settings, key: str, secret: CaseSecret | None = None,

@@ -126,8 +126,8 @@ def _reference_structure(assignment: Assignment, forward: Derivation) -> _Struct
 
 
 def dependence(submission: Submission, forward: Derivation, case: Case) -> frozenset[Dependence] | None:
-    """What `forward`'s value depends on at `case`, found by nudging every array leaf whole, and each slice of it along
-    an axis the value shares; None if the function gives no usable value of the declared rank.
+    """What `forward`'s value depends on at `case`, found by nudging every float array leaf whole, and each slice of it
+    along an axis the value shares; None if the function gives no usable value of the declared rank.
 
     A whole leaf is nudged by steps of one sign and unequal sizes, which neither a sum nor a mean-centring cancels.
     """
@@ -139,8 +139,8 @@ def dependence(submission: Submission, forward: Derivation, case: Case) -> froze
     weights = np.random.default_rng(0)
     for leaf in context.leaf_names:
         value = values[leaf]
-        if not isinstance(value, np.ndarray) or value.size == 0:
-            continue
+        if not isinstance(value, np.ndarray) or value.size == 0 or not np.issubdtype(value.dtype, np.floating):
+            continue  # integer leaves (class labels, indices) are not nudged: a fraction of a label means nothing
         step = NUDGE * (1.0 + float(np.sqrt(np.mean(np.square(value)))))
         probes.append((leaf, None, 0))
         batch.append({**values, leaf: value + step * weights.uniform(0.5, 1.5, size=value.shape)})

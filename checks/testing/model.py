@@ -23,6 +23,7 @@ import torch
 from hypothesis import strategies as st
 
 from checks.assignment import Assignment, Axis, Context, Derivation, Node, Quantity, Variant, absmax
+from checks.kinks import Kink
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.strategies import cases
 from checks.testing import markers
@@ -114,7 +115,7 @@ def build(*, model: Callable, name: str, section: str, shapes: Mapping[str, tupl
     wrap = per_sample if looped else (lambda fn: fn)
     shape_of = {n: axes_of(v, sizes, shapes) for n, v in {**trace.nodes, **outputs}.items()}
     nodes = [Node(n, shape_of[n], f"the model's {'node' if n in trace.nodes else 'output'} {n}",
-                  (*input_names, *substituted), wrap(fn), kink=n in trace.kinks)
+                  (*input_names, *substituted), wrap(fn), kink=own_sign(wrap(fn)) if n in trace.kinks else None)
              for n, (substituted, fn) in pieces.parts().items()]
     if scalar:
         nodes.append(Node(LOSS, (), f"the model's output {output}, a scalar", (output,), lambda y: y))
@@ -278,3 +279,14 @@ def _check_names(inputs: tuple[str, ...], nodes: tuple[str, ...], outputs: tuple
     for p in paths:
         if not p.isidentifier():
             raise ValueError(f"path({p!r}, ...), but a path's name must be a Python identifier")
+
+
+def own_sign(fn: Callable) -> Kink:
+    """The kink of a node marked `kink=True`: its pieces are the sign of its own value (a ReLU's input, `x - low`).
+
+    How far an input may move before the sign changes is not known in closed form, so the witness's steps are not
+    capped; it drops the steps at which some sign changes.
+    """
+    return Kink("sign", "the sign of the marked node's own value", piece=lambda *inputs: fn(*inputs) > 0,
+                distance=lambda first, *rest: torch.full_like(first, float("inf")),
+                at_tie="at 0 the gradient is what the model's own op takes there")

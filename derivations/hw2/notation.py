@@ -8,7 +8,7 @@ write a sequence as a `t × d` matrix with one token per row (`X_i`, `Q_i`), the
 handout's names in upper or lower case. Every entry must name a quantity of
 its context's vocabulary (`assignment.py`).
 """
-from checks.assignment import Notation
+from checks.declare import Notation
 
 SAMPLE_LETTERS = ("i",)
 """Superscripts that mark sample (sequence) i (`X^i`; `X^{(i)}` is accepted for any letter)."""

@@ -5,7 +5,7 @@ import pytest
 from helpers import quick_rubric
 
 from checks import assignments
-from checks.grading.grade import grade_submission
+from checks.grading.handins import grade_submission
 from checks.sandbox.isolation import choose
 from checks.writeup import read, reading_spec
 
