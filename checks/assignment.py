@@ -38,6 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
+from checks.errors import GradjudgeError
 from checks.kinks import TIES, Kink
 from checks.model import Graph
 from checks.sizes import Size, SizeError, as_size, computed_order
@@ -46,11 +47,11 @@ Magnitude = Callable[[Mapping[str, object]], float]
 LengthScale = Callable[[Mapping[str, object]], object]
 
 
-class DeclarationError(ValueError):
+class DeclarationError(GradjudgeError, ValueError):
     """A declaration that cannot work, with what to change."""
 
 
-class ReferencesMissing(LookupError):
+class ReferencesMissing(GradjudgeError, LookupError):
     """The assignment's reference closed forms are not installed here (a student kit), and something needs them."""
 
 

@@ -20,12 +20,13 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+from checks.errors import GradjudgeError
 from checks.assignment import Assignment, DeclarationError, ReferencesMissing
 
 GROUP = "gradjudge.assignments"
 
 
-class UnknownAssignment(LookupError):
+class UnknownAssignment(GradjudgeError, LookupError):
     """A name that is neither a registered assignment nor an importable `module:ATTRIBUTE`."""
 
 

@@ -1,7 +1,9 @@
 """The `gradjudge` command: arguments read and checked here, then handed to the engine.
 
 Every usage error is found before torch is imported: the assignment's name, the
-ids, the paths, the rubric and the output targets are checked first.
+ids, the paths, the rubric and the output targets are checked first. Every error
+a user sees is a `GradjudgeError` and is caught here, in one place; the outputs
+`grade` writes come from the registry of `checks.reports.formats`.
 """
 from __future__ import annotations
 
@@ -9,23 +11,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from checks import assignments
 from checks.engine import profiles
+from checks.errors import GradjudgeError
+from checks.grading.request import GradeRequest
+from checks.reports import formats
 from checks.reports.text import literal, printable
 from checks.sandbox.files import display
-from checks.reports.csv_report import CSV_FORMATS
 from checks.sandbox.isolation import CHOICES as ISOLATION_CHOICES
 
-if TYPE_CHECKING:
-    from checks.assignment import Assignment
-    from checks.grading.grades import SubmissionGrade
 
-
-class UsageError(Exception):
+class UsageError(GradjudgeError):
     """Bad input on the command line; the message says what and why."""
 
 
@@ -37,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "assignment"):
             args.assignment = args.assignment or assignments.default()
         return COMMANDS[args.command](args, console)
-    except (UsageError, assignments.UnknownAssignment, assignments.DeclarationError,
-            assignments.ReferencesMissing) as problem:
+    except GradjudgeError as problem:
         console.print(literal(f"gradjudge {args.command}: ", "red") + literal(str(problem)), highlight=False)
         return 2
 
@@ -54,52 +52,42 @@ def _parser() -> argparse.ArgumentParser:
     soak.add_argument("ids", nargs="*", help="derivation ids to soak (default: all)")
     soak.add_argument("--examples", type=_positive_int, default=100_000, help="examples in all, split evenly (default: 100000)")
     soak.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, help="processes (default: the number of cores)")
-    grade = commands.add_parser("grade", help="grade submissions: .py files, package folders, or folders of .py files")
+    grade = commands.add_parser("grade", help="grade submissions: .py files, notebooks, zips, write-ups, packages, "
+                                              "students' folders or a class's export")
     grade.add_argument("paths", nargs="+", metavar="PATH")
-    grade.add_argument("--json", type=Path, metavar="OUT", help="write every grade as JSON")
-    grade.add_argument("--gradescope", metavar="OUT",
-                       help="write Gradescope results.json: a folder of them when OUT ends with a separator, is a "
-                            "folder, or several submissions are graded")
-    grade.add_argument("--csv", type=Path, metavar="OUT", help="write one row per submission, one column per id")
-    grade.add_argument("--html", type=Path, metavar="OUT", help="write the class report: one self-contained HTML page")
-    grade.add_argument("--csv-format", choices=CSV_FORMATS, default="gradjudge",
-                       help="the layout of --csv: gradjudge's own columns (default), or the gradebook import of canvas, "
-                            "moodle or gradescope")
+    for output in formats.registered().values():
+        grade.add_argument(output.flag, metavar="OUT", help=output.help)
+        for option in output.options:
+            grade.add_argument(option.flag, **option.settings)
     grade.add_argument("--roster", type=Path, metavar="FILE",
                        help="a CSV of the enrolled students (id, name, email, group columns): every one of them gets a "
                             "row, no_submission when the export holds nothing of theirs")
     grade.add_argument("--one-submission", action="store_true",
                        help="a folder given is one student's hand-in of several files, not a class")
-    grade.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
     grade.add_argument("--case-secret", type=Path, metavar="FILE",
                        help="the course secret every case is derived from, made on first use; keep it from students "
                             "(default: the rubric's case_secret, else ~/.config/gradjudge/case-secret)")
     grade.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
-    grade.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
-                       help="how each submission is shut in: namespaces (bubblewrap), process, or auto (the best this "
-                            "machine has; default)")
     grade.add_argument("--allow-weak-isolation", action="store_true",
                        help="grade several submissions, or write --gradescope, with only process isolation")
     grade.add_argument("--details", action="store_true", help="print every submission's table and explanations, "
                                                              "not only the summary (always, for one submission)")
-    check = commands.add_parser("check", help="grade your own file: its table, every explanation, exit 1 if anything "
-                                              "is not right")
-    check.add_argument("path", metavar="FILE", help="a .py file, a package folder, or a write-up")
-    check.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
-    check.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
-                       help="how the file is shut in (default: the best this machine has)")
+    check = commands.add_parser("check", help="grade your own file on the public cases: its table, every explanation, "
+                                              "exit 1 if anything is not right")
+    check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a package folder, or a write-up")
+    for command in (grade, check):
+        command.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
+        command.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
+                             help="how each submission is shut in: namespaces (bubblewrap), process, or auto (the best "
+                                  "this machine has; default)")
     report = commands.add_parser("report", help="write the class report (one self-contained HTML page) from a "
                                                 "grades file of gradjudge grade --json")
     report.add_argument("grades", type=Path, metavar="GRADES", help="a grades file that gradjudge grade --json wrote")
     report.add_argument("-o", "--output", type=Path, metavar="OUT", required=True, help="the HTML file to write")
-    for command in (grade, report):
-        command.add_argument("--anonymise", action="store_true",
-                             help="show submissions in the HTML report under stable pseudonyms, for sharing it with "
-                                  "the class (the other outputs keep the real names)")
-        command.add_argument("--pseudonym-key", type=Path, metavar="FILE",
-                             help="the secret key --anonymise derives pseudonyms from, made on first use; one per "
-                                  "class (default: ~/.config/gradjudge/pseudonym-key)")
+    html = formats.registered()["html"]
+    for option in html.options:
+        report.add_argument(option.flag, **option.settings)
     read = commands.add_parser("read", help="read a Markdown/LaTeX write-up into a submission file")
     read.add_argument("writeup", type=Path, metavar="WRITEUP", help="a .md, .tex or .txt write-up")
     read.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the submission here (default: print it)")
@@ -176,68 +164,53 @@ def _soak(args: argparse.Namespace, console: Console) -> int:
 
 
 def _grade(args: argparse.Namespace, console: Console) -> int:
-    _, interrupted = _graded(args, console, details=args.details)
+    outputs = {name: getattr(args, name) for name in formats.registered() if getattr(args, name) is not None}
+    _, interrupted = _graded(GradeRequest.from_options(args, outputs=outputs), console)
     return 130 if interrupted else 0
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    """`grade` for one file, for its author: the table and every explanation, and exit 1 if anything is not right."""
-    args.paths, args.json, args.csv, args.gradescope, args.html = [args.path], None, None, None, None
-    args.jobs, args.allow_weak_isolation, args.anonymise, args.pseudonym_key = 1, False, False, None
-    args.roster, args.one_submission, args.csv_format = None, False, "gradjudge"
-    grades, interrupted = _graded(args, console, details=True, public_cases=True)
+    """`grade` for one file, for its author, on the public cases: the table and every explanation, and exit 1 if
+    anything is not right."""
+    request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), public_cases=True, details=True)
+    grades, interrupted = _graded(request, console)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
     return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
 
 
-def _graded(args: argparse.Namespace, console: Console, *, details: bool, public_cases: bool = False):
+def _graded(request: GradeRequest, console: Console):
     """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted.
 
-    Cases come from the course secret (`course_secret`), or with `public_cases` from the public stream.
+    Cases come from the course secret (`course_secret`), or for a request of
+    `public_cases` from the public stream.
     """
-    assignments.spec_of(args.assignment)
+    assignments.spec_of(request.assignment)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from checks.grading.discovery import NothingToGrade, discover
-    from checks.grading.roster import RosterError, read_roster
-    from checks.grading.rubric import RubricError, load
+    from checks.grading.discovery import discover
+    from checks.grading.roster import read_roster
+    from checks.grading.rubric import load
     from checks.reports import terminal
-    from checks.reports.csv_report import as_csv
-    from checks.reports.gradescope import is_folder_target, write_gradescope
-    from checks.reports.json_report import as_json
-    from checks.reports.outputs import OutputRefused, check_file_target, check_folder_target, write_text
-    from checks.sandbox.isolation import IsolationUnavailable, choose
+    from checks.reports.formats import Written
+    from checks.sandbox.isolation import choose
 
-    try:
-        declared = assignments.declared(args.assignment)
-        roster = None if args.roster is None else read_roster(args.roster)
-        found = discover(args.paths, declared.ids, roster=roster, one_submission=args.one_submission)
-        paths = [entry.path for entry in found.entries if entry.status != "no_submission"]
-        for target in (args.json, args.csv, args.html):
-            if target is not None:
-                check_file_target(target, paths)
-        _distinct_outputs(json=args.json, csv=args.csv, html=args.html, gradescope=args.gradescope)
-        if args.gradescope is not None:
-            (check_folder_target if is_folder_target(args.gradescope, len(paths)) else check_file_target)(
-                Path(args.gradescope), paths)
-        isolation = choose(args.isolation)
-        rubric = load(declared, args.rubric)
-    except (RubricError, NothingToGrade, OutputRefused, IsolationUnavailable, RosterError) as exc:
-        raise UsageError(str(exc)) from None
-    if args.html is not None:
-        _check_report_libraries()
-    elif args.anonymise:
-        raise UsageError("--anonymise changes the names in the HTML report only; give --html OUT too")
-    if not isolation.strong and (len(paths) > 1 or args.gradescope) and not args.allow_weak_isolation:
+    declared = assignments.declared(request.assignment)
+    roster = None if request.roster is None else read_roster(request.roster)
+    found = discover(list(request.paths), declared.ids, roster=roster, one_submission=request.one_submission)
+    paths = [entry.path for entry in found.entries if entry.status != "no_submission"]
+    chosen = _outputs(request, paths)
+    isolation = choose(request.isolation)
+    rubric = load(declared, request.rubric)
+    if not isolation.strong and (len(paths) > 1 or "gradescope" in chosen) and not request.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
-    key = _pseudonym_key(args, console)
-    rubric = rubric if public_cases else _with_case_secret(rubric, args.case_secret, console)
+    prepared = {name: output.prepare(request.options, console) for name, output in chosen.items()}
+    rubric = rubric if request.public_cases else _with_case_secret(rubric, request.case_secret, console)
     from checks.engine.oracles import use_one_thread
     from checks.grading.batch import grade_many
 
     use_one_thread()
-    assignment = assignments.load(args.assignment)
+    assignment = assignments.load(request.assignment)
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done, interrupted = [], False
@@ -253,96 +226,87 @@ def _graded(args: argparse.Namespace, console: Console, *, details: bool, public
             progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
 
         try:
-            grades = grade_many(found.entries, args.assignment, rubric, args.jobs, isolation, finished, probing)
+            grades = grade_many(found.entries, request.assignment, rubric, request.jobs, isolation, finished, probing)
         except KeyboardInterrupt:
             order = {entry.name: index for index, entry in enumerate(found.entries)}
             grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
             console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     if len(grades) > 1:
         terminal.print_summary(grades, found.skipped, console, found.skipped_more)
-    if details or len(grades) == 1:
+    if request.details or len(grades) == 1:
         for grade in grades:
             terminal.print_details(grade, console)
         if len(grades) == 1:
             terminal.print_skipped(found.skipped, console, found.skipped_more)
-    rubric_file = None if args.rubric is None else display(args.rubric)
-    if args.json:
-        write_text(args.json, as_json(grades, found.skipped, rubric_file=rubric_file, skipped_more=found.skipped_more,
-                                      layout=found.layout, secret=rubric.secret))
-    if args.csv:
-        write_text(args.csv, as_csv(grades, assignment, args.csv_format))
-    if args.gradescope:
-        write_gradescope(grades, assignment, rubric, args.gradescope)
-    if args.html and grades:
-        _write_report(args.html, grades, assignment=assignment, rubric_file=rubric_file, key=key)
+    written = Written(grades, assignment, rubric, None if request.rubric is None else display(request.rubric),
+                      found.skipped, found.skipped_more, found.layout, request.options)
+    for name, output in chosen.items():
+        output.write(Path(request.outputs[name]), written, prepared[name])
     return grades, interrupted
+
+
+def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
+    """The output formats asked for, each target checked before any work; a format's own option given without the
+    format, two formats writing the same file, and a format whose libraries are missing are refused."""
+    from checks.reports.outputs import check_file_target, check_folder_target
+
+    registered = formats.registered()
+    for name, output in registered.items():
+        for option in output.options:
+            default = option.settings.get("default", False if option.settings.get("action") == "store_true" else None)
+            if name not in request.outputs and getattr(request.options, option.dest, default) != default:
+                raise UsageError(f"{option.flag} goes with {output.flag} OUT; give {output.flag} OUT too")
+    chosen = {name: registered[name] for name in request.outputs}
+    resolved: dict[Path, str] = {}
+    for name, output in chosen.items():
+        target = Path(request.outputs[name])
+        if target.resolve() in resolved:
+            raise UsageError(f"--{resolved[target.resolve()]} and --{name} name the same file ({display(target)}); "
+                             "give each its own")
+        resolved[target.resolve()] = name
+        _require_libraries(output)
+        folder = output.folder_target(request.outputs[name], len(submissions))
+        (check_folder_target if folder else check_file_target)(target, submissions)
+    return chosen
 
 
 def _report(args: argparse.Namespace, console: Console) -> int:
     from checks.reports import grades_file
-    from checks.reports.outputs import OutputRefused, check_file_target
+    from checks.reports.formats import Written
+    from checks.reports.outputs import check_file_target
 
-    try:
-        if args.output.resolve() == args.grades.resolve():
-            raise UsageError(f"-o {display(args.output)} would overwrite the grades file; name another file")
-        check_file_target(args.output, [args.grades])
-        found = grades_file.load(args.grades)
-        assignment = assignments.declared(found.assignment)
-        found.check_ids(assignment.ids)
-    except (grades_file.NotAGradesFile, OutputRefused) as problem:
-        raise UsageError(str(problem)) from None
-    _check_report_libraries()
-    key = _pseudonym_key(args, console)
-    _write_report(args.output, found.grades, assignment=assignment, rubric_file=found.rubric_file, key=key)
+    if args.output.resolve() == args.grades.resolve():
+        raise UsageError(f"-o {display(args.output)} would overwrite the grades file; name another file")
+    check_file_target(args.output, [args.grades])
+    found = grades_file.load(args.grades)
+    assignment = assignments.declared(found.assignment)
+    found.check_ids(assignment.ids)
+    html = formats.registered()["html"]
+    _require_libraries(html)
+    key = html.prepare(args, console)
+    written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args)
+    html.write(args.output, written, key)
     console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
                           f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)
     return 0
 
 
-def _distinct_outputs(**targets: str | Path | None) -> None:
-    given = {name: Path(target).resolve() for name, target in targets.items() if target is not None}
-    for name, target in given.items():
-        same = [other for other, found in given.items() if other != name and found == target]
-        if same:
-            raise UsageError(f"--{name} and --{same[0]} name the same file ({display(target)}); give each its own")
-
-
-def _check_report_libraries() -> None:
-    """The HTML report draws with matplotlib and fills a Jinja2 template: both must be installed, before any work."""
+def _require_libraries(output: formats.OutputFormat) -> None:
+    """Refuse, before any work, an output whose libraries are not installed, saying how to install them."""
     import importlib.util
 
-    missing = [name for name in ("matplotlib", "jinja2") if importlib.util.find_spec(name) is None]
+    missing = [module for module in output.libraries if importlib.util.find_spec(module) is None]
     if missing:
-        raise UsageError(f"the HTML report needs {' and '.join(missing)}: pip install 'gradjudge[report]'")
-
-
-def _pseudonym_key(args: argparse.Namespace, console: Console) -> bytes | None:
-    """The key of --anonymise's pseudonyms (made, and said so, on first use); None without --anonymise."""
-    if not args.anonymise:
-        if args.pseudonym_key is not None:
-            raise UsageError("--pseudonym-key is the key of --anonymise's pseudonyms; give --anonymise too")
-        return None
-    from checks.reports.pseudonyms import KeyFileError, default_key_file, read_or_create_key
-
-    path = args.pseudonym_key or default_key_file()
-    try:
-        key, made = read_or_create_key(path)
-    except (KeyFileError, OSError) as problem:
-        raise UsageError(f"--pseudonym-key {display(path)}: {problem}") from None
-    if made:
-        console.print(literal(f"made the pseudonym key {display(path)}: keep it private, and keep it to give the same "
-                              "submissions the same pseudonyms next time", "yellow"), highlight=False)
-    return key
+        raise UsageError(f"{output.flag} needs {' and '.join(missing)}: pip install 'gradjudge[report]'")
 
 
 def _with_case_secret(rubric, given: Path | None, console: Console):
     """`rubric` with the course secret its cases come from (made, and said so, on first use); the line says which."""
     from checks.grading import course_secret
-    from checks.keyfiles import KeyFileError
 
     try:
         chosen = course_secret.choose(rubric, given)
-    except (KeyFileError, OSError) as problem:
+    except OSError as problem:
         raise UsageError(f"case secret {display(given or rubric.case_secret_file or course_secret.default_file())}: "
                          f"{problem}") from None
     if chosen.made:
@@ -353,39 +317,20 @@ def _with_case_secret(rubric, given: Path | None, console: Console):
     return chosen.rubric
 
 
-def _write_report(target: Path, grades: list[SubmissionGrade], *, assignment: Assignment, rubric_file: str | None,
-                  key: bytes | None) -> None:
-    """The class report of `grades` at `target`, under pseudonyms if there is a `key`."""
-    from datetime import datetime, timezone
-    from importlib.metadata import PackageNotFoundError, version
-
-    from checks.reports.class_report import render
-    from checks.reports.outputs import write_text
-    from checks.reports.pseudonyms import anonymise
-
-    try:
-        made_by = version("gradjudge")
-    except PackageNotFoundError:
-        made_by = "(not installed)"
-    shown = anonymise(grades, key=key) if key is not None else grades
-    write_text(target, render(shown, assignment=assignment, rubric_file=rubric_file, made=datetime.now(timezone.utc),
-                              version=made_by))
-
-
 def _read(args: argparse.Namespace, console: Console) -> int:
     assignments.spec_of(args.assignment)
-    from checks.reports.outputs import OutputRefused, check_file_target, write_text
-    from checks.sandbox.files import Refused, read_text
-    from checks.writeup.isolated import Unreadable, read_isolated
+    from checks.reports.outputs import check_file_target, write_text
+    from checks.sandbox.files import read_text
+    from checks.writeup.isolated import read_isolated
 
+    if args.output is not None:
+        if args.output.exists() and not args.force:
+            raise UsageError(f"{args.output} exists; pass --force to overwrite it")
+        check_file_target(args.output, [args.writeup])
     try:
-        if args.output is not None:
-            if args.output.exists() and not args.force:
-                raise UsageError(f"{args.output} exists; pass --force to overwrite it")
-            check_file_target(args.output, [args.writeup])
         result = read_isolated(read_text(args.writeup), assignments.spec_of(args.assignment), args.writeup.name)
-    except (Refused, Unreadable, OutputRefused) as problem:
-        raise UsageError(f"{args.writeup}: {problem}") from None
+    except GradjudgeError as problem:
+        raise UsageError(f"{display(args.writeup)}: {problem}") from None
     if args.output is None:
         sys.stdout.write(printable(result.source))
     else:
@@ -413,14 +358,11 @@ def _template(args: argparse.Namespace, console: Console) -> int:
 
 
 def _autograder(args: argparse.Namespace, console: Console) -> int:
-    from checks.reports.autograder import AutograderRefused, write_autograder
+    from checks.reports.autograder import write_autograder
 
-    try:
-        made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
-                                submission_name=args.submission_name, force=args.force,
-                                allow_process_isolation=args.allow_process_isolation, case_secret=args.case_secret)
-    except AutograderRefused as problem:
-        raise UsageError(str(problem)) from None
+    made = write_autograder(output=args.output, rubric=args.rubric, assignment=args.assignment,
+                            submission_name=args.submission_name, force=args.force,
+                            allow_process_isolation=args.allow_process_isolation, case_secret=args.case_secret)
     if made.secret.made:
         console.print(literal(f"made the case secret {display(made.secret.path)}: keep it from students; grade with it "
                               "to grade on the zip's cases", "yellow"), highlight=False)
@@ -435,12 +377,9 @@ def _autograder(args: argparse.Namespace, console: Console) -> int:
 
 
 def _kit(args: argparse.Namespace, console: Console) -> int:
-    from checks.kit import KitRefused, build_kit
+    from checks.kit import build_kit
 
-    try:
-        made = build_kit(assignment=args.assignment, output=args.output, force=args.force)
-    except KitRefused as problem:
-        raise UsageError(str(problem)) from None
+    made = build_kit(assignment=args.assignment, output=args.output, force=args.force)
     console.print(literal(f"wrote {display(made.wheel)}: the kit of {made.assignment}, {len(made.files)} files, without "
                           f"{', '.join(made.left_out)}; students install it with `pip install {made.wheel.name}` beside "
                           f"gradjudge, then use --assignment {made.assignment}"), highlight=False)

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from checks.errors import GradjudgeError
 from checks.sandbox.files import display
 
 KEY_BYTES = 32
@@ -18,7 +19,7 @@ KEY_BYTES = 32
 __all__ = ["KEY_BYTES", "KeyFileError", "config_file", "read_or_create"]
 
 
-class KeyFileError(ValueError):
+class KeyFileError(GradjudgeError, ValueError):
     """A key file that cannot be used; the message says why."""
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from checks.errors import GradjudgeError
+
 BATCH_MAXIMUM = 6
 """The largest batch drawn when the batch axis declares no maximum."""
 WIDTH_MAXIMUM = 5
@@ -32,7 +34,7 @@ _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.m
               ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
 
 
-class SizeError(ValueError):
+class SizeError(GradjudgeError, ValueError):
     """A size declaration that cannot work, or sizes that do not satisfy one, with what to change."""
 
 

@@ -132,14 +132,15 @@ INTEGER_DIVISION = Tag("integer_division", "numpy pitfall: floor division (//) o
 KEEPDIMS_DROPPED = Tag("keepdims_dropped", "numpy pitfall: a sum or mean over the last axis without keepdims=True, "
                                            "which broadcasts along the wrong axis (or fails to)")
 
-EXPLAINING = frozenset({
+EXPLAINING: set[Tag] = {
     ZERO_EXPECTED, SIGN_FLIPPED, SCALED, TRANSPOSED, RESHAPED, DIAGONAL_OF_MATRIX, NOT_SUMMED_OVER_BATCH,
     SUMMED_OVER_WRONG_AXIS, WRONG_NODE, PATH_MISSING, PATH_SCALED, KNOB, LOCAL_DERIVATIVE, KNOWN_MISTAKE, OFF_WHERE,
     OFF_SHARE, TERM_MISSING, TERM_SCALED, MISSING_FACTOR, EXTRA_FACTOR, DERIVATIVE_AT, DERIVATIVE_OVER,
     STATISTICS_OVER, JACOBIAN_DIAGONAL, DERIVATIVE_WITHOUT, SCALAR_FIXED, ONLY_WHEN, ZERO_ANSWER, DIAG_OF_ROW,
     FANCY_INDEX_COPY, INTEGER_DIVISION, KEEPDIMS_DROPPED,
-})
-"""The families diagnosis gives: each says why an answer is wrong, so a correct answer carries none."""
+}
+"""The families diagnosis gives: each says why an answer is wrong, so a correct answer carries none. The kinds of
+hypothesis (`checks.grading.candidates`) add theirs when they are loaded (`declare`)."""
 
 VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
     EXCEPTION, MEMORY, NOT_IMPLEMENTED, BAD_RETURN, MUTATES_INPUT, FORBIDDEN_IMPORT, COMPLEX_VALUES, NUDGED_ARGUMENTS,
@@ -149,3 +150,15 @@ VOCABULARY: dict[str, Tag] = {str(tag): tag for tag in (
     *sorted(EXPLAINING),
 )}
 """Every tag family, by name."""
+
+
+def declare(tag: Tag, *, explaining: bool = False) -> Tag:
+    """Add `tag`, declared elsewhere (by a kind of hypothesis), to the vocabulary, and to the explaining families if
+    it says why an answer is wrong; a second tag of the same name and another meaning is refused."""
+    known = VOCABULARY.get(str(tag))
+    if known is not None and known.description != tag.description:
+        raise ValueError(f"tag {str(tag)!r} is declared twice, with different meanings")
+    VOCABULARY[str(tag)] = tag
+    if explaining:
+        EXPLAINING.add(tag)
+    return tag

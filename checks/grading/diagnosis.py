@@ -14,7 +14,8 @@ matrix's diagonal, per-sample rows) and a factor of the case (`m`, `1/m`,
 `1-p`, or such a factor taken by integer division). A candidate is tried on the
 first case and, if it fits there, on five more of varied sizes and scalars, and
 kept only if it holds on all. Where no single candidate explains the answer,
-the simplest of the rest is said: the declared paths fitted jointly (a path
+the simplest of the rest is said (the kinds of candidate are the modules of
+`checks.grading.candidates`): the declared paths fitted jointly (a path
 missing, a path scaled wrongly); then the terms of a declared backward pass
 weighted on their own (`checks.grading.terms`: a factor or sign on part of a
 sum); then two variants at once (`checks.grading.compound`). An answer that is
@@ -24,8 +25,7 @@ Explanations say what the answer computes, never the right formula.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 
 import numpy as np
 
@@ -34,27 +34,17 @@ from checks.assignment import Assignment, Derivation, Variant
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import CLOSED_VS_AUTOGRAD, CaseResult
 from checks.engine.submission import Submission, call_derivation
-from checks.engine.truths import TRUTHS, OracleError
-from checks.grading import compound, counterexamples, generated, hypotheses, pitfalls, terms
+from checks.engine.truths import TRUTHS
+from checks.grading import compound, counterexamples, hypotheses, pitfalls, terms
+from checks.grading.candidates import Candidate, candidates
+from checks.grading.candidates.declared_variants import VARIANT_TAGS
 from checks.grading.findings import Finding, Observation, named_factor, named_weights, unit
 from checks.sandbox.calling import call
 
 __all__ = ["Finding", "Observation", "diagnose", "diagnose_exception", "observe"]
 
-VARIANT_TAGS = {"path": tags.PATH_MISSING, "knob": tags.KNOB, "local_derivative": tags.LOCAL_DERIVATIVE}
 TRANSFORMS = hypotheses.transforms(transposed=tags.TRANSPOSED, reshaped=tags.RESHAPED,
                                    diagonal=tags.DIAGONAL_OF_MATRIX, batch_sum=tags.NOT_SUMMED_OVER_BATCH)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate truth: its tags (none for the truth itself), the words that complete "Your <id> is ...", and its
-    value on an observed case (None where it has none). `variant` is set for a model that can be paired."""
-
-    tags: tuple[str, ...]
-    says: str
-    value: Callable[[Observation], np.ndarray | None]
-    variant: Variant | None = None
 
 
 def observe(entry: Derivation, cases: list[Case], submission: Submission) -> list[Observation]:
@@ -106,7 +96,7 @@ def _explained(entry: Derivation, observations: list[Observation]) -> list[Findi
         return zero
     exact, of_truth, near, singles = [], [], [], []
     first = observations[0]
-    for candidate in _candidates(entry):
+    for candidate in candidates(entry):
         value = candidate.value(first)
         if value is None or not np.all(np.isfinite(value)):
             continue
@@ -131,56 +121,6 @@ def _explained(entry: Derivation, observations: list[Observation]) -> list[Findi
         if found:
             return _unique(found)
     return []
-
-
-def _candidates(entry: Derivation) -> Iterator[Candidate]:
-    """The truth, every declared variant, every generated one, the gradient at each quantity of the same shape, the
-    per-sample rows summed over the wrong axis, and the truth at each value of each scalar."""
-    context = entry.context
-    yield Candidate((), "the truth", lambda o: o.truth)
-    for variant in context.variants:
-        yield Candidate((VARIANT_TAGS[variant.kind].of(variant.name),), variant.says,
-                        lambda o, variant=variant: TRUTHS.exact(entry, o.case, variant), variant)
-    for made in generated.variants(context):
-        yield Candidate(made.tags, made.says, lambda o, variant=made.variant: TRUTHS.exact(entry, o.case, variant),
-                        made.variant)
-    if entry.kind == "gradient":
-        yield from _neighbours(entry)
-    if entry.rows_of is not None:
-        yield Candidate((tags.SUMMED_OVER_WRONG_AXIS,),
-                        f"the per-sample rows of ∂{entry.of}/∂{entry.rows_of} summed over the feature axis, where "
-                        "the batch axis was due", lambda o: TRUTHS.exact(entry, o.case, wrt=entry.rows_of).sum(axis=1))
-    for scalar in context.scalars:
-        for setting in dict.fromkeys((*scalar.values, *scalar.diagnostic)):
-            yield Candidate((tags.SCALAR_FIXED.of(f"{scalar.name}={setting:g}"),),
-                            f"the truth for {scalar.name} = {setting:g} whatever {scalar.name} is: {scalar.name} is "
-                            "written in, not read", lambda o, name=scalar.name, setting=setting:
-                            _truth_with_scalar(entry, o.case, name, setting))
-
-
-def _truth_with_scalar(entry: Derivation, case: Case, name: str, value: float) -> np.ndarray | None:
-    """The id's truth on the same case with one scalar set to `value` (None if the context refuses that value)."""
-    try:
-        changed = replace(case, params=tuple((key, value if key == name else old) for key, old in case.params))
-        return TRUTHS.exact(entry, changed)
-    except (ValueError, OracleError):
-        return None
-
-
-def _neighbours(entry: Derivation) -> Iterator[Candidate]:
-    """∂L/∂v for every other quantity v the loss depends on whose shape is wrt's, or its transpose."""
-    context = entry.context
-    shape = context.vocabulary[entry.wrt].shape
-    loss_inputs = context.graph.ancestors[context.loss]
-    for name, quantity in context.vocabulary.items():
-        if name == entry.wrt or name not in loss_inputs or not quantity.shape:
-            continue
-        if quantity.shape != shape and quantity.shape != tuple(reversed(shape)):
-            continue
-        meaning = f"∂{entry.of}/∂{name}, the gradient at {name} ({quantity.meaning})"
-        yield Candidate((tags.WRONG_NODE.of(name),), f"{meaning}, not at {entry.wrt} "
-                                                  f"({context.vocabulary[entry.wrt].meaning})",
-                        lambda o, name=name: TRUTHS.exact(entry, o.case, wrt=name))
 
 
 def _fits_first(entry: Derivation, first: Observation, value: np.ndarray) -> bool:
@@ -267,7 +207,7 @@ def _zero_answer(entry: Derivation, observations: list[Observation]) -> list[Fin
     if not all(np.all(np.abs(o.closed) <= hypotheses.AGREEMENT * o.scale) for o in observations):
         return None
     found = []
-    for candidate in _candidates(entry):
+    for candidate in candidates(entry):
         if candidate.variant is None:
             continue
         values = (candidate.value(o) for o in observations)

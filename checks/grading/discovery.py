@@ -34,6 +34,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from checks.errors import GradjudgeError
 from checks.grading.exports import IGNORED, Handin, read_export
 from checks.grading.roster import Roster
 from checks.grading.students import Student
@@ -118,7 +119,7 @@ class Found:
             self.skipped_more += 1
 
 
-class NothingToGrade(Exception):
+class NothingToGrade(GradjudgeError):
     """A path given on the command line that holds no submission at all; the message says why."""
 
 

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.errors import GradjudgeError
 from checks.grading.students import Student, folded_name
 from checks.sandbox.files import Refused, display, read_text
 
@@ -42,7 +43,7 @@ NOT_STUDENTS = ("points possible",)
 """Rows a gradebook export puts among the students that are not students."""
 
 
-class RosterError(Exception):
+class RosterError(GradjudgeError):
     """The roster cannot be read; the message says which line and why."""
 
 

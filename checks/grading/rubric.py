@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from checks.errors import GradjudgeError
 from checks.grading.evidence import CODE, EVIDENCE
 from checks.engine.case_secret import CaseSecret
 from checks.engine.profiles import PHASES
@@ -39,7 +40,7 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 SECTIONS = ("grading", "points", "gradescope", "visibility")
 
 
-class RubricError(ValueError):
+class RubricError(GradjudgeError, ValueError):
     """A rubric file that cannot be used, with the reason."""
 
 

@@ -20,7 +20,7 @@ from checks.grading.rubric import Rubric
 from checks.sandbox.client import Prior
 from checks.sandbox.files import display
 from checks.sandbox.isolation import Isolation
-from checks.writeup.isolated import ReadResult, Unreadable, read_isolated
+from checks.writeup.isolated import ReadResult, WriteupUnreadable, read_isolated
 
 __all__ = ["grade_writeup_text", "with_provenance"]
 
@@ -30,7 +30,7 @@ def grade_writeup_text(text: bytes, path: Path, assignment: Assignment, rubric: 
     """Read the write-up `text` (handed in as `path`), then grade the generated file as any other submission."""
     try:
         result = read_isolated(text, assignments.name_of(assignment), display(path.name), isolation=isolation)
-    except Unreadable as problem:
+    except WriteupUnreadable as problem:
         return unloadable(path, assignment, f"the write-up cannot be read: {problem}", rubric)
     with tempfile.TemporaryDirectory(prefix="gradjudge-writeup-") as folder:
         generated = Path(folder) / f"{path.stem if path.stem.isidentifier() else 'writeup'}.py"

@@ -1,5 +1,6 @@
 """The one error of `gradjudge kit`."""
+from checks.errors import GradjudgeError
 
 
-class KitRefused(Exception):
+class KitRefused(GradjudgeError):
     """The kit cannot be made as asked, or would give answers away; the message says what and why."""

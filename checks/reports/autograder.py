@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import checks
+from checks.errors import GradjudgeError
 from checks import assignments
 from checks.reports.outputs import OutputRefused, check_file_target, write_bytes
 from checks.sandbox.files import display
@@ -58,7 +59,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every member's timestamp: the same source, rubric and options make the same zip."""
 
 
-class AutograderRefused(Exception):
+class AutograderRefused(GradjudgeError):
     """The autograder zip cannot be made as asked; the message says what and why."""
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from checks.errors import GradjudgeError
 from checks.grading.grades import STATUSES, SUBMISSION_STATUSES, DerivationGrade, SubmissionGrade
 from checks.sandbox.files import display
 
@@ -18,7 +19,7 @@ REQUIRED = {"path": str, "status": str, "message": str, "score": (int, float), "
 REQUIRED_ROW = {"id": str, "status": str, "tags": list, "score": (int, float), "max_score": (int, float), "message": str}
 
 
-class NotAGradesFile(ValueError):
+class NotAGradesFile(GradjudgeError, ValueError):
     """A file `gradjudge report` cannot report on; the message says which and why."""
 
 

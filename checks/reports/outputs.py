@@ -7,10 +7,11 @@ import stat
 import tempfile
 from pathlib import Path
 
+from checks.errors import GradjudgeError
 from checks.sandbox.files import display
 
 
-class OutputRefused(Exception):
+class OutputRefused(GradjudgeError):
     """An output target that cannot be used; the message says which and why."""
 
 

@@ -35,7 +35,10 @@ MAX_DEPTH = 8
 SKIPPED_FOLDERS = frozenset({"__pycache__", "__MACOSX", ".ipynb_checkpoints"})
 
 
-class Refused(Exception):
+from checks.errors import GradjudgeError
+
+
+class Refused(GradjudgeError):
     """The submission's files cannot be accepted; the message says which and why."""
 
 

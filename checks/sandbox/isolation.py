@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy
 
+from checks.errors import GradjudgeError
 from checks.sandbox import children
 
 NAMESPACES = "namespaces"
@@ -68,7 +69,7 @@ ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS
 """The worker's whole environment: nothing of the grader's own (no secrets, no paths)."""
 
 
-class IsolationUnavailable(Exception):
+class IsolationUnavailable(GradjudgeError):
     """The isolation asked for cannot be had on this machine; the message says why."""
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import functools
 
+from checks.errors import GradjudgeError
 from checks.assignment import Assignment
 from checks.writeup.spec import ContextSpec, IdSpec, QuantitySpec, ReadingSpec
 
 
-class NoNotation(LookupError):
+class NoNotation(GradjudgeError, LookupError):
     """The assignment declares no notation, so its write-ups cannot be read."""
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from checks.sandbox.isolation import Isolation
 
+from checks.errors import GradjudgeError
 from checks.writeup import runtime
 from checks.writeup.provenance import Provenance, Reading, Unread
 
@@ -41,7 +42,7 @@ READER = "checks.writeup.isolated"
 """The module the child runs."""
 
 
-class Unreadable(Exception):
+class WriteupUnreadable(GradjudgeError):
     """The write-up cannot be read at all; the message says why."""
 
 
@@ -87,21 +88,21 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
     try:
         spec = reading_spec(assignments.declared(assignment_name))
     except NoNotation as exc:
-        raise Unreadable(str(exc)) from None
+        raise WriteupUnreadable(str(exc)) from None
     argv, folder = module_command(isolation or choose(), READER, [source_name], packages=runtime.packages(),
                                   paths=runtime.PATHS)
     try:
         done = subprocess.run(argv, input=pickle.dumps((spec, text)), capture_output=True, timeout=SECONDS,
                               preexec_fn=_limit, env=ENVIRONMENT, cwd=folder)
     except subprocess.TimeoutExpired:
-        raise Unreadable(f"reading it took longer than {SECONDS:g} s") from None
+        raise WriteupUnreadable(f"reading it took longer than {SECONDS:g} s") from None
     if done.returncode != 0:
         last = (done.stderr.decode(errors="replace").strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        raise Unreadable(last[:500])
+        raise WriteupUnreadable(last[:500])
     try:
         return ReadResult.from_json(json.loads(done.stdout))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise Unreadable(f"the reader's reply is not a reading ({type(exc).__name__})") from None
+        raise WriteupUnreadable(f"the reader's reply is not a reading ({type(exc).__name__})") from None
 
 
 def read_sources_isolated(sources: Sequence[tuple[str, str, int | None]], assignment_name: str, source_name: str, *,

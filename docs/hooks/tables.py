@@ -30,8 +30,11 @@ def _shape(shape: tuple[str, ...]) -> str:
 
 
 def tags_table(_: str | None) -> str:
-    """Every tag family of `checks.tags`, with its description."""
+    """Every tag family of `checks.tags`, those the kinds of hypothesis declare among them, with its description."""
     from checks import tags
+    from checks.grading.candidates import registered
+
+    registered()
 
     rows = [f"| `{name}{':<' + tag.detail + '>' if tag.detail else ''}` | {_cell(tag.description)} |"
             for name, tag in tags.VOCABULARY.items()]

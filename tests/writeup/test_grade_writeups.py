@@ -63,7 +63,7 @@ def test_a_pathological_write_up_costs_its_reading_time_and_no_more(tmp_path, mo
     monkeypatch.setattr(isolated, "SECONDS", 2.0)
     path = tmp_path / "deep.md"
     path.write_text("$$" + "\\frac{" * 3000 + "x" + "}{y}" * 3000 + "$$\n")
-    with pytest.raises(isolated.Unreadable):
+    with pytest.raises(isolated.WriteupUnreadable):
         isolated.read_isolated(path.read_bytes(), "hw1", path.name)
 
 
