@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from checks.statuses import GRADED, NOT_ATTEMPTED, NO_SUBMISSION, PASSED
 from checks import assignments
 from checks.engine import profiles
 from checks.errors import GradjudgeError
@@ -174,8 +175,8 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     anything is not right."""
     request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), public_cases=True, details=True)
     grades, interrupted = _graded(request, console)
-    wrong = [row.id for grade in grades for row in grade.derivations if row.status not in ("passed", "not_attempted")]
-    return 130 if interrupted else 1 if wrong or any(grade.status != "graded" for grade in grades) else 0
+    wrong = [row.id for grade in grades for row in grade.derivations if row.status not in (PASSED, NOT_ATTEMPTED)]
+    return 130 if interrupted else 1 if wrong or any(grade.status != GRADED for grade in grades) else 0
 
 
 def _graded(request: GradeRequest, console: Console):
@@ -197,7 +198,7 @@ def _graded(request: GradeRequest, console: Console):
     declared = assignments.declared(request.assignment)
     roster = None if request.roster is None else read_roster(request.roster)
     found = discover(list(request.paths), declared.ids, roster=roster, one_submission=request.one_submission)
-    paths = [entry.path for entry in found.entries if entry.status != "no_submission"]
+    paths = [entry.path for entry in found.entries if entry.status != NO_SUBMISSION]
     chosen = _outputs(request, paths)
     isolation = choose(request.isolation)
     rubric = load(declared, request.rubric)

@@ -2,29 +2,25 @@
 
 A tag is machine-readable: a family (`transposed`), or a family and a detail
 (`scaled:m`, `path_missing:batch_variance`). Code builds tags from the names
-below, never from bare strings; the README's tag table lists this vocabulary,
-and a test keeps the two in step. The tags one call reports about itself come
+below, never from bare strings; the docs' tag table is generated from this
+vocabulary. The tags one call reports about itself come
 from the worker's own vocabulary (`checks.sandbox.calling.TAGS`).
 """
 from __future__ import annotations
 
 from checks.sandbox import calling, watch
+from checks.vocabulary import Word
 
 
-class Tag(str):
+class Tag(Word):
     """A tag family: a string, with its description and, for a family with details, what the detail names."""
 
-    description: str
     detail: str | None
 
     def __new__(cls, family: str, description: str, detail: str | None = None) -> Tag:
-        tag = super().__new__(cls, family)
-        tag.description, tag.detail = description, detail
+        tag = super().__new__(cls, family, description)
+        tag.detail = detail
         return tag
-
-    def __reduce__(self):
-        """Copied or pickled (a grade travelling between processes), a tag is the plain string it names."""
-        return str, (str(self),)
 
     def of(self, detail: str) -> str:
         """The tag with its detail: `scaled:m`."""

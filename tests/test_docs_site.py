@@ -59,7 +59,7 @@ def test_no_marker_is_left_unreplaced_on_any_page(site):
 
 
 def test_an_unknown_table_marker_fails_the_build_naming_the_known_ones():
-    with pytest.raises(ValueError, match=r"gradjudge:statues.*tags, rubric, assignment"):
+    with pytest.raises(ValueError, match=r"gradjudge:statues.*tags, statuses, submission_statuses, rubric, assignment"):
         tables.generated("intro\n<!-- gradjudge:statues -->\n")
 
 

@@ -34,6 +34,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from checks.statuses import NOTHING_GRADABLE, NO_SUBMISSION
 from checks.errors import GradjudgeError
 from checks.grading.exports import IGNORED, Handin, read_export
 from checks.grading.roster import Roster
@@ -254,7 +255,7 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
         if problem:
             return replace(base, problem=problem)
         held = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "") if names else "nothing"
-        return replace(base, status="nothing_gradable",
+        return replace(base, status=NOTHING_GRADABLE,
                        problem=f"nothing gradable was handed in: {held} (gradjudge grades .py files, notebooks, zips "
                                "of them, and Markdown or LaTeX write-ups)")
     code: tuple[Handed, ...] = ()
@@ -372,7 +373,7 @@ def _enrol(found: Found, roster: Roster) -> None:
             claimed[index] = mates[0]
             continue
         found.entries.append(Entry(Path(student.label), student.label, "nothing of theirs is in the export",
-                                   "no_submission", (student,)))
+                                   NO_SUBMISSION, (student,)))
 
 
 def _unique_names(entries: list[Entry]) -> None:

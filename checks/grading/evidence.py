@@ -13,6 +13,7 @@ An id answered by a write-up alone is its own evidence.
 """
 from __future__ import annotations
 
+from checks.statuses import ERROR, GRADED, NOT_ATTEMPTED, PARTIAL, PASSED
 from checks import tags
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.sandbox.files import display
@@ -24,7 +25,7 @@ EVIDENCE = {
              "write-up earns): code alone earns nothing",
 }
 """The rubric's `evidence` policies: what an id needs, besides right values, to earn credit."""
-CREDITED = ("passed", "partial")
+CREDITED = (PASSED, PARTIAL)
 """Statuses that earn points; of two, the lesser is `partial`."""
 NO_WRITEUP = ("no write-up was handed in with the code: hand in the derivation beside it (a .md, .tex or .txt "
               "file) or in the notebook's Markdown cells")
@@ -35,14 +36,14 @@ __all__ = ["CODE", "CREDITED", "EVIDENCE", "WRITEUP", "require_writeup"]
 def require_writeup(code: SubmissionGrade, written: list[tuple[str, SubmissionGrade]]) -> None:
     """Keep, per id `code` answers, the lesser of what the code and the first of the `written` write-ups (graded, by
     name) that answers it earn."""
-    if code.status != "graded":
+    if code.status != GRADED:
         return
     used = []
     for row in code.derivations:
-        if row.status == "not_attempted" or row.origin == WRITEUP:
+        if row.status == NOT_ATTEMPTED or row.origin == WRITEUP:
             continue
         name, other = next(((name, other) for name, read in written
-                            if (other := _row(read, row.id)) is not None and other.status != "not_attempted"),
+                            if (other := _row(read, row.id)) is not None and other.status != NOT_ATTEMPTED),
                            (None, None))
         row.evidence = {CODE: {"status": row.status, "score": row.score},
                         WRITEUP: None if other is None else {"status": other.status, "score": other.score}}
@@ -60,7 +61,7 @@ def require_writeup(code: SubmissionGrade, written: list[tuple[str, SubmissionGr
 
 
 def _row(grade: SubmissionGrade, id: str) -> DerivationGrade | None:
-    if grade.status != "graded":
+    if grade.status != GRADED:
         return None
     return next((row for row in grade.derivations if row.id == id), None)
 
@@ -76,7 +77,7 @@ def _lessen(row: DerivationGrade, other: DerivationGrade) -> None:
 def _unsupported(row: DerivationGrade, why: str) -> None:
     row.message = (f"Its code earns {row.score:g} / {row.max_score:g}, but {why}. Under this rubric (evidence = "
                    f"\"writeup\") code alone earns nothing.\n\n{row.message}")
-    row.status, row.score = "error", 0.0
+    row.status, row.score = ERROR, 0.0
     row.tags = sorted({*row.tags, tags.UNSUPPORTED})
 
 
@@ -84,7 +85,7 @@ def _why(written: list[tuple[str, SubmissionGrade]], name: str | None, other: De
     if not written:
         return NO_WRITEUP
     if name is None:
-        unread = [f"{display(name)} ({read.message})" for name, read in written if read.status != "graded"]
+        unread = [f"{display(name)} ({read.message})" for name, read in written if read.status != GRADED]
         return "no write-up handed in derives it" + (f"; not graded: {'; '.join(unread)}" if unread else "")
     first = other.message.splitlines()[0] if other.message else other.status
     return f"its write-up {display(name)} does not earn it ({other.status}: {first})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from checks.statuses import ERROR, FAILED, GRADED, GRADER_ERROR, LOAD_ERROR, NOT_ATTEMPTED, PARTIAL, PASSED
 from checks import tags
 from checks.assignment import Assignment, Derivation
 from checks.engine import witnessing
@@ -50,16 +51,16 @@ def grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Is
 def unloadable(path: Path, assignment: Assignment, error: str, rubric: Rubric,
                also: frozenset[str] = frozenset()) -> SubmissionGrade:
     """Every id an error: the submission does not load (`also`: tags besides `load_error`, such as the budget's)."""
-    rows = [DerivationGrade(entry.id, "error", sorted({tags.LOAD_ERROR, *also}), 0.0, rubric.points[entry.id],
+    rows = [DerivationGrade(entry.id, ERROR, sorted({tags.LOAD_ERROR, *also}), 0.0, rubric.points[entry.id],
                             f"The submission does not load: {error}") for entry in assignment.derivations]
-    return SubmissionGrade(display(path), "load_error", error, 0.0, rubric.max_score, rows, assignment=assignment.name)
+    return SubmissionGrade(display(path), LOAD_ERROR, error, 0.0, rubric.max_score, rows, assignment=assignment.name)
 
 
 def grader_error(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, error: str) -> SubmissionGrade:
     message = f"Not graded: {error}. Please report it; the other submissions are not affected."
-    rows = [DerivationGrade(entry.id, "error", [tags.GRADER_ERROR], 0.0, rubric.points[entry.id], message)
+    rows = [DerivationGrade(entry.id, ERROR, [tags.GRADER_ERROR], 0.0, rubric.points[entry.id], message)
             for entry in assignment.derivations]
-    return SubmissionGrade(display(path), "grader_error", message, 0.0, rubric.max_score, rows, isolation.level,
+    return SubmissionGrade(display(path), GRADER_ERROR, message, 0.0, rubric.max_score, rows, isolation.level,
                            assignment.name)
 
 
@@ -67,27 +68,27 @@ def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: R
     graded = {entry.id: _grade_entry(entry, assignment, submission, rubric) for entry in assignment.derivations}
     rows = {id: row for id, (row, _) in graded.items()}
     for context in assignment.contexts:
-        if not any(rows[entry.id].status == "failed" for entry in ecf.forwards(assignment, context)):
+        if not any(rows[entry.id].status == FAILED for entry in ecf.forwards(assignment, context)):
             continue
         extra = diagnostic_cases(context, rubric.secret)[:ECF_EXTRA_CASES]
         genuine = None
         for entry in assignment.derivations:
             row, failure = graded[entry.id]
-            if entry.context is context and row.status == "failed" and ecf.eligible(entry):
+            if entry.context is context and row.status == FAILED and ecf.eligible(entry):
                 genuine = genuine or ecf.genuine_forward(assignment, context, submission, extra)
                 if not genuine.holds:
                     row.message = f"No error carried forward: {genuine.detail}.\n\n{row.message}"
                     continue
                 verdict = ecf.carried_forward(entry, assignment, submission, [failure.case, *extra])
                 if verdict.holds:
-                    row.status = "partial"
+                    row.status = PARTIAL
                     row.tags = sorted({*row.tags, tags.ECF})
                     row.message = f"{verdict.detail}\n\n{row.message}"
     _apply_numeric_policy(rows, submission, rubric)
     for row in rows.values():
-        row.score = {"passed": 1.0, "partial": rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
+        row.score = {PASSED: 1.0, PARTIAL: rubric.ecf_fraction}.get(row.status, 0.0) * row.max_score
     score = sum(row.score for row in rows.values())
-    return SubmissionGrade(display(path), "graded", f"{score:g} / {rubric.max_score:g}", score, rubric.max_score,
+    return SubmissionGrade(display(path), GRADED, f"{score:g} / {rubric.max_score:g}", score, rubric.max_score,
                            list(rows.values()), assignment=assignment.name)
 
 
@@ -98,13 +99,13 @@ def _apply_numeric_policy(rows: dict[str, DerivationGrade], submission: Sandboxe
         seen = sorted(submission.watched.get(id, ()))
         static = submission.source.numeric.get(id) or submission.source.numeric_everywhere
         found = "; ".join([*([static] if static else []), *(f"at run time, {watch.TAGS[tag]}" for tag in seen)])
-        if not found or row.status == "not_attempted":
+        if not found or row.status == NOT_ATTEMPTED:
             continue
         row.tags = sorted({*row.tags, tags.NUMERIC_DIFFERENTIATION, *seen})
         note = (f"Its source differentiates numerically ({found}). Numbers alone cannot tell that from a "
                 "derivation; the rubric's policy decides.")
         if rubric.numeric_differentiation == "refuse":
-            row.status = "error"
+            row.status = ERROR
             note += " This rubric gives such functions no points."
         row.message = f"{note}\n\n{row.message}"
 
@@ -113,18 +114,18 @@ def _refused(path: Path, assignment: Assignment, submission: Sandboxed, rubric: 
     reason = "; ".join(submission.forbidden_imports)
     message = (f"Refused: the submission {reason}. Autodiff libraries and gradjudge's own packages are off limits: "
                "delete that line (or move the code that needs it out of the file you hand in) and hand it in again.")
-    rows = [DerivationGrade(entry.id, "error", [tags.FORBIDDEN_IMPORT], 0.0, rubric.points[entry.id], message)
+    rows = [DerivationGrade(entry.id, ERROR, [tags.FORBIDDEN_IMPORT], 0.0, rubric.points[entry.id], message)
             if entry.id in submission.defined else
-            DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, rubric.points[entry.id], "Not attempted.")
+            DerivationGrade(entry.id, NOT_ATTEMPTED, [tags.NOT_ATTEMPTED], 0.0, rubric.points[entry.id], "Not attempted.")
             for entry in assignment.derivations]
-    return SubmissionGrade(display(path), "graded", message, 0.0, rubric.max_score, rows, assignment=assignment.name)
+    return SubmissionGrade(display(path), GRADED, message, 0.0, rubric.max_score, rows, assignment=assignment.name)
 
 
 def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxed,
                  rubric: Rubric) -> tuple[DerivationGrade, CaseResult | None]:
     points = rubric.points[entry.id]
     if submission.signature(entry.id) is None:
-        return DerivationGrade(entry.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
+        return DerivationGrade(entry.id, NOT_ATTEMPTED, [tags.NOT_ATTEMPTED], 0.0, points, "Not attempted."), None
     start = time.perf_counter()
     try:
         report = check_property(entry, submission, profile=rubric.profile, witness_must_agree=False,
@@ -134,7 +135,7 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
                        rubric.secret), failure.result
     except Exception as problem:  # the oracles' fault on this id (OracleError, or anything else): contained here
         detail = str(problem) if isinstance(problem, OracleError) else f"{type(problem).__name__}: {problem}"
-        return DerivationGrade(entry.id, "error", [tags.ORACLE_ERROR], 0.0, points,
+        return DerivationGrade(entry.id, ERROR, [tags.ORACLE_ERROR], 0.0, points,
                                f"gradjudge could not compute the truth, so this id is not judged: {detail}. "
                                "Please report it.", None, 0, time.perf_counter() - start), None
     message = "Matches autograd on every case."
@@ -143,7 +144,7 @@ def _grade_entry(entry: Derivation, assignment: Assignment, submission: Sandboxe
         found = [tags.ORACLE_DISAGREEMENT]
         message += (f" On {report.witness_disagreements} case(s) autograd and numeric differentiation disagreed; "
                     "that is gradjudge's problem, not the submission's, and it is judged by autograd.")
-    return DerivationGrade(entry.id, "passed", found, 0.0, points, message, None, report.examples,
+    return DerivationGrade(entry.id, PASSED, found, 0.0, points, message, None, report.examples,
                            time.perf_counter() - start, witnessed=report.witnessed), None
 
 
@@ -153,7 +154,7 @@ def failed_row(entry: Derivation, assignment: Assignment, failure: CheckFailed, 
     result = minimal
     found = set(minimal.tags)
     lines, findings = [], []
-    if minimal.status == "failed":
+    if minimal.status == FAILED:
         result, findings = explain(entry, assignment, minimal, submission, diagnostic_cases(entry.context, secret))
         found |= set(result.tags) | {tag for finding in findings for tag in finding.tags}
     elif tags.EXCEPTION in minimal.tags:

@@ -3,33 +3,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-STATUSES = {
-    "passed": "matches autograd on every case",
-    "failed": "returned an array, and it is wrong",
-    "partial": "wrong for the reference model, right for the submission's own forward pass (error carried forward)",
-    "error": "raised, crashed, ran out of memory, returned no usable array, asked for an unknown or forbidden name, "
-             "broke the protocol, or was refused",
-    "timeout": "a call took longer than timeout_seconds, or the submission's budget ran out",
-    "not_attempted": "not defined, or still raising NotImplementedError",
-}
-"""Every status a derivation can have, with what it means."""
-SUBMISSION_STATUSES = {
-    "graded": "graded: every id has a status of its own",
-    "load_error": "handed in, but it does not load, or was refused unread (links, sizes, a zip bomb)",
-    "grader_error": "gradjudge itself failed on it: to be reported; the other submissions are not affected",
-    "nothing_gradable": "handed in only files gradjudge does not grade (a PDF, an image); the message lists them",
-    "no_submission": "on the roster, with nothing of theirs in the export",
-}
-"""Every status a submission (a row of the class) can have, with what it means."""
-NOT_GRADED = ("load_error", "grader_error", "nothing_gradable", "no_submission")
-"""Submission statuses whose rows were not graded: said apart in every output, never averaged with the graded."""
-ORIGINS = {
-    "code": "graded from code: a .py module, or a notebook's code cells",
-    "writeup": "read from a write-up (a notebook's Markdown cells, or a write-up handed in with the code) and graded",
-}
+from checks.vocabulary import Word, vocabulary
+
+FROM_CODE = Word("code", "graded from code: a .py module, or a notebook's code cells")
+FROM_WRITEUP = Word("writeup", "read from a write-up (a notebook's Markdown cells, or a write-up handed in with the "
+                               "code) and graded")
+ORIGINS = vocabulary((FROM_CODE, FROM_WRITEUP))
 """Where an id's answer was taken from: the code answers first, a write-up the ids the code leaves unanswered."""
-LOST_POINTS = ("failed", "partial", "error", "timeout")
-"""Statuses of an attempted id that lost points: each is explained, and its tags are its causes."""
 
 
 @dataclass

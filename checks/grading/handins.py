@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
+from checks.statuses import GRADED, NOT_ATTEMPTED
 from checks import tags
 from checks.assignment import Assignment
 from checks.grading import evidence
@@ -106,7 +107,7 @@ def read_writeups(entry: Entry) -> list[Writeup]:
 
 def not_graded(entry: Entry, assignment: Assignment, rubric: Rubric) -> SubmissionGrade:
     """The row of a student with nothing to grade: every id not attempted, the status and message say why."""
-    rows = [DerivationGrade(item.id, "not_attempted", [tags.NOT_ATTEMPTED], 0.0, rubric.points[item.id],
+    rows = [DerivationGrade(item.id, NOT_ATTEMPTED, [tags.NOT_ATTEMPTED], 0.0, rubric.points[item.id],
                             f"Not graded: {entry.problem}.") for item in assignment.derivations]
     return SubmissionGrade(display(entry.path), entry.status, entry.problem or "", 0.0, rubric.max_score, rows,
                            assignment=assignment.name, handed_in=list(entry.handed_in))
@@ -155,7 +156,7 @@ def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation:
     if rubric.evidence == evidence.WRITEUP:
         evidence.require_writeup(grade, written)
     for row in grade.derivations:
-        if row.origin is None and row.status != "not_attempted" and tags.LOAD_ERROR not in row.tags:
+        if row.origin is None and row.status != NOT_ATTEMPTED and tags.LOAD_ERROR not in row.tags:
             row.origin = "code"
     grade.notes = notes
     grade.seconds = time.perf_counter() - start
@@ -170,9 +171,9 @@ def _handed(grade: SubmissionGrade, entry: Entry) -> SubmissionGrade:
 
 def _unanswered(grade: SubmissionGrade | None, assignment: Assignment) -> set[str]:
     """Ids the code does not answer: not attempted, or all of them when the code does not load or is absent."""
-    if grade is None or grade.status != "graded":
+    if grade is None or grade.status != GRADED:
         return set(assignment.ids)
-    return {row.id for row in grade.derivations if row.status == "not_attempted"}
+    return {row.id for row in grade.derivations if row.status == NOT_ATTEMPTED}
 
 
 def _graded_writeups(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
@@ -183,7 +184,7 @@ def _graded_writeups(entry: Entry, assignment: Assignment, rubric: Rubric, isola
         read = grade_writeup_text(writeup.text, Path(writeup.name), assignment, rubric, isolation, Prior())
         if writeup.notebook is not None:
             _place_writeup_in_cells(read, writeup.notebook)
-        if read.status != "graded":
+        if read.status != GRADED:
             notes.append(f"the write-up {writeup.name} is not graded: {read.message}")
         graded.append((writeup.name, read))
     return graded
@@ -198,9 +199,9 @@ def _from_writeups(grade: SubmissionGrade | None, written: list[tuple[str, Submi
         if grade is None:
             grade = read
             grade.path = display(entry.path)
-        if read.status != "graded":
+        if read.status != GRADED:
             continue
-        used = [row for row in read.derivations if row.id in unanswered and row.status != "not_attempted"]
+        used = [row for row in read.derivations if row.id in unanswered and row.status != NOT_ATTEMPTED]
         rows = {row.id: index for index, row in enumerate(grade.derivations)}
         for row in used:
             row.origin = "writeup"
@@ -208,18 +209,18 @@ def _from_writeups(grade: SubmissionGrade | None, written: list[tuple[str, Submi
             unanswered.discard(row.id)
         grade.unread += [{**item, "writeup": name} for item in read.unread if item.get("id") in unanswered]
         for row in read.derivations:
-            if row.id in unanswered and row.status == "not_attempted" and row.message.startswith("Not read"):
+            if row.id in unanswered and row.status == NOT_ATTEMPTED and row.message.startswith("Not read"):
                 grade.derivations[rows[row.id]] = row
         if used:
             notes.append(f"{len(used)} id(s) read from the write-up {display(name)}: "
                          f"{', '.join(row.id for row in used)}")
     if grade is None:
         return None
-    if grade.status != "graded" and any(row.origin == "writeup" for row in grade.derivations):
+    if grade.status != GRADED and any(row.origin == "writeup" for row in grade.derivations):
         notes.append(f"the code does not load ({grade.message}); the ids its write-up answers are graded from it")
-        grade.status = "graded"
+        grade.status = GRADED
     grade.score = sum(row.score for row in grade.derivations)
-    if grade.status == "graded" and not grade.message.startswith("Refused"):
+    if grade.status == GRADED and not grade.message.startswith("Refused"):
         grade.message = f"{grade.score:g} / {grade.max_score:g}"
     return grade
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from checks.statuses import NOT_ATTEMPTED
 from checks import assignments
 from checks.assignment import Assignment
 from checks.grading.grade import grade_code, unloadable
@@ -46,7 +47,7 @@ def with_provenance(grade: SubmissionGrade, path: Path, result: ReadResult) -> S
     unread = {item.id: item for item in result.not_read if item.id}
     for row in grade.derivations:
         row.source = sources.get(row.id)
-        if row.status == "not_attempted" and row.id in unread:
+        if row.status == NOT_ATTEMPTED and row.id in unread:
             item = unread[row.id]
             row.message = f"Not read from the write-up ({item.quote.cite()}): {item.reason}\n    {item.quote.latex}"
     return grade

@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
+from checks.statuses import ERROR, FAILED, NOT_ATTEMPTED, PARTIAL, PASSED, TIMEOUT
+
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
 
-STATUS_COLOURS = {"passed": "#009E73", "partial": "#E69F00", "failed": "#D55E00", "error": "#CC79A7",
-                  "timeout": "#56B4E9", "not_attempted": "#C8C8C8"}
+STATUS_COLOURS = {PASSED: "#009E73", PARTIAL: "#E69F00", FAILED: "#D55E00", ERROR: "#CC79A7",
+                  TIMEOUT: "#56B4E9", NOT_ATTEMPTED: "#C8C8C8"}
 """Okabe and Ito's colour-blind-safe palette, one colour per derivation status."""
 STYLE = {"svg.hashsalt": "gradjudge", "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9}
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import PurePath
 
+from checks.statuses import GRADED, LOST_POINTS, NOT_GRADED, STATUSES, SUBMISSION_STATUSES
 from checks.assignment import Assignment
-from checks.grading.grades import LOST_POINTS, NOT_GRADED, STATUSES, SUBMISSION_STATUSES, SubmissionGrade
+from checks.grading.grades import SubmissionGrade
 from checks.reports import charts
 from checks.reports.class_summary import summarise
 from checks.reports.text import printable
@@ -127,7 +128,7 @@ def _derivation(id: str, summary: dict, grades: list[SubmissionGrade], assignmen
 
 
 def _submission(grade: SubmissionGrade, anchor: str) -> dict:
-    explained = [row for row in grade.derivations if row.status in LOST_POINTS] if grade.status == "graded" else []
+    explained = [row for row in grade.derivations if row.status in LOST_POINTS] if grade.status == GRADED else []
     counts = {status: sum(row.status == status for row in grade.derivations) for status in STATUSES}
     return {"grade": grade, "name": _name(grade), "anchor": anchor, "explained": explained,
             "counts": {status: count for status, count in counts.items() if count}}

@@ -10,15 +10,17 @@ import bisect
 import statistics
 from fractions import Fraction
 
+from checks.statuses import (ERROR, GRADED, GRADER_ERROR, LOAD_ERROR, LOST_POINTS, NOT_ATTEMPTED, STATUSES,
+                             SUBMISSION_STATUSES)
 from checks import tags as tag_names
-from checks.grading.grades import LOST_POINTS, STATUSES, SUBMISSION_STATUSES, SubmissionGrade
+from checks.grading.grades import SubmissionGrade
 
 HISTOGRAM_BINS = 10
 """Score bins, each a tenth of the maximum score: comparable across rubrics. Bin k holds the scores from its
 `from` up to, but not including, its `to`; the last bin also holds the full score."""
 
 
-HANDED_IN = ("graded", "load_error", "grader_error")
+HANDED_IN = (GRADED, LOAD_ERROR, GRADER_ERROR)
 """Submission statuses of code or write-ups handed in: an id's statuses count these, not the students with nothing."""
 
 
@@ -44,16 +46,16 @@ def summarise(grades: list[SubmissionGrade]) -> dict:
                              f"{first.path!r}, but a class summary counts one assignment under one rubric")
     size = len(grades)
     refused = [grade for grade in grades if _refused(grade)]
-    mistakes = [grade for grade in grades if grade.status == "graded" and grade not in refused]
+    mistakes = [grade for grade in grades if grade.status == GRADED and grade not in refused]
     handed = [grade for grade in grades if grade.status in HANDED_IN]
     return {
         "assignment": first.assignment,
         "submissions": size,
-        "graded": sum(grade.status == "graded" for grade in grades),
+        GRADED: sum(grade.status == GRADED for grade in grades),
         "max_score": first.max_score,
         "statuses": {status: sum(grade.status == status for grade in grades) for status in SUBMISSION_STATUSES},
         "refused": [grade.name or grade.path for grade in refused],
-        "scores": _scores([grade for grade in grades if grade.status == "graded"], first.max_score),
+        "scores": _scores([grade for grade in grades if grade.status == GRADED], first.max_score),
         "ids": {id: _id_summary(id, value, mistakes, handed, size) for id, value in points.items()},
         "causes": _causes(mistakes, size),
         "tags": _tag_totals(grades),
@@ -62,9 +64,9 @@ def summarise(grades: list[SubmissionGrade]) -> dict:
 
 def _refused(grade: SubmissionGrade) -> bool:
     """Graded, but refused whole for a forbidden import: every attempted id is an error for that one reason."""
-    attempted = [row for row in grade.derivations if row.status != "not_attempted"]
-    return grade.status == "graded" and bool(attempted) and all(
-        row.status == "error" and tag_names.FORBIDDEN_IMPORT in row.tags for row in attempted) and \
+    attempted = [row for row in grade.derivations if row.status != NOT_ATTEMPTED]
+    return grade.status == GRADED and bool(attempted) and all(
+        row.status == ERROR and tag_names.FORBIDDEN_IMPORT in row.tags for row in attempted) and \
         grade.message.startswith("Refused")
 
 

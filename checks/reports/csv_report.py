@@ -24,8 +24,9 @@ from __future__ import annotations
 import csv
 import io
 
+from checks.statuses import GRADER_ERROR, NOTHING_GRADABLE, NOT_GRADED, NO_SUBMISSION
 from checks.assignment import Assignment
-from checks.grading.grades import NOT_GRADED, SubmissionGrade
+from checks.grading.grades import SubmissionGrade
 from checks.reports.text import spreadsheet_safe
 
 __all__ = ["CSV_FORMATS", "as_csv"]
@@ -89,7 +90,7 @@ def _gradescope(grades: list[SubmissionGrade], assignment: Assignment):
         yield [student.get("name") or grade.name, student.get("id") or "", student.get("email") or "", _score(grade)]
 
 
-LEFT_TO_STAFF = ("grader_error", "nothing_gradable", "no_submission")
+LEFT_TO_STAFF = (GRADER_ERROR, NOTHING_GRADABLE, NO_SUBMISSION)
 """Statuses whose score a gradebook layout leaves empty: staff decide (a file that does not load scores 0)."""
 
 

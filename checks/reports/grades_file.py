@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from checks.errors import GradjudgeError
-from checks.grading.grades import STATUSES, SUBMISSION_STATUSES, DerivationGrade, SubmissionGrade
+from checks.grading.grades import DerivationGrade, SubmissionGrade
+from checks.statuses import STATUSES, SUBMISSION_STATUSES
 from checks.sandbox.files import display
 
 REQUIRED = {"path": str, "status": str, "message": str, "score": (int, float), "max_score": (int, float),

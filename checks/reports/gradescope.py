@@ -17,7 +17,7 @@ from pathlib import Path
 from checks.assignment import Assignment
 from checks.grading.grades import SubmissionGrade
 from checks.grading.rubric import Rubric
-from checks.grading.grades import NOT_GRADED
+from checks.statuses import NOT_GRADED, PASSED
 from checks.reports.file_names import file_stem
 from checks.reports.outputs import write_text
 from checks.reports.text import fenced, printable
@@ -29,7 +29,7 @@ def as_gradescope(grade: SubmissionGrade, assignment: Assignment, rubric: Rubric
         "number": f"{index}",
         "score": row.score,
         "max_score": row.max_score,
-        "status": "passed" if row.status == "passed" else "failed",
+        "status": "passed" if row.status == PASSED else "failed",  # Gradescope's own two test statuses
         "output": _markdown(row, assignment),
         "output_format": "md",
         "visibility": rubric.test_visibility[row.id],

@@ -5,7 +5,8 @@ import json
 
 from checks.engine.case_secret import CaseSecret
 from checks.grading.discovery import Skipped
-from checks.grading.grades import NOT_GRADED, SubmissionGrade
+from checks.grading.grades import SubmissionGrade
+from checks.statuses import NOT_GRADED
 from checks.reports.class_summary import summarise
 
 TIMING_FIELDS = ("seconds",)

@@ -11,12 +11,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from checks.statuses import ERROR, FAILED, GRADED, LOAD_ERROR, LOST_POINTS, NOT_ATTEMPTED, NOT_GRADED, PARTIAL, PASSED, TIMEOUT
 from checks.grading.discovery import Skipped
-from checks.grading.grades import LOST_POINTS, NOT_GRADED, SubmissionGrade
+from checks.grading.grades import SubmissionGrade
 from checks.reports.text import literal
 
-STYLE = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red", "timeout": "red",
-         "not_attempted": "dim"}
+STYLE = {PASSED: "green", PARTIAL: "yellow", FAILED: "red", ERROR: "red", TIMEOUT: "red",
+         NOT_ATTEMPTED: "dim"}
 _MATH = re.compile(r"\$([^$]+)\$")
 
 
@@ -41,10 +42,10 @@ def print_summary(grades: list[SubmissionGrade], skipped: list[Skipped], console
     table.add_column("time", justify="right", no_wrap=True)
     for grade in grades:
         counts = {status: sum(row.status == status for row in grade.derivations) for status in STYLE}
-        style = "red" if grade.status != "graded" else ""
+        style = "red" if grade.status != GRADED else ""
         table.add_row(literal(grade.name or grade.path, style), f"{grade.score:g}/{grade.max_score:g}",
-                      str(counts["passed"]), str(counts["failed"]), str(counts["partial"]),
-                      str(counts["error"] + counts["timeout"]), f"{grade.seconds:.1f} s")
+                      str(counts[PASSED]), str(counts[FAILED]), str(counts[PARTIAL]),
+                      str(counts[ERROR] + counts[TIMEOUT]), f"{grade.seconds:.1f} s")
     console.print(table)
     if not_graded:
         console.print(literal(f"Students not graded ({len(not_graded)}):", "red"))
@@ -75,8 +76,8 @@ def print_details(grade: SubmissionGrade, console: Console) -> None:
                       literal(", ".join(row.tags)))
     console.print(table)
     console.print(literal(f"isolation: {grade.isolation}", "dim"))
-    if grade.status != "graded":
-        console.print(literal("Does not load: " if grade.status == "load_error" else f"Not graded ({grade.status}): ",
+    if grade.status != GRADED:
+        console.print(literal("Does not load: " if grade.status == LOAD_ERROR else f"Not graded ({grade.status}): ",
                               "red") + literal(grade.message), highlight=False)
         return
     for note in grade.notes:

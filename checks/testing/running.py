@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, Phase, settings
 
+from checks.statuses import FAILED, PASSED
 from checks.assignment import Derivation
 from checks.engine import witnessing
 from checks.engine.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_NUMERIC, CaseResult
@@ -99,7 +100,7 @@ def tell(minimal: CaseResult, built: Built, submission: Submission, against: str
     entry = minimal.entry
     if against == "numeric":
         return _failure(minimal, [], _told_against_numeric(minimal))
-    if minimal.status == "failed":
+    if minimal.status == FAILED:
         shown, findings = explain(entry, built.assignment, minimal, submission, built.diagnostic)
     else:
         shown, findings = minimal, []
@@ -127,7 +128,7 @@ def _subject(entry: Derivation) -> str:
 
 
 def _headline(result: CaseResult) -> str:
-    if result.status == "passed" and not result.witness_agrees:
+    if result.status == PASSED and not result.witness_agrees:
         return ("the closed form matches autograd, but autograd on the model and numeric differentiation disagree: the "
                 "model is not differentiable here as written (mark a kink with node(name, value, kink=True)), or it "
                 "is not deterministic")

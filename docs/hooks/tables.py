@@ -41,6 +41,23 @@ def tags_table(_: str | None) -> str:
     return "\n".join(["| tag | meaning |", "|---|---|", *rows])
 
 
+def statuses_table(_: str | None) -> str:
+    """Every status a derivation id can have (`checks.statuses`), with what it means."""
+    from checks.statuses import STATUSES
+
+    return "\n".join(["| status | meaning |", "|---|---|", *(f"| `{name}` | {_cell(status.description)} |"
+                                                            for name, status in STATUSES.items())])
+
+
+def submission_statuses_table(_: str | None) -> str:
+    """Every status a submission can have (`checks.statuses`), with what it means."""
+    from checks.statuses import NOT_GRADED, SUBMISSION_STATUSES
+
+    rows = [f"| `{name}` | {'no' if status in NOT_GRADED else 'yes'} | {_cell(status.description)} |"
+            for name, status in SUBMISSION_STATUSES.items()]
+    return "\n".join(["| status | graded | meaning |", "|---|---|---|", *rows])
+
+
 def rubric_table(_: str | None) -> str:
     """Every key of the default rubric, its default and the comment above it."""
     text = files("checks.grading").joinpath("default_rubric.toml").read_text()
@@ -84,6 +101,8 @@ def assignment_tables(name: str | None) -> str:
 
 TABLES: dict[str, Callable[[str | None], str]] = {
     "tags": tags_table,
+    "statuses": statuses_table,
+    "submission_statuses": submission_statuses_table,
     "rubric": rubric_table,
     "assignment": assignment_tables,
 }

@@ -12,13 +12,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from checks.reports.formats.base import OutputFormat, Written
+from checks.statuses import ERROR, FAILED, NOT_ATTEMPTED, PARTIAL, TIMEOUT
 
-KINDS = {"failed": "failure", "partial": "failure", "error": "error", "timeout": "error", "not_attempted": "skipped"}
+KINDS = {FAILED: "failure", PARTIAL: "failure", ERROR: "error", TIMEOUT: "error", NOT_ATTEMPTED: "skipped"}
 """The JUnit element each status that is not `passed` becomes."""
 
 
 def _write(target: Path, written: Written, prepared: None) -> None:
-    from checks.grading.grades import NOT_GRADED
+    from checks.statuses import NOT_GRADED
     from checks.reports.outputs import write_bytes
     from checks.reports.text import printable
 
