@@ -6,7 +6,8 @@ any closed form.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,16 +104,21 @@ def _evaluated(case: Case, tensors: dict[str, Value], variant: Variant | None) -
     return Evaluated(case, tensors, arrays, variant)
 
 
-def _jacobian(output: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """`(*output.shape, *w.shape)`: every row of ∂output/∂w, by one batched backward pass over the unit covectors.
+def _jacobian(of: Callable[[torch.Tensor], torch.Tensor], w: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """`(*shape, *w.shape)`: every row of ∂of/∂w at `w`, `shape` being of's: one forward pass over one copy of `w` per
+    entry of `of`, batched by vmap, and one backward pass of the sum of each copy's own entry.
 
-    (`torch.func.jacrev` computes the same, but its first call imports half a second of torch's compiler.)
+    (A batched `grad_outputs` to `torch.autograd.grad`, or `torch.func.jacrev`, computes the same, but the first call
+    of either imports sympy through torch.fx: a quarter of a second of every command's start-up.)
     """
-    if not output.requires_grad:
-        return output.new_zeros(*output.shape, *w.shape)
-    covectors = torch.eye(output.numel(), dtype=output.dtype).reshape(-1, *output.shape)
-    (rows,) = torch.autograd.grad(output, w, covectors, is_grads_batched=True, allow_unused=True, materialize_grads=True)
-    return rows.reshape(*output.shape, *w.shape)
+    rows = math.prod(shape)
+    copies = w.detach().expand(rows, *w.shape).clone().requires_grad_(True)
+    outputs = vmap(of)(copies)
+    if not outputs.requires_grad:
+        return w.new_zeros(*shape, *w.shape)
+    own = outputs.reshape(rows, rows).diagonal().sum()
+    (found,) = torch.autograd.grad(own, copies, allow_unused=True, materialize_grads=True)
+    return found.reshape(*shape, *w.shape)
 
 
 def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None = None) -> torch.Tensor:
@@ -130,10 +136,10 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
     def of(w: torch.Tensor) -> torch.Tensor:
         return model.reenter(values, wrt, w, targets=(entry.of,), overrides=overrides)[entry.of]
 
+    if entry.kind == "jacobian":
+        return torch.einsum(entry.pattern, _jacobian(of, w, values[entry.of].shape))
     w.requires_grad_(True)
     output = of(w)
-    if entry.kind == "jacobian":
-        return torch.einsum(entry.pattern, _jacobian(output, w))
     if not output.requires_grad:
         return torch.zeros_like(w)
     (gradient,) = torch.autograd.grad(output, w, allow_unused=True, materialize_grads=True)

@@ -5,13 +5,24 @@ Python source (one numpy function per derivation id, each quoting its equation
 and saying how it was read), per-id provenance, and the equations that could
 not be read with the reason. `reading_spec(assignment)` is what the reader
 needs to know of an assignment, its declared notation included.
+
+The names below are imported on first use: grading a `.py` file only asks
+`checks.writeup.isolated` whether a path is a write-up, and must not pay for
+the parsers (lark, pylatexenc) it never runs.
 """
-from checks.writeup.adapter import NoNotation, reading_spec
-from checks.writeup.document import WriteupError
-from checks.writeup.provenance import Provenance, Quote, Reading, Unread
-from checks.writeup.reader import read
-from checks.writeup.readings import READINGS
-from checks.writeup.spec import ContextSpec, IdSpec, ReadingSpec, QuantitySpec
+import importlib
+
+_HOMES = {
+    "NoNotation": "adapter", "reading_spec": "adapter", "WriteupError": "document", "Provenance": "provenance",
+    "Quote": "provenance", "Reading": "provenance", "Unread": "provenance", "read": "reader", "READINGS": "readings",
+    "ContextSpec": "spec", "IdSpec": "spec", "ReadingSpec": "spec", "QuantitySpec": "spec",
+}
 
 __all__ = ["READINGS", "ContextSpec", "IdSpec", "ReadingSpec", "Provenance", "QuantitySpec", "Quote", "Reading",
            "Unread", "WriteupError", "NoNotation", "reading_spec", "read"]
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
