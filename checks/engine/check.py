@@ -167,7 +167,7 @@ def _judge(entry: Derivation, case: Case, evaluated: Evaluated, outcome: Outcome
         base = _with(base, tags=base.tags | {tags.LOW_PRECISION}, detail="\n".join(filter(None, (base.detail, note))))
     numeric, witnessed = None, None
     if entry.wrt is not None and witness(case, comparisons[0].passed):
-        witnessed = TRUTHS.witness(entry, case)
+        witnessed = TRUTHS.witness(entry, case, elementwise=not comparisons[0].passed)
         comparisons += _numeric_comparisons(entry, witnessed, truth.tensor, closed, truth.scale)
         if witnessed.full:
             numeric = as_returned(entry, witnessed, witnessed.values, truth.tensor).numpy()
@@ -237,13 +237,19 @@ def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tenso
         truth_side, closed_side, witness_scale = truth, closed_tensor, scale
     else:
         numeric, error = witness.values, witness.error
-        truth_side = project(entry, truth, witness.directions)
-        closed_side = project(entry, closed_tensor, witness.directions)
-        l1 = witness.directions.reshape(witness.directions.shape[0], -1).abs().sum(1).max()
-        witness_scale = scale * float(l1)
+        truth_side = project(entry, truth, witness.directions, witness.covectors)
+        closed_side = project(entry, closed_tensor, witness.directions, witness.covectors)
+        witness_scale = scale * _largest_l1(witness.directions) * (1.0 if witness.covectors is None else
+                                                                   _largest_l1(witness.covectors))
     numeric, error = numeric.numpy(), error.numpy()
     return [compare(truth_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC),
             compare(closed_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=CLOSED_VS_NUMERIC)]
+
+
+def _largest_l1(vectors: torch.Tensor) -> float:
+    """The largest sum of absolute entries among `vectors` `(P, ...)`: how much a directional derivative along
+    one of them can sum up, the scale its tolerance is taken against."""
+    return float(vectors.reshape(vectors.shape[0], -1).abs().sum(1).max())
 
 
 def _with(result: CaseResult, **changes) -> CaseResult:

@@ -30,13 +30,14 @@ def use_one_thread() -> None:
 
 
 FULL_JACOBIAN_MAX = 64
-"""Up to this many `wrt` elements the numeric oracle takes every basis direction
-(the full Jacobian, element by element); above it, `PROBES` random directional
-probes, whose cost does not grow with the tensor."""
-PROBES = 8
-"""Random directions for a large `wrt`. Where a ReLU lies between `wrt` and `of`, each
-probe moves one random coordinate instead: a dense direction moves every ReLU input
-of a wide layer, and one of thousands is always within a step of its kink."""
+"""Up to this many `wrt` elements, an elementwise witness takes every basis direction: the whole Jacobian,
+element by element, to show beside a failure at its worst entry, and for error carried forward."""
+PROBES = 2
+"""Random directional derivatives `vᵀ J u` of the witness that confirms autograd: one already tells
+any error of autograd's Jacobian from none (a random `u` and `v` are orthogonal to its error with
+probability zero); the second stands in where the first crosses a kink. Where a kink lies between
+`wrt` and `of`, each `u` moves one random coordinate: a dense direction moves every ReLU input of a
+wide layer, and one of thousands is always within a step of its kink."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
 
 @dataclass(frozen=True)
 class Witness:
-    """Numeric directional derivatives of `of` along `directions` `(P, *wrt_shape)`."""
+    """Numeric directional derivatives of `of` along `directions` `(P, *wrt_shape)`: `J u` for each direction,
+    or, with `covectors` `(P, *of_shape)`, the scalars `vᵀ J u`."""
 
     directions: torch.Tensor
     values: torch.Tensor
@@ -157,31 +159,40 @@ class Witness:
     full: bool
     """True when the directions are the scaled basis, so `values` is the whole Jacobian."""
     evaluations: int
+    covectors: torch.Tensor | None = None
 
     def as_arrays(self) -> dict:
-        """As plain numpy data, to hand to another process."""
-        return {"directions": self.directions.numpy(), "values": self.values.numpy(), "error": self.error.numpy(),
-                "discarded": self.discarded.numpy(), "full": self.full, "evaluations": self.evaluations}
+        """As plain numpy data, to hand to another process or keep on disk."""
+        arrays = {"directions": self.directions.numpy(), "values": self.values.numpy(), "error": self.error.numpy(),
+                  "discarded": self.discarded.numpy(), "full": self.full, "evaluations": self.evaluations}
+        return arrays if self.covectors is None else {**arrays, "covectors": self.covectors.numpy()}
 
     @classmethod
     def from_arrays(cls, arrays: dict) -> Witness:
+        covectors = arrays.get("covectors")
         return cls(torch.from_numpy(arrays["directions"]), torch.from_numpy(arrays["values"]),
-                   torch.from_numpy(arrays["error"]), torch.from_numpy(arrays["discarded"]), arrays["full"],
-                   arrays["evaluations"])
+                   torch.from_numpy(arrays["error"]), torch.from_numpy(arrays["discarded"]), bool(arrays["full"]),
+                   int(arrays["evaluations"]), None if covectors is None else torch.from_numpy(covectors))
 
 
-def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFunction | None = None) -> Witness:
-    """Central differences of `entry.of` along scaled basis directions or random probes of `entry.wrt`.
+def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: bool = False,
+                    function: BatchedFunction | None = None) -> Witness:
+    """Ridders' central differences of `entry.of` along directions of `entry.wrt` scaled to its length scale.
 
-    By default it differentiates the PyTorch model; error-carried-forward passes
-    `function`, a submission's own forward pass and loss, instead.
+    By default, `PROBES` random directional derivatives `vᵀ J u` (`v` only where
+    `of` is not a scalar), which confirm autograd at the cost of a few dozen
+    evaluations whatever the sizes. With `elementwise`, and at most
+    `FULL_JACOBIAN_MAX` elements of `wrt`, every basis direction: the whole
+    Jacobian. It differentiates the PyTorch model, or `function` (error carried
+    forward: a submission's own forward pass and loss) where given.
     """
     model, values = evaluated.model, evaluated.tensors
     w = values[entry.wrt]
     scale = model.length_scale(entry.wrt, values).expand_as(w)
     kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
-    full = w.numel() <= FULL_JACOBIAN_MAX
+    full = elementwise and w.numel() <= FULL_JACOBIAN_MAX
     generator = torch.Generator().manual_seed(evaluated.case.seed)
+    covectors = None
     if full:
         unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
     elif kinks:
@@ -190,16 +201,22 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFu
         unit = unit.reshape(-1, *w.shape)
     else:
         unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
+    if not full and torch.is_tensor(values[entry.of]) and values[entry.of].dim():
+        covectors = torch.randn((PROBES, *values[entry.of].shape), generator=generator, dtype=w.dtype)
     directions = unit * scale
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))
-        signature = [(fresh[k] > 0).flatten() for k in kinks]
-        return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
+        return fresh[entry.of], kink_signature([fresh[k] for k in kinks], point)
 
     footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
-    result = directional_derivatives(function or vmap(single), w, directions, footprint=footprint)
-    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations)
+    result = directional_derivatives(function or vmap(single), w, directions, covectors=covectors, footprint=footprint)
+    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations, covectors)
+
+
+def kink_signature(kinks: Sequence[torch.Tensor], like: torch.Tensor) -> torch.Tensor:
+    """The pattern of a point's kinks that must not change within a probe: the sign of each ReLU input."""
+    return torch.cat([(value > 0).flatten() for value in kinks]) if kinks else like.new_zeros(0, dtype=torch.bool)
 
 
 def as_returned(entry: Derivation, witness: Witness, per_direction: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
@@ -216,11 +233,16 @@ def as_returned(entry: Derivation, witness: Witness, per_direction: torch.Tensor
     return torch.einsum(entry.pattern, jacobian)
 
 
-def project(entry: Derivation, returned: torch.Tensor, directions: torch.Tensor) -> torch.Tensor:
-    """A returned array's directional derivatives `(P, *of_shape)` along `directions`."""
+def project(entry: Derivation, returned: torch.Tensor, directions: torch.Tensor,
+            covectors: torch.Tensor | None = None) -> torch.Tensor:
+    """A returned array's directional derivatives `(P, *of_shape)` along `directions`, or `(P,)` contracted with
+    `covectors`."""
     if entry.kind == "gradient":
         return (returned.unsqueeze(0) * directions).reshape(directions.shape[0], -1).sum(1)
-    return vmap(lambda v: torch.einsum(entry.jvp_pattern, returned, v))(directions)
+    along = vmap(lambda v: torch.einsum(entry.jvp_pattern, returned, v))(directions)
+    if covectors is None:
+        return along
+    return (along * covectors).reshape(directions.shape[0], -1).sum(1)
 
 
 def magnitude(entry: Derivation, evaluated: Evaluated, truth: torch.Tensor) -> float:

@@ -1,26 +1,32 @@
-"""The truth of every (id, case), computed once per process and shared by every submission that meets the case.
+"""The truth of every (id, case), computed once and shared by every submission that meets the case.
 
 A case's values are evaluated once for its context. One backward pass from the
-loss gives the gradient of every gradient id of the context at once (with
-respect to leaves and intermediate nodes alike); each Jacobian id takes its own
-batched backward pass. The numeric witness of an (id, case) is computed once too, when first
-asked for. None of it depends on a submission, so a batch computes it once for
-the whole class: the grading processes are seeded with what the parent computed
-(`export` and `install`). The cache is bounded, least recently used first out,
-and lives in memory only.
+loss gives the gradient of every gradient id of the context computed together
+(`know`; with respect to leaves and intermediate nodes alike); each Jacobian id
+takes its own batched backward pass. The numeric witness of an (id, case) is
+computed once too, when first asked for. None of it depends on a submission, so
+a batch computes it once for the whole class: the grading processes are seeded
+with what the parent computed (`export` and `install`). In memory the cache is
+bounded, least recently used first out.
+
+With a store attached (`attach`, while grading), what is known of a case is read
+from disk the first time the case is met, and what was computed anew is written
+back by `persist`, so a course computes it once: truths, witnesses and
+diagnosis's variant truths, one store entry per case, and the derandomized
+stream of cases itself (`stream`).
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
-from checks.assignment import Derivation, Variant
+from checks.assignment import Assignment, Context, Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.oracles import (Evaluated, Witness, autograd_truth, evaluate, evaluate_with_gradients, magnitude,
-                                   numeric_witness, tracked)
+from checks.engine.oracles import Evaluated, Witness, autograd_truth, evaluate, evaluate_with_gradients, magnitude, numeric_witness
+from checks.engine.store import Entry, Store, namespace
 
 LIMIT = 20_000
 """Truths kept per process (and as many witnesses; a tenth as many evaluated cases): far more than a
@@ -31,13 +37,21 @@ class OracleError(RuntimeError):
     """The ground truth itself is unusable on a case (never the submission's fault)."""
 
 
-@dataclass(frozen=True)
 class Truth:
-    """An id's true value on a case, as an array and a tensor, with the scale its tolerance is taken against."""
+    """An id's true value on a case, as an array and a tensor, with the scale its tolerance is taken against (its
+    `magnitude`, measured when first asked for)."""
 
-    array: np.ndarray
-    tensor: torch.Tensor
-    scale: float
+    __slots__ = ("array", "tensor", "_scale", "_measure")
+
+    def __init__(self, array: np.ndarray, tensor: torch.Tensor, scale: float | None = None,
+                 measure: Callable[[], float] | None = None):
+        self.array, self.tensor, self._scale, self._measure = array, tensor, scale, measure
+
+    @property
+    def scale(self) -> float:
+        if self._scale is None:
+            self._scale = self._measure()
+        return self._scale
 
 
 class _Bounded(OrderedDict):
@@ -66,27 +80,67 @@ class Truths:
         self._witnesses = _Bounded(limit)
         self._exact = _Bounded(limit)
         self._gradients: dict[int, tuple[Derivation, ...]] = {}
+        self._store: Store | None = None
+        self._namespaces: dict[int, str] = {}
+        self._read: set[tuple] = set()
+        self._fresh: dict[tuple, Case] = {}
+        """Cases with something computed here that the store has not been given yet."""
 
-    def know(self, entries: tuple[Derivation, ...]) -> None:
-        """Learn an assignment's ids, so that a case's gradient ids share one backward pass."""
-        for entry in entries:
-            if entry.kind == "gradient":
-                found = self._gradients.get(id(entry.context), ())
-                if entry not in found:
-                    self._gradients[id(entry.context)] = (*found, entry)
+    def know(self, entries: tuple[Derivation, ...] | list[Derivation]) -> None:
+        """The gradient ids whose truths one backward pass computes together, for each context among `entries`' (the
+        ids a command will check: all of an assignment's, or the ones a submission attempts)."""
+        for context in {id(entry.context) for entry in entries}:
+            self._gradients[context] = tuple(entry for entry in entries
+                                             if id(entry.context) == context and entry.kind == "gradient")
+
+    def attach(self, store: Store | None, assignment: Assignment) -> None:
+        """Read what `store` holds of `assignment`'s cases as they are met, and give it what is computed (`persist`);
+        None detaches it."""
+        self._store = store
+        self._namespaces.update({id(context): namespace(assignment) for context in assignment.contexts})
+
+    def persist(self) -> None:
+        """Hand the store every case with something computed since it was read, merged with what the store holds
+        now (another grader may have added to it), then keep the store within its bound."""
+        if self._store is not None and self._fresh:
+            for marker, known in self._entries_of(self._fresh).items():
+                case = self._fresh[marker]
+                key = self._case_key(case)
+                stored = self._store.read(key) or Entry()
+                self._store.write(key, Entry({**stored.arrays, **known.arrays}, _merged_data(stored.data, known.data)))
+            self._store.trim()
+        self._fresh.clear()
+
+    def stream(self, context: Context, settings: str, draw: Callable[[], tuple[Case, ...]]) -> tuple[Case, ...]:
+        """The cases `draw` gives for `context` under `settings` (everything the stream depends on but the
+        context's declaration), from the store where it holds them."""
+        if self._store is None or id(context) not in self._namespaces:
+            return draw()
+        key = ["stream", self._namespaces[id(context)], context.name, settings]
+        stored = self._store.read(key)
+        if stored is not None:
+            try:
+                return tuple(Case(context, *_case_fields(fields)) for fields in stored.data["cases"])
+            except (ValueError, TypeError, KeyError):
+                pass
+        drawn = draw()
+        self._store.write(key, Entry(data={"cases": [_case_json(case) for case in drawn]}))
+        return drawn
 
     def evaluated(self, case: Case, variant: Variant | None = None) -> Evaluated:
         """The case's values in the true model, or in `variant`'s. In the true model, the one forward pass also
-        gives, by one backward pass, the truth of every gradient id of the context it knows."""
+        gives, by one backward pass, the truths of the gradient ids computed together that are not known yet."""
         key = (id(case.context), case.key, _name(variant))
         found = self._evaluated.find(key)
         if found is not None:
             return found
-        gradients = self._gradients.get(id(case.context), ()) if variant is None else ()
-        if not gradients:
+        self._read_stored(case)
+        missing = [] if variant is not None else [
+            entry for entry in self._gradients.get(id(case.context), ()) if self._truths.find(_key(entry, case)) is None]
+        if not missing:
             return self._evaluated.put(key, evaluate(case, variant))
-        found, computed = evaluate_with_gradients(case, [entry.wrt for entry in gradients])
-        self._keep(case, found, dict(zip(gradients, computed)))
+        found, computed = evaluate_with_gradients(case, [entry.wrt for entry in missing])
+        self._keep(case, found, dict(zip(missing, computed)))
         return self._evaluated.put(key, found)
 
     def exact(self, entry: Derivation, case: Case, variant: Variant | None = None, *, wrt: str | None = None) -> np.ndarray:
@@ -95,15 +149,17 @@ class Truths:
         if variant is None and wrt is None:
             return self.truth(entry, case).array
         key = (*_key(entry, case), _name(variant), wrt)
+        self._read_stored(case)
         found = self._exact.find(key)
         if found is None:
             found = autograd_truth(entry, self.evaluated(case, variant), wrt=wrt).detach().numpy()
             found.setflags(write=False)
             self._exact.put(key, found)
+            self._computed(case)
         return found
 
     def truth(self, entry: Derivation, case: Case) -> Truth:
-        """`entry`'s truth on `case`; the other gradient ids of its context it knows come in the same backward pass."""
+        """`entry`'s truth on `case`; the other gradient ids computed together come in the same backward pass."""
         found = self._truths.find(_key(entry, case))
         if found is not None:
             return found
@@ -112,8 +168,10 @@ class Truths:
         if found is not None:
             return found
         if entry.kind == "gradient":
-            others = [other for other in self._gradients.get(id(entry.context), ()) if other.id != entry.id]
-            computed = _gradients([entry, *others], evaluated)
+            together = [other for other in self._gradients.get(id(entry.context), ())
+                        if other.id != entry.id and self._truths.find(_key(other, case)) is None]
+            _, gradients = evaluate_with_gradients(case, [other.wrt for other in (entry, *together)])
+            computed = dict(zip((entry, *together), gradients))
         else:
             computed = {entry: autograd_truth(entry, evaluated)}
         self._keep(case, evaluated, computed)
@@ -129,12 +187,20 @@ class Truths:
             tensor = tensor.detach()
             array = tensor.numpy()
             if np.all(np.isfinite(array)):
-                self._truths.put(_key(entry, case), Truth(array, tensor, magnitude(entry, evaluated, tensor)))
+                measure = (lambda entry=entry, tensor=tensor: magnitude(entry, evaluated, tensor))
+                self._truths.put(_key(entry, case), Truth(array, tensor, measure=measure))
+        self._computed(case)
 
-    def witness(self, entry: Derivation, case: Case) -> Witness:
-        found = self._witnesses.find(_key(entry, case))
-        return found if found is not None else self._witnesses.put(_key(entry, case),
-                                                                   numeric_witness(entry, self.evaluated(case)))
+    def witness(self, entry: Derivation, case: Case, *, elementwise: bool = False) -> Witness:
+        """The numeric witness of `entry` on `case`: the directional one that confirms autograd, or the elementwise
+        one shown beside a failure (`oracles.numeric_witness`)."""
+        key = (*_key(entry, case), elementwise)
+        self._read_stored(case)
+        found = self._witnesses.find(key)
+        if found is None:
+            found = self._witnesses.put(key, numeric_witness(entry, self.evaluated(case), elementwise=elementwise))
+            self._computed(case)
+        return found
 
     def export(self, entries: tuple[Derivation, ...]) -> dict:
         """What this process has computed for `entries` (an assignment's ids), as plain data another can `install`."""
@@ -148,8 +214,80 @@ class Truths:
         context = {entry.id: id(entry.context) for entry in entries}
         for (id_, case_key), (array, scale) in exported["truths"].items():
             self._truths.put((context[id_], id_, case_key), Truth(array, torch.from_numpy(array), scale))
-        for (id_, case_key), arrays in exported["witnesses"].items():
-            self._witnesses.put((context[id_], id_, case_key), Witness.from_arrays(arrays))
+        for (id_, *rest), arrays in exported["witnesses"].items():
+            self._witnesses.put((context[id_], id_, *rest), Witness.from_arrays(arrays))
+
+    def _computed(self, case: Case) -> None:
+        if self._store is not None:
+            self._fresh[(id(case.context), case.key)] = case
+
+    def _case_key(self, case: Case) -> list:
+        return ["case", self._namespaces[id(case.context)], _case_json(case)]
+
+    def _read_stored(self, case: Case) -> None:
+        """Everything the store holds of `case`, into this process's caches, the first time the case is met."""
+        marker = (id(case.context), case.key)
+        if self._store is None or marker in self._read or id(case.context) not in self._namespaces:
+            return
+        self._read.add(marker)
+        stored = self._store.read(self._case_key(case))
+        if stored is not None:
+            self._install_entry(case, stored)
+
+    def _entries_of(self, cases: dict[tuple, Case]) -> dict[tuple, Entry]:
+        """What this process knows of each of `cases` (keyed by context and case key) as store entries: named
+        arrays, with the scalars beside them."""
+        entries = {marker: Entry(data={"scales": {}, "witnesses": {}}) for marker in cases
+                   if marker[0] in self._namespaces}
+        for (context, id_, key), truth in list(self._truths.items()):
+            if (context, key) in entries:
+                entry = entries[(context, key)]
+                entry.arrays[f"truth/{id_}"] = truth.array
+                entry.data["scales"][id_] = truth.scale
+        for (context, id_, key, elementwise), witness in list(self._witnesses.items()):
+            if (context, key) in entries:
+                entry, name, arrays = entries[(context, key)], f"{id_}/{int(elementwise)}", witness.as_arrays()
+                entry.data["witnesses"][name] = {"full": arrays.pop("full"), "evaluations": arrays.pop("evaluations")}
+                entry.arrays.update({f"witness/{name}/{field}": value for field, value in arrays.items()})
+        for (context, id_, key, variant, wrt), array in list(self._exact.items()):
+            if (context, key) in entries:
+                entries[(context, key)].arrays[f"exact/{id_}/{variant or ''}/{wrt or ''}"] = array
+        return entries
+
+    def _install_entry(self, case: Case, stored: Entry) -> None:
+        context, key = id(case.context), case.key
+        for id_, scale in stored.data.get("scales", {}).items():
+            array = stored.arrays.get(f"truth/{id_}")
+            if array is not None:
+                self._truths.put((context, id_, key), Truth(array, torch.from_numpy(array.copy()), float(scale)))
+        for name, data in stored.data.get("witnesses", {}).items():
+            id_, _, elementwise = name.rpartition("/")
+            prefix = f"witness/{name}/"
+            arrays = {field[len(prefix):]: value.copy() for field, value in stored.arrays.items()
+                      if field.startswith(prefix)}
+            self._witnesses.put((context, id_, key, elementwise == "1"), Witness.from_arrays({**arrays, **data}))
+        for name, array in stored.arrays.items():
+            kind, _, rest = name.partition("/")
+            if kind == "exact":
+                id_, variant, wrt = rest.split("/")
+                self._exact.put((context, id_, key, variant or None, wrt or None), array)
+
+
+def _merged_data(old: dict, new: dict) -> dict:
+    return {part: {**old.get(part, {}), **new.get(part, {})} for part in ("scales", "witnesses")}
+
+
+def _case_json(case: Case) -> list:
+    """A case's key as JSON: its context's name, dims, scalars, seed, scale and edge."""
+    return [case.context.name, [list(pair) for pair in case.dims], [list(pair) for pair in case.params], case.seed,
+            case.scale, case.edge]
+
+
+def _case_fields(fields: list) -> tuple:
+    """`_case_json`'s list back as `Case`'s fields after its context."""
+    _, dims, params, seed, scale, edge = fields
+    return (tuple((str(axis), int(size)) for axis, size in dims), int(seed), float(scale),
+            tuple((str(name), float(value)) for name, value in params), edge)
 
 
 def _key(entry: Derivation, case: Case) -> tuple:
@@ -160,20 +298,6 @@ def _key(entry: Derivation, case: Case) -> tuple:
 def _name(variant: Variant | None) -> str | None:
     """A variant's name is unique in its context (a combination's joins its parts' names)."""
     return None if variant is None else variant.name
-
-
-def _gradients(entries: list[Derivation], evaluated: Evaluated) -> dict[Derivation, torch.Tensor]:
-    """∂L/∂(wrt) for every entry, by one backward pass through the context evaluated with gradients on."""
-    context = entries[0].context
-    leaves = {name: tracked(evaluated.tensors[name]) for name in context.leaf_names}
-    with torch.enable_grad():
-        values = context.graph.evaluate(leaves)
-        wanted = [values[entry.wrt] for entry in entries]
-        loss = values[context.loss]
-        if not loss.requires_grad:
-            return {entry: torch.zeros_like(values[entry.wrt]) for entry in entries}
-        found = torch.autograd.grad(loss, wanted, allow_unused=True, materialize_grads=True)
-    return dict(zip(entries, found))
 
 
 TRUTHS = Truths()
