@@ -71,7 +71,7 @@ def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
 def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated, list[torch.Tensor]]:
     """The case's values and ∂L/∂w for each of `wrts` (leaves or nodes): one forward pass, one backward pass."""
     context = case.context
-    leaves = {name: tracked(value) for name, value in _leaves(case).items()}
+    leaves = {name: _tracked(value) for name, value in _leaves(case).items()}
     with torch.enable_grad():
         values = context.graph.evaluate(leaves)
         loss = values[context.loss]
@@ -84,10 +84,17 @@ def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated,
     return _evaluated(case, tensors, None), gradients
 
 
-def tracked(value: Value) -> Value:
-    """A float tensor as a fresh leaf that autograd follows; anything else as it is."""
+def from_values(case: Case, values: dict[str, np.ndarray | float | int]) -> Evaluated:
+    """The case's values in the true model as computed before (kept in the truths store), without evaluating it."""
+    return _evaluated(case, {name: torch.from_numpy(value) if isinstance(value, np.ndarray) else value
+                             for name, value in values.items()}, None)
+
+
+def _tracked(value: Value) -> Value:
+    """A float tensor as a fresh leaf that autograd follows (sharing its memory: nothing writes it); anything else as
+    it is."""
     if isinstance(value, torch.Tensor) and value.dtype.is_floating_point:
-        return value.detach().clone().requires_grad_(True)
+        return value.detach().requires_grad_(True)
     return value
 
 

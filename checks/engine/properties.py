@@ -3,25 +3,26 @@
 Under a derandomized profile (grading, CI) the cases an id meets are the same
 for every submission: the stream is drawn once per context (`case_stream`),
 every case of it goes to the submission in one request, and the truths come
-from the shared cache. When a case fails, the context's smallest case is tried
-(where shrinking would end); only if that one passes does hypothesis run, on
-the same stream, to shrink the failure. Without derandomization it runs from the start.
-Which cases the numeric witness confirms is the witness policy's (`witnessing`).
-When the witness does not decide failures (grading), the cases hypothesis meets
-while it shrinks are not witnessed; the failure it settles on is, before it is
-reported.
+from the shared cache. A failure is then made as simple as it goes in a few
+batched rounds (`shrinking`: the context's smallest case first), not by
+replaying hypothesis one example at a time. Without derandomization hypothesis
+runs from the start, and shrinks. Which cases the numeric witness confirms is
+the witness policy's (`witnessing`). When the witness does not decide failures
+(grading), the cases met while shrinking are not witnessed; the failure settled
+on is, before it is reported.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.assignment import Context, Derivation
-from checks.engine import witnessing
-from checks.engine.cases import Case, smallest_case
+from checks.engine import shrinking, witnessing
+from checks.engine.cases import Case
 from checks.engine.check import CaseResult, check_cases
 from checks.engine.strategies import cases
 from checks.engine.submission import Submission
@@ -102,10 +103,9 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
         try:
             if report.failure is None:
                 return report
-            _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight)
+            _fail_at_simplest(entry, submission, report, witness_must_agree, in_flight)
         finally:
             report.seconds = time.perf_counter() - start
-        decide = witnessing.policy(witness)
     report = PropertyReport(entry)
 
     def visit(case: Case) -> None:
@@ -130,16 +130,23 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     return report
 
 
-def _fail_at_smallest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
-                      in_flight: witnessing.Policy) -> None:
-    """Raise `CheckFailed` if the derivation fails on its context's smallest case: the simplest case there is, where
-    hypothesis's shrinking would end, found without running it."""
-    (result,) = check_cases(entry, [smallest_case(entry.context)], submission, witness=in_flight)
-    if not _fails(result, witness_must_agree):
-        return
+def _fail_at_simplest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
+                      in_flight: witnessing.Policy) -> NoReturn:
+    """Raise `CheckFailed` with the stream's first failure made as simple as it goes (`shrinking.simplest`: the
+    context's smallest case first, then one-step simplifications, each round in one request)."""
+    failing: dict[tuple, CaseResult] = {}
+
+    def failing_among(cases: list[Case]) -> list[Case]:
+        results = check_cases(entry, cases, submission, witness=in_flight)
+        for result in results:
+            report.record(result, _fails(result, witness_must_agree))
+        failing.update({result.case.key: result for result in results if _fails(result, witness_must_agree)})
+        return [result.case for result in results if _fails(result, witness_must_agree)]
+
+    result = failing.get(shrinking.simplest(report.failure.case, failing_among).key, report.failure)
     if not witness_must_agree:
         result = _witnessed(entry, result, submission)
-    report.record(result, True)
+        report.witnessed += result.witnessed
     report.failure = result
     failure = CheckFailed(result)
     failure.report = report
@@ -171,13 +178,24 @@ _STREAMS: dict[tuple[int, str], tuple[Case, ...]] = {}
 
 
 def case_stream(context: Context, profile: settings) -> tuple[Case, ...]:
-    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission."""
-    key = (id(context), repr(profile))
+    """The cases a derandomized `profile` draws for `context`: the same for every id and every submission, drawn
+    once per process, or once per course where a truths store is attached."""
+    key = (id(context), stream_settings(profile))
     if key not in _STREAMS:
-        drawn: list[Case] = []
-        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}")()
-        _STREAMS[key] = tuple(drawn)
+        _STREAMS[key] = TRUTHS.stream(context, key[1], lambda: _drawn(context, profile))
     return _STREAMS[key]
+
+
+def stream_settings(profile: settings) -> str:
+    """Everything a derandomized stream depends on besides its context's declaration and the versions the truths
+    store keys on: the profile. Whatever else comes to choose the cases must be added here."""
+    return repr(profile)
+
+
+def _drawn(context: Context, profile: settings) -> tuple[Case, ...]:
+    drawn: list[Case] = []
+    _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}")()
+    return tuple(drawn)
 
 
 def _on_every_case(context: Context, visit, profile: settings, key: str):

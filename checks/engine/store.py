@@ -45,7 +45,7 @@ TRIMMED_TO = 0.8
 MAGIC = b"gradjudge-truths\n"
 SECRET_BYTES = 32
 DIGEST_BYTES = 32
-ARRAY_DTYPES = frozenset({"float64", "bool"})
+ARRAY_DTYPES = frozenset({"float64", "int64", "bool"})
 """The only dtypes an entry's arrays may have: nothing read from disk becomes an object."""
 STALE_SECONDS = 3600.0
 """A temporary file older than this is a writer's leftover (it died mid-write), removed when the store is trimmed."""
@@ -94,7 +94,8 @@ class Store:
         """The entry stored under `key`, or None if there is none, or none that checks out (never an exception)."""
         path = self._path(key)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as stream:
+                raw = bytearray(stream.read())
         except OSError:
             return None
         found = self._parsed(raw, key)
@@ -203,7 +204,9 @@ class Store:
         body = MAGIC + len(header).to_bytes(8, "big") + header + b"".join(chunks)
         return body + hmac.new(self._secret, body, hashlib.sha256).digest()
 
-    def _parsed(self, raw: bytes, key: list) -> Entry | None:
+    def _parsed(self, raw: bytearray, key: list) -> Entry | None:
+        """The entry in `raw`, if it is one, signed with this store's secret, and stored under `key`; its arrays are
+        writable views of `raw`."""
         body, mac = raw[:-DIGEST_BYTES], raw[-DIGEST_BYTES:]
         if len(raw) < len(MAGIC) + 8 + DIGEST_BYTES or not body.startswith(MAGIC):
             return None
