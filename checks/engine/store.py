@@ -250,9 +250,8 @@ def namespace(assignment) -> str:
                     assignment.name]
         digest.update(_canonical(versions))
         package = Path(__file__).resolve().parents[2]
-        for source in ENGINE_SOURCES:
-            _digest_sources(digest, package / source)
-        _digest_sources(digest, _declaring_sources(assignment))
+        sources = [sources_digest(package / source) for source in ENGINE_SOURCES]
+        digest.update(_canonical([*sources, sources_digest(_declaring_sources(assignment))]))
         _NAMESPACES[id(assignment)] = digest.hexdigest()
     return _NAMESPACES[id(assignment)]
 
@@ -277,9 +276,11 @@ def _declaring_sources(assignment) -> Path:
     return origin.parent if module.__package__ else origin
 
 
-def _digest_sources(digest, path: Path) -> None:
-    """Every `.py` file under `path` (or `path` itself), by its relative name and content, in a fixed order."""
+def sources_digest(path: Path) -> str:
+    """The digest of every `.py` file under `path` (or of `path` itself), by relative name and content."""
+    digest = hashlib.sha256()
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     for file in files:
         digest.update(str(file.relative_to(path.parent)).encode() + b"\0")
-        digest.update(file.read_bytes())
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()

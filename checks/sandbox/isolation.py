@@ -7,7 +7,7 @@ library (every `site-packages` and `dist-packages` under it hidden by an empty
 mount), the system libraries, numpy and the three worker modules, a private
 size-capped `/tmp` (the only place it can write), its own `/proc` and `/dev`, and
 a private copy of its own submission. Neither gradjudge's packages, nor torch, nor the rubric, nor other
-submissions, nor the output paths exist in its world. The worker itself is its
+submissions, nor the output paths, nor the truths store exist in its world. The worker itself is its
 namespace's process 1 (no bubblewrap process inside shows the grader's paths);
 it dies with the grader, and every process it starts dies with it.
 
@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
+
+from checks.engine import store
 
 NAMESPACES = "namespaces"
 PROCESS = "process"
@@ -126,7 +128,7 @@ def bubblewrap_command(submission_folder: Path, python_arguments: list[str]) -> 
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
     for root in _runtime_roots():
         argv += _bind(root)
-    for hidden in _site_folders():
+    for hidden in (*_site_folders(), *_grader_folders()):
         argv += ["--tmpfs", hidden, "--remount-ro", hidden]
     argv += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     numpy_folder = Path(numpy.__file__).resolve().parent
@@ -180,6 +182,14 @@ def _site_folders() -> tuple[str, ...]:
     if purelib.is_dir():
         found.add(str(purelib.resolve()))
     return tuple(sorted(found))
+
+
+def _grader_folders() -> tuple[str, ...]:
+    """The grader's own folders that lie inside a bound root, wherever they are set to be: the truths store, whose
+    entries a worker must neither read nor plant. Hidden by an empty mount."""
+    folder = os.path.realpath(store.location())
+    inside = any(folder.startswith(root.rstrip("/") + "/") for root in _runtime_roots() if not os.path.islink(root))
+    return (folder,) if inside and os.path.isdir(folder) else ()
 
 
 @functools.lru_cache(maxsize=1)
