@@ -6,9 +6,10 @@ once per command. The store keeps them in the user's cache folder
 (`$GRADJUDGE_CACHE_DIR`, else the platform's, `~/.cache/gradjudge/truths` on
 Linux), one file per entry, named by the digest of the entry's key: everything
 its content depends on (`namespace`: the store's format, gradjudge's version and
-engine sources, torch's, numpy's and hypothesis's versions, and the sources of
-the assignment's declaration; then what the entry is about, such as a whole
-case: its context, dims, scalars, seed, scale and edge).
+engine sources, torch's (without a build tag such as `+cpu`: its CPU kernels are
+the same), numpy's and hypothesis's versions, and the sources of the
+assignment's declaration; then what the entry is about, such as a whole case:
+its context, dims, scalars, seed, scale and edge).
 
 Only the grader writes it, and nothing read from it is trusted unchecked: every
 entry carries its own key and an HMAC-SHA256 of its bytes under a secret made
@@ -78,15 +79,19 @@ def location() -> Path:
 class Store:
     """The entries of one folder: read verified, written atomically, bounded in size."""
 
-    def __init__(self, root: Path, *, limit_bytes: int = LIMIT_BYTES):
+    def __init__(self, root: Path, *, limit_bytes: int = LIMIT_BYTES, secret: bytes | None = None):
+        """The store in folder `root`, made if need be; `secret` makes a new store's secret (a random one by default,
+        which is what a store a user's grader keeps must have)."""
         if not isinstance(limit_bytes, int) or limit_bytes < 1:
             raise ValueError(f"limit_bytes={limit_bytes!r}, but the store's bound must be a positive number of bytes")
+        if secret is not None and len(secret) != SECRET_BYTES:
+            raise ValueError(f"a secret of {len(secret)} bytes, but a store's secret has {SECRET_BYTES}")
         self.root = Path(root)
         self.limit_bytes = limit_bytes
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             (self.root / "entries").mkdir(exist_ok=True, mode=0o700)
-            self._secret = self._read_or_make_secret()
+            self._secret = self._read_or_make_secret(secret or secrets.token_bytes(SECRET_BYTES))
         except OSError as exc:
             raise StoreUnavailable(f"the truths store {self.root} cannot be used ({exc.strerror or exc})") from None
 
@@ -117,6 +122,12 @@ class Store:
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+    def files(self) -> dict[str, bytes]:
+        """The secret and every entry, by path below the store's folder: the store as it is copied elsewhere."""
+        found = {"secret": (self.root / "secret").read_bytes()}
+        found.update({path.relative_to(self.root).as_posix(): path.read_bytes() for path, _, _ in self._entries()})
+        return found
 
     def usage(self) -> tuple[int, int]:
         """How many entries, and how many bytes they take."""
@@ -170,8 +181,9 @@ class Store:
         digest = hashlib.sha256(_canonical(key)).hexdigest()
         return self.root / "entries" / digest[:2] / digest[2:]
 
-    def _read_or_make_secret(self) -> bytes:
-        """The store's secret: made once, written whole before anyone can read it, readable by its owner only."""
+    def _read_or_make_secret(self, made: bytes) -> bytes:
+        """The store's secret: `made` if it has none yet, written whole before anyone can read it, readable by its
+        owner only."""
         path = self.root / "secret"
         try:
             secret = path.read_bytes()
@@ -179,7 +191,7 @@ class Store:
             temporary = path.with_name(f".secret.{os.getpid()}.{secrets.token_hex(4)}.tmp")
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
-                stream.write(secrets.token_bytes(SECRET_BYTES))
+                stream.write(made)
             try:
                 os.link(temporary, path)  # fails if another grader made it first: theirs is kept
             except FileExistsError:
@@ -246,8 +258,8 @@ def namespace(assignment) -> str:
         import torch
 
         digest = hashlib.sha256()
-        versions = [FORMAT, _version("gradjudge"), torch.__version__, np.__version__, hypothesis.__version__,
-                    assignment.name]
+        versions = [FORMAT, _version("gradjudge"), torch.__version__.split("+")[0], np.__version__,
+                    hypothesis.__version__, assignment.name]
         digest.update(_canonical(versions))
         package = Path(__file__).resolve().parents[2]
         sources = [sources_digest(package / source) for source in ENGINE_SOURCES]
