@@ -191,18 +191,15 @@ def _best_window(differences: np.ndarray, rounding: np.ndarray,
     neighbouring steps can fool Ridders' own estimate. The floor grows as the steps
     shrink, so an estimate at its floor cannot be improved by smaller steps.
     """
-    windows = np.moveaxis(np.lib.stride_tricks.sliding_window_view(differences, WINDOW, axis=0), -1, 0)
-    values, estimates = _ridders(windows)
-    floors = NOISE_GAIN * rounding[WINDOW - 1:]
-    estimates = np.maximum(estimates, floors)
-    starts = np.arange(len(differences) - WINDOW + 1).reshape(-1, 1)
-    usable = (starts >= first_clean.reshape(1, -1)).reshape(len(starts), -1, *([1] * (differences.ndim - 2)))
-    estimates = np.where(usable, estimates, np.inf)
-    best = estimates.argmin(0)[None]
-    error = np.take_along_axis(estimates, best, 0)[0]
-    value = np.take_along_axis(values, best, 0)[0]
-    at_floor = error <= np.take_along_axis(np.broadcast_to(floors, estimates.shape), best, 0)[0]
-    return np.where(np.isfinite(error), value, np.nan), error, at_floor
+    starts = np.arange(len(differences) - WINDOW + 1)
+    values, estimates = _ridders(differences[starts + np.arange(WINDOW).reshape(-1, 1)])
+    floors = np.broadcast_to(NOISE_GAIN * rounding[WINDOW - 1:], estimates.shape)
+    usable = (starts.reshape(-1, 1) >= first_clean).reshape(len(starts), -1, *([1] * (differences.ndim - 2)))
+    estimates = np.where(usable, np.maximum(estimates, floors), np.inf)
+    best = estimates.argmin(0)
+    error, value, floor = (np.choose(best, part) for part in (estimates, values, floors)) if len(starts) > 1 else \
+        (estimates[0], values[0], floors[0])
+    return np.where(np.isfinite(error), value, np.nan), error, error <= floor
 
 
 def _ridders(differences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -219,12 +216,12 @@ def _ridders(differences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     size = len(differences)
     tableau = np.full((size, size, *differences.shape[1:]), np.nan)
     tableau[:, 0] = differences
-    for j in range(1, size):
-        factor = SHRINK ** (2 * j)
-        tableau[j:, j] = (tableau[j:, j - 1] * factor - tableau[j - 1:-1, j - 1]) / (factor - 1)
     rows, columns = _tableau_entries(size)
-    entries = tableau[rows, columns]
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
+        for j in range(1, size):
+            factor = SHRINK ** (2 * j)
+            tableau[j:, j] = (tableau[j:, j - 1] * factor - tableau[j - 1:-1, j - 1]) / (factor - 1)
+        entries = tableau[rows, columns]
         estimates = np.maximum(np.abs(entries - tableau[rows, columns - 1]), np.abs(entries - tableau[rows - 1, columns - 1]))
         grid = np.full((size - 1, size - 1, *estimates.shape[1:]), np.inf)
         grid[rows - 1, columns - 1] = np.where(np.isnan(estimates), np.inf, estimates)

@@ -32,12 +32,14 @@ def use_one_thread() -> None:
 FULL_JACOBIAN_MAX = 64
 """Up to this many `wrt` elements, an elementwise witness takes every basis direction: the whole Jacobian,
 element by element, to show beside a failure at its worst entry, and for error carried forward."""
-PROBES = 2
-"""Random directional derivatives `vᵀ J u` of the witness that confirms autograd: one already tells
-any error of autograd's Jacobian from none (a random `u` and `v` are orthogonal to its error with
-probability zero); the second stands in where the first crosses a kink. Where a kink lies between
-`wrt` and `of`, each `u` moves one random coordinate: a dense direction moves every ReLU input of a
-wide layer, and one of thousands is always within a step of its kink."""
+DENSE_PROBES = 1
+"""Random directional derivatives `vᵀ J u` that confirm autograd where no kink lies between `wrt` and `of`:
+one tells any error of autograd's Jacobian from none, since a Gaussian `u` and `v` are orthogonal to its
+error with probability zero, and a dense probe crosses no kink to be discarded at."""
+COORDINATE_PROBES = 2
+"""Where a kink lies between `wrt` and `of`, each `u` moves one random coordinate instead (a dense
+direction moves every ReLU input of a wide layer, and one of thousands is always within a step of its
+kink), and the second stands in where the first crosses a kink."""
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,10 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
                     function: BatchedFunction | None = None) -> Witness:
     """Ridders' central differences of `entry.of` along directions of `entry.wrt` scaled to its length scale.
 
-    By default, `PROBES` random directional derivatives `vᵀ J u` (`v` only where
-    `of` is not a scalar), which confirm autograd at the cost of a few dozen
-    evaluations whatever the sizes. With `elementwise`, and at most
+    By default, a few random directional derivatives `vᵀ J u` (`DENSE_PROBES`, or
+    `COORDINATE_PROBES` where a kink lies between; `v` only where `of` is not a
+    scalar), which confirm autograd at the cost of a dozen or two evaluations
+    whatever the sizes. With `elementwise`, and at most
     `FULL_JACOBIAN_MAX` elements of `wrt`, every basis direction: the whole
     Jacobian. It differentiates the PyTorch model, or `function` (error carried
     forward: a submission's own forward pass and loss) where given.
@@ -198,18 +201,18 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
     scale = model.length_scale(entry.wrt, values).expand_as(w)
     kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and k in model.ancestors[entry.of])
     full = elementwise and w.numel() <= FULL_JACOBIAN_MAX
-    generator = torch.Generator().manual_seed(evaluated.case.seed)
+    generator = np.random.default_rng(evaluated.case.seed)
     covectors = None
     if full:
         unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
     elif kinks:
-        unit = torch.zeros(PROBES, w.numel(), dtype=w.dtype)
-        unit[torch.arange(PROBES), torch.randperm(w.numel(), generator=generator)[:PROBES]] = 1
+        unit = torch.zeros(COORDINATE_PROBES, w.numel(), dtype=w.dtype)
+        unit[torch.arange(COORDINATE_PROBES), torch.from_numpy(generator.permutation(w.numel())[:COORDINATE_PROBES])] = 1
         unit = unit.reshape(-1, *w.shape)
     else:
-        unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
+        unit = torch.from_numpy(generator.standard_normal((DENSE_PROBES, *w.shape)))
     if not full and torch.is_tensor(values[entry.of]) and values[entry.of].dim():
-        covectors = torch.randn((PROBES, *values[entry.of].shape), generator=generator, dtype=w.dtype)
+        covectors = torch.from_numpy(generator.standard_normal((len(unit), *values[entry.of].shape)))
     directions = unit * scale
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
