@@ -23,6 +23,7 @@ SCRIPTS = {
     "diagnosis.py": ("--examples", "--write"),
     "make_class.py": ("--check",),
     "soak_record.py": ("--scale", "--jobs", "--no-write"),
+    "witness_precision.py": ("--cases", "--large", "--seed", "--no-write"),
 }
 """Each script, and what its help must name: its options (the worker: its tasks). The modules they share
 (`common`, `corpus`, `gradcheck_wrapping`) are not scripts."""

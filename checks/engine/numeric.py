@@ -6,8 +6,8 @@ evaluated in one batched call (chunked to bound memory), never in a Python loop
 over elements; the extrapolation that follows runs in numpy, whose operations on
 the few values of a directional probe cost a fraction of torch's. Steps shrink geometrically from `FIRST_STEP`; the first stage
 takes the `COARSE` largest, and each further stage the next `STAGE` steps for
-the probes still unsettled: an error estimate not yet within `CONVERGED` of the
-derivative's size and not at its rounding floor, or a kink crossed. A probe
+the probes still unsettled: no kink-free window yet, or an error estimate not
+yet within `CONVERGED` of the derivative's size and not at its rounding floor. A probe
 whose kink signature (whatever pattern the caller's function reports, such as
 the signs of ReLU inputs) differs from the unperturbed one at some step cannot
 use that step; a probe left with fewer than `WINDOW` clean steps is discarded
@@ -162,13 +162,14 @@ def _estimate(outputs: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, st
 
 
 def _unsettled(found: _Estimate) -> np.ndarray:
-    """`(P,)`: the probes left unsure so far: a kink crossed at some step, a non-finite value, or an element whose
+    """`(P,)`: the probes left unsure so far: no kink-free window yet (a non-finite value), or an element whose
     error estimate exceeds `CONVERGED` of the largest value found and is not yet at its rounding floor (where
-    smaller steps could only do worse)."""
+    smaller steps could only do worse). A probe that crossed a kink at its largest steps is settled by a kink-free
+    window of its smaller ones that converged."""
     finite = np.isfinite(found.values)
     size = np.abs(found.values[finite]).max() if finite.any() else 0.0
     improvable = ~(found.error <= CONVERGED * size) & ~found.at_floor
-    return (found.first_clean > 0) | _any_per_probe(~finite) | _any_per_probe(improvable)
+    return _any_per_probe(~finite) | _any_per_probe(improvable)
 
 
 def _any_per_probe(mask: np.ndarray) -> np.ndarray:
