@@ -81,8 +81,10 @@ def test_a_corrupt_entry_is_computed_again_and_replaced(tmp_path):
         raw = bytearray(path.read_bytes())
         header_start = len(store.MAGIC) + 8
         header_end = header_start + int.from_bytes(raw[len(store.MAGIC):header_start], "big")
-        arrays = {name: offset for name, _, _, offset, _ in json.loads(raw[header_start:header_end])["arrays"]}
-        raw[header_end + arrays[f"truth/{DROPOUT.id}"]] ^= 0x01
+        header = json.loads(raw[header_start:header_end])
+        arrays = {name: offset for name, _, _, offset, _ in header["arrays"]}
+        index = [id for id, _ in header["data"]["truths"]].index(DROPOUT.id)
+        raw[header_end + arrays[f"truth/{index}"]] ^= 0x01
         path.write_bytes(bytes(raw))
     later = reader(found)
     for case in CASES:
@@ -244,3 +246,18 @@ def _without_timing(value):
     if isinstance(value, list):
         return [_without_timing(item) for item in value]
     return value
+
+
+def test_a_record_keeps_names_of_any_kind_and_what_two_graders_added_merges(tmp_path):
+    from checks.engine.records import Record, pack, unpack
+
+    found = Store(tmp_path)
+    odd = "term:H_BN.mean|over d|1/m^-1+wrong/node"
+    first = Record(truths={"eq05_dL_dz1B": (np.arange(3.0), 2.5)}, exact={("eq05_dL_dz1B", odd, None): np.ones(2)})
+    second = Record(exact={("eq05_dL_dz1B", None, "H_BN"): np.zeros(2)}, values={"m": 4, "x": np.eye(2)})
+    found.write(["record"], pack(unpack(pack(first)).merged(second)))
+    read = unpack(found.read(["record"]))
+    assert read.truths["eq05_dL_dz1B"][1] == 2.5 and read.truths["eq05_dL_dz1B"][0].tolist() == [0.0, 1.0, 2.0]
+    assert read.exact[("eq05_dL_dz1B", odd, None)].tolist() == [1.0, 1.0]
+    assert read.exact[("eq05_dL_dz1B", None, "H_BN")].tolist() == [0.0, 0.0]
+    assert read.values["m"] == 4 and read.values["x"].tolist() == [[1.0, 0.0], [0.0, 1.0]]

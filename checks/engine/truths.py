@@ -17,7 +17,6 @@ stream of cases itself (`stream`).
 """
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -28,7 +27,8 @@ from checks.assignment import Assignment, Context, Derivation, Variant
 from checks.engine.cases import Case
 from checks.engine.oracles import (Evaluated, Witness, autograd_truth, evaluate, evaluate_with_gradients, from_values,
                                    magnitude, numeric_witness)
-from checks.engine.store import ARRAY_DTYPES, Entry, Store, namespace
+from checks.engine.records import Record, pack, storable, unpack
+from checks.engine.store import Entry, Store, namespace
 
 LIMIT = 20_000
 """Truths kept per process (and as many witnesses; a tenth as many evaluated cases): far more than a
@@ -107,10 +107,10 @@ class Truths:
         """Hand the store every case with something computed since it was read, merged with what the store holds
         now (another grader may have added to it), then keep the store within its bound."""
         if self._store is not None and self._fresh:
-            for marker, known in self._entries_of(self._fresh).items():
+            for marker, known in self._records_of(self._fresh).items():
                 key = self._case_key(self._fresh[marker])
-                stored = self._store.read(key) or Entry()
-                self._store.write(key, Entry({**stored.arrays, **known.arrays}, _merged_data(stored.data, known.data)))
+                stored = self._store.read(key)
+                self._store.write(key, pack(known if stored is None else unpack(stored).merged(known)))
             self._store.trim()
         self._fresh.clear()
 
@@ -238,57 +238,37 @@ class Truths:
         self._read.add(marker)
         stored = self._store.read(self._case_key(case))
         if stored is not None:
-            self._install_entry(case, stored)
+            self._install(marker, unpack(stored))
 
-    def _entries_of(self, cases: dict[tuple, Case]) -> dict[tuple, Entry]:
-        """What this process knows of each of `cases` (keyed by context and case key) as store entries: named
-        arrays, with the scalars beside them."""
-        entries = {marker: Entry(data={"scales": {}, "witnesses": {}}) for marker in cases
-                   if marker[0] in self._namespaces}
-        for (context, key), entry in entries.items():
+    def _records_of(self, cases: dict[tuple, Case]) -> dict[tuple, Record]:
+        """What this process knows of each of `cases` (keyed by context and case key), as records."""
+        records = {marker: Record() for marker in cases if marker[0] in self._namespaces}
+        for (context, key), record in records.items():
             evaluated = self._evaluated.find((context, key, None))
-            if evaluated is not None and all(_storable(value) for value in evaluated.arrays.values()):
-                entry.data["values"] = [name if isinstance(value, np.ndarray) else [name, value]
-                                        for name, value in evaluated.arrays.items()]
-                entry.arrays.update({f"value/{name}": value for name, value in evaluated.arrays.items()
-                                     if isinstance(value, np.ndarray)})
+            if evaluated is not None and all(storable(value) for value in evaluated.arrays.values()):
+                record.values = dict(evaluated.arrays)
         for (context, id_, key), truth in list(self._truths.items()):
-            if (context, key) in entries and _measurable(truth):
-                entry = entries[(context, key)]
-                entry.arrays[f"truth/{id_}"] = truth.array
-                entry.data["scales"][id_] = truth.scale
+            if (context, key) in records and _measurable(truth):
+                records[(context, key)].truths[id_] = (truth.array, truth.scale)
         for (context, id_, key, elementwise), witness in list(self._witnesses.items()):
-            if (context, key) in entries:
-                entry, name, arrays = entries[(context, key)], f"{id_}/{int(elementwise)}", witness.as_arrays()
-                entry.data["witnesses"][name] = {"full": arrays.pop("full"), "evaluations": arrays.pop("evaluations")}
-                entry.arrays.update({f"witness/{name}/{field}": value for field, value in arrays.items()})
+            if (context, key) in records:
+                records[(context, key)].witnesses[(id_, elementwise)] = witness.as_arrays()
         for (context, id_, key, variant, wrt), array in list(self._exact.items()):
-            if (context, key) in entries:
-                entries[(context, key)].arrays[f"exact/{id_}/{variant or ''}/{wrt or ''}"] = array
-        return entries
+            if (context, key) in records:
+                records[(context, key)].exact[(id_, variant, wrt)] = array
+        return records
 
-    def _install_entry(self, case: Case, stored: Entry) -> None:
-        context, key = id(case.context), case.key
-        if "values" in stored.data:
-            named = [(item, None) if isinstance(item, str) else tuple(item) for item in stored.data["values"]]
-            with contextlib.suppress(KeyError):
-                self._values[(context, key)] = {name: stored.arrays[f"value/{name}"] if value is None else value
-                                                for name, value in named}
-        for id_, scale in stored.data.get("scales", {}).items():
-            array = stored.arrays.get(f"truth/{id_}")
-            if array is not None:
-                self._truths.put((context, id_, key), Truth(array, torch.from_numpy(array.copy()), float(scale)))
-        for name, data in stored.data.get("witnesses", {}).items():
-            id_, _, elementwise = name.rpartition("/")
-            prefix = f"witness/{name}/"
-            arrays = {field[len(prefix):]: value.copy() for field, value in stored.arrays.items()
-                      if field.startswith(prefix)}
-            self._witnesses.put((context, id_, key, elementwise == "1"), Witness.from_arrays({**arrays, **data}))
-        for name, array in stored.arrays.items():
-            kind, _, rest = name.partition("/")
-            if kind == "exact":
-                id_, variant, wrt = rest.split("/")
-                self._exact.put((context, id_, key, variant or None, wrt or None), array)
+    def _install(self, marker: tuple, record: Record) -> None:
+        context, key = marker
+        if record.values is not None:
+            self._values[marker] = record.values
+        for id_, (array, scale) in record.truths.items():
+            self._truths.put((context, id_, key), Truth(array, torch.from_numpy(array), scale))
+        for (id_, elementwise), arrays in record.witnesses.items():
+            self._witnesses.put((context, id_, key, elementwise), Witness.from_arrays(arrays))
+        for (id_, variant, wrt), array in record.exact.items():
+            array.setflags(write=False)
+            self._exact.put((context, id_, key, variant, wrt), array)
 
 
 def _measurable(truth: Truth) -> bool:
@@ -299,17 +279,6 @@ def _measurable(truth: Truth) -> bool:
     except Exception:  # the declaration's own function failed; grading has said so for the id
         return False
     return True
-
-
-def _merged_data(old: dict, new: dict) -> dict:
-    merged = {part: {**old.get(part, {}), **new.get(part, {})} for part in ("scales", "witnesses")}
-    values = new.get("values", old.get("values"))
-    return merged if values is None else {**merged, "values": values}
-
-
-def _storable(value: object) -> bool:
-    """A value the store can hold: an array of a plain dtype, or a JSON number."""
-    return isinstance(value, (int, float)) or (isinstance(value, np.ndarray) and value.dtype.name in ARRAY_DTYPES)
 
 
 def _case_json(case: Case) -> list:
