@@ -32,14 +32,13 @@ def use_one_thread() -> None:
 FULL_JACOBIAN_MAX = 64
 """Up to this many `wrt` elements, an elementwise witness takes every basis direction: the whole Jacobian,
 element by element, to show beside a failure at its worst entry, and for error carried forward."""
-DENSE_PROBES = 1
-"""Random directional derivatives `vᵀ J u` that confirm autograd where no kink lies between `wrt` and `of`:
-one tells any error of autograd's Jacobian from none, since a Gaussian `u` and `v` are orthogonal to its
-error with probability zero, and a dense probe crosses no kink to be discarded at."""
-COORDINATE_PROBES = 2
-"""Where a kink lies between `wrt` and `of`, each `u` moves one random coordinate instead (a dense
-direction moves every ReLU input of a wide layer, and one of thousands is always within a step of its
-kink), and the second stands in where the first crosses a kink."""
+PROBES = 1
+"""Random directional derivatives `vᵀ J u` that confirm autograd on a case. One tells any error of autograd's
+Jacobian from none: a Gaussian `u` and `v` are orthogonal to a non-zero error with probability zero. Where a
+kink lies between `wrt` and `of`, `u` moves one random coordinate instead (a dense direction moves every ReLU
+input of a wide layer, and one of thousands is always within a step of its kink): it confirms one random
+column of the Jacobian, another on each case witnessed. A probe that crosses a kink at every step is
+discarded, and the case counted as one without a witness."""
 
 
 @dataclass(frozen=True)
@@ -188,8 +187,8 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
                     function: BatchedFunction | None = None) -> Witness:
     """Ridders' central differences of `entry.of` along directions of `entry.wrt` scaled to its length scale.
 
-    By default, a few random directional derivatives `vᵀ J u` (`DENSE_PROBES`, or
-    `COORDINATE_PROBES` where a kink lies between; `v` only where `of` is not a
+    By default, `PROBES` random directional derivatives `vᵀ J u` (`u` along one
+    random coordinate where a kink lies between; `v` only where `of` is not a
     scalar), which confirm autograd at the cost of a dozen or two evaluations
     whatever the sizes. With `elementwise`, and at most
     `FULL_JACOBIAN_MAX` elements of `wrt`, every basis direction: the whole
@@ -206,11 +205,11 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
     if full:
         unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
     elif kinks:
-        unit = torch.zeros(COORDINATE_PROBES, w.numel(), dtype=w.dtype)
-        unit[torch.arange(COORDINATE_PROBES), torch.from_numpy(generator.permutation(w.numel())[:COORDINATE_PROBES])] = 1
+        unit = torch.zeros(PROBES, w.numel(), dtype=w.dtype)
+        unit[torch.arange(PROBES), torch.from_numpy(generator.permutation(w.numel())[:PROBES])] = 1
         unit = unit.reshape(-1, *w.shape)
     else:
-        unit = torch.from_numpy(generator.standard_normal((DENSE_PROBES, *w.shape)))
+        unit = torch.from_numpy(generator.standard_normal((PROBES, *w.shape)))
     if not full and torch.is_tensor(values[entry.of]) and values[entry.of].dim():
         covectors = torch.from_numpy(generator.standard_normal((len(unit), *values[entry.of].shape)))
     directions = unit * scale
