@@ -43,6 +43,9 @@ LIMIT_BYTES = 512 * 2**20
 """Entries kept at most: a course's cases take a few megabytes, so hundreds of courses and versions fit."""
 TRIMMED_TO = 0.8
 """Eviction frees down to this fraction of the limit, so that it runs seldom."""
+TRIM_EVERY = 1 / 32
+"""A grader looks at the store's size (listing every entry) once it has written this fraction of the limit since
+it last looked: often enough to stay near the bound, seldom enough to cost nothing per submission."""
 MAGIC = b"gradjudge-truths\n"
 SECRET_BYTES = 32
 DIGEST_BYTES = 32
@@ -88,6 +91,7 @@ class Store:
             raise ValueError(f"a secret of {len(secret)} bytes, but a store's secret has {SECRET_BYTES}")
         self.root = Path(root)
         self.limit_bytes = limit_bytes
+        self._written = limit_bytes  # so that the first trim looks
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             (self.root / "entries").mkdir(exist_ok=True, mode=0o700)
@@ -119,6 +123,7 @@ class Store:
             with open(temporary, "wb") as stream:
                 stream.write(body)
             os.replace(temporary, path)
+            self._written += len(body)
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink()
@@ -135,7 +140,11 @@ class Store:
         return len(found), sum(size for _, size, _ in found)
 
     def trim(self) -> int:
-        """Remove the entries used least recently until they fit in `TRIMMED_TO` of the limit; how many went."""
+        """Past the limit, remove the entries used least recently until they fit in `TRIMMED_TO` of it; how many
+        went. It looks only when `TRIM_EVERY` of the limit has been written since it last did."""
+        if self._written < TRIM_EVERY * self.limit_bytes:
+            return 0
+        self._written = 0
         found = sorted(self._entries(), key=lambda item: item[2])
         total = sum(size for _, size, _ in found)
         if total <= self.limit_bytes:
