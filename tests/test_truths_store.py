@@ -94,9 +94,9 @@ def test_a_corrupt_entry_is_computed_again_and_replaced(tmp_path):
 
 
 def _case(case) -> list:
-    from checks.engine.truths import _case_json
+    from checks.engine.truths import _key_json
 
-    return _case_json(case)
+    return _key_json(case.key)
 
 
 def _tampered(path: Path, signer: Store, key: list) -> None:
@@ -254,10 +254,11 @@ def test_a_record_keeps_names_of_any_kind_and_what_two_graders_added_merges(tmp_
     found = Store(tmp_path)
     odd = "term:H_BN.mean|over d|1/m^-1+wrong/node"
     first = Record(truths={"eq05_dL_dz1B": (np.arange(3.0), 2.5)}, exact={("eq05_dL_dz1B", odd, None): np.ones(2)})
-    second = Record(exact={("eq05_dL_dz1B", None, "H_BN"): np.zeros(2)}, values={"m": 4, "x": np.eye(2)})
+    second = Record(exact={("eq05_dL_dz1B", None, "H_BN"): np.zeros(2)}, values={"m": 4, "x": np.eye(2), "L": np.array(0.5)})
     found.write(["record"], pack(unpack(pack(first)).merged(second)))
     read = unpack(found.read(["record"]))
     assert read.truths["eq05_dL_dz1B"][1] == 2.5 and read.truths["eq05_dL_dz1B"][0].tolist() == [0.0, 1.0, 2.0]
     assert read.exact[("eq05_dL_dz1B", odd, None)].tolist() == [1.0, 1.0]
     assert read.exact[("eq05_dL_dz1B", None, "H_BN")].tolist() == [0.0, 0.0]
     assert read.values["m"] == 4 and read.values["x"].tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert read.values["L"].shape == () and read.values["L"] == 0.5  # a 0-d array stays one

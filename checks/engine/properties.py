@@ -174,16 +174,10 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str) ->
                 TRUTHS.witness(entry, case)
 
 
-_STREAMS: dict[tuple[int, str], tuple[Case, ...]] = {}
-
-
 def case_stream(context: Context, profile: settings) -> tuple[Case, ...]:
     """The cases a derandomized `profile` draws for `context`: the same for every id and every submission, drawn
     once per process, or once per course where a truths store is attached."""
-    key = (id(context), stream_settings(profile))
-    if key not in _STREAMS:
-        _STREAMS[key] = TRUTHS.stream(context, key[1], lambda: _drawn(context, profile))
-    return _STREAMS[key]
+    return TRUTHS.stream(context, stream_settings(profile), lambda: _drawn(context, profile))
 
 
 def stream_settings(profile: settings) -> str:

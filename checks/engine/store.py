@@ -214,11 +214,11 @@ class Store:
 
     def _signed(self, key: list, entry: Entry) -> bytes:
         arrays, chunks, offset = [], [], 0
-        for name, array in entry.arrays.items():
-            array = np.ascontiguousarray(array)
+        for name, given in entry.arrays.items():
+            array = np.ascontiguousarray(given)  # (which makes a 0-d array 1-d: the shape kept is the given one's)
             if array.dtype.name not in ARRAY_DTYPES:
                 raise ValueError(f"{name}: dtype {array.dtype}, but an entry holds only {sorted(ARRAY_DTYPES)}")
-            arrays.append([name, array.dtype.name, list(array.shape), offset, array.nbytes])
+            arrays.append([name, array.dtype.name, list(np.shape(given)), offset, array.nbytes])
             chunks.append(array.tobytes())
             offset += array.nbytes
         header = json.dumps({"key": key, "arrays": arrays, "data": entry.data}, separators=(",", ":")).encode()

@@ -85,10 +85,15 @@ class Truths:
         self._store: Store | None = None
         self._namespaces: dict[int, str] = {}
         self._read: set[tuple] = set()
+        self._alone: set[int] = set()
+        """Contexts whose joint backward pass failed: their ids' truths are computed one by one (and fail alone)."""
+        self._streams: dict[tuple[int, str], tuple[Case, ...]] = {}
+        self._streams_stored: set[tuple[int, str]] = set()
+        """Streams the attached store holds."""
         self._values: dict[tuple, dict] = {}
         """Values of cases read from the store and not evaluated yet."""
-        self._fresh: dict[tuple, Case] = {}
-        """Cases with something computed here that the store has not been given yet."""
+        self._fresh: set[tuple] = set()
+        """Cases (by context and case key) with something computed here that the store has not been given yet."""
 
     def know(self, entries: tuple[Derivation, ...] | list[Derivation]) -> None:
         """The gradient ids whose truths one backward pass computes together, for each context among `entries`' (the
@@ -101,14 +106,20 @@ class Truths:
         """Read what `store` holds of `assignment`'s cases as they are met, and give it what is computed (`persist`);
         None detaches it."""
         self._store = store
+        self._streams_stored.clear()
+        self._read.clear()
         self._namespaces.update({id(context): namespace(assignment) for context in assignment.contexts})
+        if store is not None:  # what this process already knows of the assignment's cases, the store is given too
+            contexts = {id(context) for context in assignment.contexts}
+            self._fresh |= {(key[0], key[2]) for cache in (self._truths, self._witnesses, self._exact)
+                            for key in cache if key[0] in contexts}
 
     def persist(self) -> None:
         """Hand the store every case with something computed since it was read, merged with what the store holds
         now (another grader may have added to it), then keep the store within its bound."""
         if self._store is not None and self._fresh:
             for marker, known in self._records_of(self._fresh).items():
-                key = self._case_key(self._fresh[marker])
+                key = self._case_key(marker)
                 stored = self._store.read(key)
                 self._store.write(key, pack(known if stored is None else unpack(stored).merged(known)))
             self._store.trim()
@@ -116,19 +127,31 @@ class Truths:
 
     def stream(self, context: Context, settings: str, draw: Callable[[], tuple[Case, ...]]) -> tuple[Case, ...]:
         """The cases `draw` gives for `context` under `settings` (everything the stream depends on but the
-        context's declaration), from the store where it holds them."""
+        context's declaration): drawn once per process, and kept in the store where one is attached."""
+        marker = (id(context), settings)
+        if marker not in self._streams:
+            self._streams[marker] = self._stored_stream(context, settings) or draw()
+        if self._store is not None and marker not in self._streams_stored and id(context) in self._namespaces:
+            self._store.write(self._stream_key(context, settings),
+                              Entry(data={"cases": [_key_json(case.key) for case in self._streams[marker]]}))
+            self._streams_stored.add(marker)
+        return self._streams[marker]
+
+    def _stored_stream(self, context: Context, settings: str) -> tuple[Case, ...] | None:
         if self._store is None or id(context) not in self._namespaces:
-            return draw()
-        key = ["stream", self._namespaces[id(context)], context.name, settings]
-        stored = self._store.read(key)
-        if stored is not None:
-            try:
-                return tuple(Case(context, *_case_fields(fields)) for fields in stored.data["cases"])
-            except (ValueError, TypeError, KeyError):
-                pass
-        drawn = draw()
-        self._store.write(key, Entry(data={"cases": [_case_json(case) for case in drawn]}))
-        return drawn
+            return None
+        stored = self._store.read(self._stream_key(context, settings))
+        if stored is None:
+            return None
+        try:
+            found = tuple(Case(context, *_case_fields(fields)) for fields in stored.data["cases"])
+        except (ValueError, TypeError, KeyError):
+            return None
+        self._streams_stored.add((id(context), settings))
+        return found
+
+    def _stream_key(self, context: Context, settings: str) -> list:
+        return ["stream", self._namespaces[id(context)], context.name, settings]
 
     def evaluated(self, case: Case, variant: Variant | None = None) -> Evaluated:
         """The case's values in the true model, or in `variant`'s. In the true model, the one forward pass also
@@ -138,16 +161,26 @@ class Truths:
         if found is not None:
             return found
         self._read_stored(case)
-        missing = [] if variant is not None else [
-            entry for entry in self._gradients.get(id(case.context), ()) if self._truths.find(_key(entry, case)) is None]
+        missing = [] if variant is not None else self._missing(case, self._together(case.context))
         stored = self._values.pop((id(case.context), case.key), None) if variant is None else None
         if not missing and stored is not None:
             return self._evaluated.put(key, from_values(case, stored))
         if not missing:
             return self._evaluated.put(key, evaluate(case, variant))
-        found, computed = evaluate_with_gradients(case, [entry.wrt for entry in missing])
+        try:
+            found, computed = evaluate_with_gradients(case, [entry.wrt for entry in missing])
+        except Exception:  # the model fails to differentiate somewhere: each id's truth is then computed alone
+            self._alone.add(id(case.context))
+            return self._evaluated.put(key, evaluate(case, variant))
         self._keep(case, found, dict(zip(missing, computed)))
         return self._evaluated.put(key, found)
+
+    def _together(self, context: Context) -> tuple[Derivation, ...]:
+        """The gradient ids whose truths one backward pass computes: none where that pass failed before."""
+        return () if id(context) in self._alone else self._gradients.get(id(context), ())
+
+    def _missing(self, case: Case, entries: tuple[Derivation, ...]) -> list[Derivation]:
+        return [entry for entry in entries if self._truths.find(_key(entry, case)) is None]
 
     def exact(self, entry: Derivation, case: Case, variant: Variant | None = None, *, wrt: str | None = None) -> np.ndarray:
         """`entry`'s exact value on `case` in `variant`'s model, or its gradient at another quantity `wrt`: the
@@ -174,10 +207,9 @@ class Truths:
         if found is not None:
             return found
         if entry.kind == "gradient":
-            together = [other for other in self._gradients.get(id(entry.context), ())
-                        if other.id != entry.id and self._truths.find(_key(other, case)) is None]
-            _, gradients = evaluate_with_gradients(case, [other.wrt for other in (entry, *together)])
-            computed = dict(zip((entry, *together), gradients))
+            together = [entry, *(other for other in self._missing(case, self._together(entry.context)) if other != entry)]
+            _, gradients = evaluate_with_gradients(case, [other.wrt for other in together])
+            computed = dict(zip(together, gradients))
         else:
             computed = {entry: autograd_truth(entry, evaluated)}
         self._keep(case, evaluated, computed)
@@ -225,10 +257,11 @@ class Truths:
 
     def _computed(self, case: Case) -> None:
         if self._store is not None:
-            self._fresh[(id(case.context), case.key)] = case
+            self._fresh.add((id(case.context), case.key))
 
-    def _case_key(self, case: Case) -> list:
-        return ["case", self._namespaces[id(case.context)], _case_json(case)]
+    def _case_key(self, marker: tuple) -> list:
+        """A case's store key, from its context's id and its key."""
+        return ["case", self._namespaces[marker[0]], _key_json(marker[1])]
 
     def _read_stored(self, case: Case) -> None:
         """Everything the store holds of `case`, into this process's caches, the first time the case is met."""
@@ -236,7 +269,7 @@ class Truths:
         if self._store is None or marker in self._read or id(case.context) not in self._namespaces:
             return
         self._read.add(marker)
-        stored = self._store.read(self._case_key(case))
+        stored = self._store.read(self._case_key(marker))
         if stored is not None:
             self._install(marker, unpack(stored))
 
@@ -281,14 +314,14 @@ def _measurable(truth: Truth) -> bool:
     return True
 
 
-def _case_json(case: Case) -> list:
-    """A case's key as JSON: its context's name, dims, scalars, seed, scale and edge."""
-    return [case.context.name, [list(pair) for pair in case.dims], [list(pair) for pair in case.params], case.seed,
-            case.scale, case.edge]
+def _key_json(key: tuple) -> list:
+    """A case's key (`Case.key`) as JSON: its context's name, dims, scalars, seed, scale and edge."""
+    name, dims, params, seed, scale, edge = key
+    return [name, [list(pair) for pair in dims], [list(pair) for pair in params], seed, scale, edge]
 
 
 def _case_fields(fields: list) -> tuple:
-    """`_case_json`'s list back as `Case`'s fields after its context."""
+    """`_key_json`'s list back as `Case`'s fields after its context."""
     _, dims, params, seed, scale, edge = fields
     return (tuple((str(axis), int(size)) for axis, size in dims), int(seed), float(scale),
             tuple((str(name), float(value)) for name, value in params), edge)
