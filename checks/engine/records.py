@@ -71,3 +71,6 @@ def unpack(entry: Entry) -> Record:
     if data["values"] is not None:
         record.values = {name: arrays[f"value/{name}"] if value is None else value for name, value in data["values"]}
     return record
+
+
+__all__ = ["Record", "pack", "storable", "unpack"]

@@ -108,3 +108,6 @@ def _with(case: Case, **changes) -> Case | None:
         return Case(case.context, fields["dims"], fields["seed"], fields["scale"], fields["params"], fields["edge"])
     except ValueError:  # a combination the context refuses
         return None
+
+
+__all__ = ["ROUNDS", "simplest", "simplifications"]

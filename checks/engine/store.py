@@ -305,3 +305,6 @@ def sources_digest(path: Path) -> str:
         digest.update(str(file.relative_to(path.parent)).encode() + b"\0")
         digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+__all__ = ["ARRAY_DTYPES", "ENVIRONMENT_VARIABLE", "Entry", "LIMIT_BYTES", "SECRET_BYTES", "Store", "StoreUnavailable", "location", "namespace", "sources_digest"]

@@ -76,6 +76,8 @@ class _Bounded(OrderedDict):
 
 
 class Truths:
+    """Every truth, witness and exact value computed (or read from an attached store) in this process, by case."""
+
     def __init__(self, limit: int = LIMIT):
         self._evaluated = _Bounded(max(1, limit // 10))
         self._truths = _Bounded(limit)
@@ -339,3 +341,5 @@ def _name(variant: Variant | None) -> str | None:
 
 TRUTHS = Truths()
 """This process's cache."""
+
+__all__ = ["LIMIT", "OracleError", "TRUTHS", "Truth", "Truths"]

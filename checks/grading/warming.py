@@ -34,3 +34,6 @@ def warm(store: Store, assignment: Assignment, rubric: Rubric) -> None:
         TRUTHS.persist()
     finally:
         TRUTHS.attach(None, assignment)
+
+
+__all__ = ["warm"]
