@@ -71,13 +71,19 @@ class PropertyReport:
 
     @property
     def discards(self) -> str:
-        """Discarded probes, and the cases left with no numeric witness at all."""
+        """Discarded probes, and the cases left with no numeric witness at all (`unwitnessed`)."""
         text = f"{self.discarded} / {self.probes}"
-        return text + (f" ({self.witness_inconclusive} cases without a witness)" if self.witness_inconclusive else "")
+        return text + (f", {self.witness_inconclusive} unwitnessed" if self.witness_inconclusive else "")
 
     @property
     def status(self) -> str:
         return "passed" if self.failure is None else self.failure.status
+
+
+def unwitnessed_note(count: int) -> str | None:
+    """What `unwitnessed` in a table's discarded column means, where `count` cases had no witness."""
+    return (f"{count} cases without a witness (unwitnessed): every step of their probe crossed a kink, so numeric "
+            "differentiation could not confirm autograd there." if count else None)
 
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
