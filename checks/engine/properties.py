@@ -71,9 +71,9 @@ class PropertyReport:
 
     @property
     def discards(self) -> str:
-        """Discarded probes, and the cases left with no numeric witness at all (`unwitnessed`)."""
-        text = f"{self.discarded} / {self.probes}"
-        return text + (f", {self.witness_inconclusive} unwitnessed" if self.witness_inconclusive else "")
+        """Probes discarded at kinks, of those taken; the cases left with no witness at all are `witness_inconclusive`
+        (`unwitnessed_note` says how many)."""
+        return f"{self.discarded} / {self.probes}"
 
     @property
     def status(self) -> str:
@@ -81,9 +81,9 @@ class PropertyReport:
 
 
 def unwitnessed_note(count: int) -> str | None:
-    """What `unwitnessed` in a table's discarded column means, where `count` cases had no witness."""
-    return (f"{count} cases without a witness (unwitnessed): every step of their probe crossed a kink, so numeric "
-            "differentiation could not confirm autograd there." if count else None)
+    """The line under a table of properties that says how many cases, `count`, had no numeric witness."""
+    return (f"{count} cases without a witness: every step of their probe crossed a kink, so numeric differentiation "
+            "could not confirm autograd there." if count else None)
 
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
