@@ -86,6 +86,8 @@ class Truths:
         self._gradients: dict[int, tuple[Derivation, ...]] = {}
         self._store: Store | None = None
         self._namespaces: dict[int, str] = {}
+        self._attached: list[Assignment] = []
+        """Every assignment given a namespace, kept alive so that no other context ever takes one's id."""
         self._read: set[tuple] = set()
         self._alone: set[int] = set()
         """Contexts whose joint backward pass failed: their ids' truths are computed one by one (and fail alone)."""
@@ -111,6 +113,8 @@ class Truths:
         self._streams_stored.clear()
         self._read.clear()
         self._namespaces.update({id(context): namespace(assignment) for context in assignment.contexts})
+        if all(assignment is not known for known in self._attached):
+            self._attached.append(assignment)
         if store is not None:  # what this process already knows of the assignment's cases, the store is given too
             contexts = {id(context) for context in assignment.contexts}
             self._fresh |= {(key[0], key[2]) for cache in (self._truths, self._witnesses, self._exact)
