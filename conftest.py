@@ -1,5 +1,6 @@
 """Project-wide pytest set-up: one torch thread, the hypothesis profile named by HYPOTHESIS_PROFILE (default `dev`),
-and a configuration folder of the tests' own.
+and a configuration folder of the tests' own, and a truths store of the session's own in a temporary folder, never
+the user's cache.
 
 The `--submission` and `--assignment` options, and the `submission`, `assignment`
 and `derivation` fixtures, come from the gradjudge pytest plugin
@@ -12,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from checks.engine import profiles
+from checks.engine import profiles, store
 from checks.engine.oracles import use_one_thread
 
 # The helpers every test folder shares (`helpers`, `needs`) import from `tests/`, wherever a test lives.
@@ -29,3 +30,5 @@ os.makedirs(os.path.join(_config, "gradjudge"), mode=0o700)
 with open(os.path.join(_config, "gradjudge", "case-secret"), "w") as _stream:
     _stream.write(TEST_CASE_SECRET + "\n")
 os.environ["XDG_CONFIG_HOME"] = _config
+os.environ[store.ENVIRONMENT_VARIABLE] = tempfile.mkdtemp(prefix="gradjudge-test-truths-")
+atexit.register(shutil.rmtree, os.environ[store.ENVIRONMENT_VARIABLE], ignore_errors=True)

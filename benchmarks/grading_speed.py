@@ -1,18 +1,22 @@
 """How long grading takes, run the way a user runs it: the `gradjudge grade` command, in a subprocess.
 
-    python benchmarks/grading_speed.py                          # one submission (3 runs), then 100 and 1,000
+    python benchmarks/grading_speed.py                          # one submission (5 runs of each), then 100 and 1,000
     python benchmarks/grading_speed.py --counts 20 --repeats 1 --no-write     # a quick look
 
-Part 1 runs `gradjudge grade examples/seed_submission.py` several times and
-reports the median wall clock, start-up included. Part 2 builds classes of
-`--counts` submissions: copies of the example submission and of the example
-class (examples/class), each with up to two ids swapped for a wrong variant of
-the assignment's catalog, a few with one derivation that hangs, exits or raises,
-and grades each with `gradjudge grade FOLDER --jobs 2 --json out.json`. For every
-run it reports the wall clock and the peak memory of the whole process tree (the
-command, its grading processes and every sandboxed worker), sampled from /proc
-every 0.2 s, and, where the machine lets it make a memory cgroup for the
-command, the kernel's own peak for the group.
+Part 1 runs, side by side in each repeat, the import floor (`python -c "import
+torch, numpy, hypothesis"`: what any such command pays before it does
+anything), `gradjudge grade examples/seed_submission.py` with a cold truths
+store (a fresh empty folder) and the same command with a warm one (filled by
+one untimed run before), and reports the medians and their ratios to the
+floor. Part 2 builds classes of `--counts` submissions: copies of the example
+submission and of the example class (examples/class), each with up to two ids
+swapped for a wrong variant of the assignment's catalog, a few with one
+derivation that hangs, exits or raises, and grades each with `gradjudge grade
+FOLDER --jobs 2 --json out.json`, each with a fresh empty truths store. For
+every run it reports the wall clock and the peak memory of the whole process
+tree (the command, its grading processes and every sandboxed worker), sampled
+from /proc every 0.2 s, and, where the machine lets it make a memory cgroup for
+the command, the kernel's own peak for the group.
 
 It writes its results between the `grading_speed` markers of
 docs/benchmarks.md (nothing outside them), unless --no-write.
@@ -45,6 +49,7 @@ for _path in (str(HERE), str(ROOT)):
 
 from checks import assignments  # noqa: E402
 from checks.grading import rubric as rubrics  # noqa: E402
+from checks.engine.store import ENVIRONMENT_VARIABLE as STORE_VARIABLE  # noqa: E402
 from checks.sandbox.isolation import choose  # noqa: E402
 from common import (commit, fmt_mb, load_average, machine, markdown_table, now,  # noqa: E402
                     python_path_environment, require_keywords, where, write_section)
@@ -55,11 +60,13 @@ ASSIGNMENT = "hw1"
 SEED = ROOT / "examples" / "seed_submission.py"
 CLASS = ROOT / "examples" / "class"
 SECTION, OLD_SECTION = "grading_speed", "grading"
-TARGET_ONE = 3.0
-"""Seconds for one submission, start-up included."""
-TARGET_CLASS = {100: 60.0, 1000: 600.0}
+FLOOR = ("import torch, numpy, hypothesis",)
+"""What every such command imports before it does anything: its floor, run as `python -c`."""
+TARGET_WARM, TARGET_COLD = 1.5, 2.0
+"""One submission as a command, with a warm truths store and with a cold one, as a multiple of the floor."""
+TARGET_CLASS = {100: 60.0, 1000: 300.0}
 """Seconds for a class of this many submissions on 2 jobs."""
-TARGET_PEAK_MB = 4096
+TARGET_PEAK_MB = 2048
 HANG_EVERY, EXIT_EVERY, RAISE_EVERY = 20, 50, 25
 """One submission in this many has one derivation that hangs (loops forever), one that calls os._exit, one that
 raises."""
@@ -349,6 +356,26 @@ class Run:
     command: list[str] = field(default_factory=list)
 
 
+@dataclass
+class One:
+    """Part 1's runs, round by round: the import floor's seconds, and the command's runs with a cold and a warm store."""
+
+    floor: list[float] = field(default_factory=list)
+    cold: list[Run] = field(default_factory=list)
+    warm: list[Run] = field(default_factory=list)
+
+    def median(self, which: str) -> float:
+        return statistics.median(self.floor if which == "floor" else [run.wall for run in getattr(self, which)])
+
+    def ratio(self, which: str) -> float:
+        """The median of `which` over the median floor: both from the same rounds."""
+        return self.median(which) / self.median("floor")
+
+    def paired(self, which: str) -> list[float]:
+        """Each round's run over the same round's floor."""
+        return [run.wall / floor for run, floor in zip(getattr(self, which), self.floor)]
+
+
 def gradjudge_command() -> list[str]:
     """The `gradjudge` console script beside this interpreter (or on PATH), else `python -m checks.cli`: either way
     importing this checkout's `checks` (PYTHONPATH)."""
@@ -358,14 +385,27 @@ def gradjudge_command() -> list[str]:
     return [sys.executable, "-m", "checks.cli"]
 
 
-def run_grade(arguments: list[str], json_path: Path, interval: float, use_cgroup: bool) -> Run:
+def run_grade(arguments: list[str], json_path: Path, interval: float, use_cgroup: bool, cache: Path) -> Run:
+    """`gradjudge grade ARGUMENTS` with the truths store in `cache`, timed and its memory sampled."""
     command = [*gradjudge_command(), "grade", *arguments, "--assignment", ASSIGNMENT, "--json", str(json_path)]
+    return run_command(command, interval, use_cgroup, cache, json_path)
+
+
+def run_floor() -> float:
+    """Seconds to start Python and import what every such command imports first."""
+    begin = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "; ".join(FLOOR)], check=True, cwd=ROOT, env=python_path_environment())
+    return time.perf_counter() - begin
+
+
+def run_command(command: list[str], interval: float, use_cgroup: bool, cache: Path, json_path: Path) -> Run:
     group = BatchGroup() if use_cgroup else None
     memory = Memory(cgroup="not asked for (--no-cgroup)" if group is None else "")
     argv = group.wrap(command) if group is not None else command
+    environment = {**python_path_environment(), STORE_VARIABLE: str(cache)}
     begin = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                               env=python_path_environment())
+                               env=environment)
     sampler = TreeSampler(process.pid, interval, memory)
     sampler.start()
     output = process.communicate()[0]
@@ -413,18 +453,20 @@ WRAPPERS = ("cli.py", "batch.py:", "(grade_submission)", "(grade_code)", "grade.
 """Profiled functions that only pass the whole run down: left out of the summary."""
 
 
-def profile_one(path: Path, work: Path) -> dict:
-    """cProfile of the one-submission command, run as `python -m cProfile -m checks.cli grade PATH`."""
-    output = work / "one.prof"
+def profile_one(path: Path, work: Path, cache: Path, which: str) -> dict:
+    """cProfile of the one-submission command, run as `python -m cProfile -m checks.cli grade PATH`, with the truths
+    store in `cache` (`which`: warm or cold)."""
+    output = work / f"one_{which}.prof"
     command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "checks.cli", "grade", str(path),
                "--assignment", ASSIGNMENT, "--json", str(work / "profiled.json")]
     begin = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=python_path_environment())
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                          env={**python_path_environment(), STORE_VARIABLE: str(cache)})
     wall = time.perf_counter() - begin
     if done.returncode or not output.exists():
         return {"error": f"exit {done.returncode}: {done.stderr[-300:]}"}
-    return _summarised(output, wall, f"the one-submission command (`python -m cProfile -m checks.cli grade "
-                                     f"{display(path)}`)")
+    return _summarised(output, wall, f"the one-submission command with a {which} truths store (`python -m cProfile "
+                                     f"-m checks.cli grade {display(path)}`)")
 
 
 def _summarised(output: Path, wall: float, label: str) -> dict:
@@ -482,7 +524,7 @@ def profile_text(found: dict) -> str:
             f"Python-level work; {found['wall']:.2f} s of wall clock for the whole profiled process): ")
     if found["imports"] > 0.01 * total:
         text += f"imports {share(found['imports'])}; "
-    return (text + f"hypothesis's engine (drawing each context's case stream, and shrinking each failure) "
+    return (text + f"hypothesis's engine (drawing a context's case stream the store does not hold) "
             f"{share(found['hypothesis'])}; gradjudge's functions by cumulative time (nested: a caller includes its "
             "callees): " + "; ".join(f"`{name}` {share(seconds)}" for name, seconds in found["ours"]) + ".")
 
@@ -495,15 +537,15 @@ def main() -> int:
     parser.add_argument("--counts", type=int, nargs="*", default=[100, 1000], metavar="N",
                         help="class sizes to grade (default: 100 1000; none: part 1 only)")
     parser.add_argument("--jobs", type=int, default=2, help="gradjudge grade --jobs for the classes (default 2)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of the one-submission command (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds of floor, cold and warm runs (default 5)")
     parser.add_argument("--one", type=Path, default=SEED, help="the one submission (default examples/seed_submission.py)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the mistakes in the generated classes (default 0)")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between memory samples (default 0.2)")
     parser.add_argument("--no-cgroup", action="store_true", help="do not put the command in a memory cgroup of its own")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated classes and grades files here")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help="cProfile the one-submission command, and one class submission graded with its truths "
-                             "cached: each when its target is missed (auto, the default), always, or never")
+                        help="cProfile the one-submission command (warm, cold), and one class submission graded with "
+                             "its truths cached: each when its target is missed (auto, the default), always, or never")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write docs/benchmarks.md")
     args = parser.parse_args()
 
@@ -521,28 +563,38 @@ def main() -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gradjudge-speed-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        print(f"\n1. One submission: gradjudge grade {display(args.one)}, {args.repeats} runs")
-        ones = []
+        print(f"\n1. One submission against the import floor: {args.repeats} rounds of python -c "
+              f"\"{'; '.join(FLOOR)}\", gradjudge grade {display(args.one)} with a cold truths store, and with a warm "
+              "one")
+        warm_cache = work / "warm-truths"
+        run_grade([str(args.one), *weak], work / "warming.json", args.interval, False, warm_cache)
+        one = One()
         for index in range(args.repeats):
-            run = run_grade([str(args.one), *weak], work / f"one_{index}.json", args.interval, not args.no_cgroup)
-            ones.append(run)
-            s = summary(run.grades)
-            print(f"   run {index + 1}: {run.wall:6.2f} s, exit {run.returncode}, score "
-                  f"{s.get('scores', ['?'])[0]} / {s.get('max_score', '?')}, peak memory {describe_memory(run.memory)}")
-            if run.returncode:
-                print(indent(run.output[-2000:]))
-        profiled = None
-        median = statistics.median(run.wall for run in ones) if ones else 0.0
-        if args.profile == "always" or (args.profile == "auto" and median >= TARGET_ONE):
-            profiled = profile_one(args.one, work)
-            print(profile_text(profiled).replace("`", ""))
+            one.floor.append(run_floor())
+            one.cold.append(run_grade([str(args.one), *weak], work / f"cold_{index}.json", args.interval,
+                                      not args.no_cgroup, work / f"cold-truths-{index}"))
+            one.warm.append(run_grade([str(args.one), *weak], work / f"warm_{index}.json", args.interval,
+                                      not args.no_cgroup, warm_cache))
+            print(f"   round {index + 1}: floor {one.floor[-1]:5.2f} s, cold {one.cold[-1].wall:5.2f} s "
+                  f"(exit {one.cold[-1].returncode}), warm {one.warm[-1].wall:5.2f} s (exit {one.warm[-1].returncode})")
+            for run in (one.cold[-1], one.warm[-1]):
+                if run.returncode:
+                    print(indent(run.output[-2000:]))
+        print(f"   medians: floor {one.median('floor'):.2f} s, cold {one.median('cold'):.2f} s "
+              f"({one.ratio('cold'):.2f}x), warm {one.median('warm'):.2f} s ({one.ratio('warm'):.2f}x)")
+        profiled = []
+        for which, target in (("warm", TARGET_WARM), ("cold", TARGET_COLD)):
+            if args.profile == "always" or (args.profile == "auto" and one.ratio(which) > target):
+                cache = warm_cache if which == "warm" else work / "profiled-cold-truths"
+                profiled.append(profile_one(args.one, work, cache, which))
+                print(profile_text(profiled[-1]).replace("`", ""))
         classes = []
         for count in args.counts:
             folder = work / f"class_{count}"
             made = make_class(folder, count, args.seed)
             print(f"\n2. A class of {count}: {made.describe()}; gradjudge grade {folder.name} --jobs {args.jobs}")
             run = run_grade([str(folder), "--jobs", str(args.jobs), *weak], work / f"class_{count}.json",
-                            args.interval, not args.no_cgroup)
+                            args.interval, not args.no_cgroup, work / f"class-truths-{count}")
             s = summary(run.grades)
             classes.append((count, made, run, s))
             print(f"   {run.wall:7.1f} s wall clock ({run.wall / count:.2f} s per submission), exit {run.returncode}; "
@@ -562,12 +614,12 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     load_end, wall = load_average(), time.monotonic() - started
-    text = report(args, ones, profiled, classes, later, host, date, head, load_start, load_end, wall, isolation, rubric)
+    text = report(args, one, profiled, classes, later, host, date, head, load_start, load_end, wall, isolation, rubric)
     print("\n" + text)
     if not args.no_write:
         write_section(SECTION, text, replacing=OLD_SECTION)
         print(f"\nwrote docs/benchmarks.md (between the {SECTION} markers)")
-    return 0 if all(r.returncode == 0 for r in ones) and all(r.returncode == 0 for _, _, r, _ in classes) else 1
+    return 0 if all(r.returncode == 0 for r in one.cold + one.warm) and all(r.returncode == 0 for _, _, r, _ in classes) else 1
 
 
 def check_cli() -> None:
@@ -618,14 +670,15 @@ def met(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def report(args, ones: list[Run], profiled: dict | None, classes: list, later: dict | None, host, date, head,
+def report(args, one: One, profiled: list[dict], classes: list, later: dict | None, host, date, head,
            load_start, load_end, wall, isolation, rubric) -> str:
+    runs = one.cold + one.warm
     lines = ["## Grading speed", "",
              "Generated by `benchmarks/grading_speed.py`; rerun it to refresh this section.", "",
              "```bash",
              "python benchmarks/grading_speed.py" + (f" --counts {' '.join(map(str, args.counts))}"
                                                      if args.counts != [100, 1000] else "")
-             + (f" --jobs {args.jobs}" if args.jobs != 2 else "") + (f" --repeats {args.repeats}" if args.repeats != 3
+             + (f" --jobs {args.jobs}" if args.jobs != 2 else "") + (f" --repeats {args.repeats}" if args.repeats != 5
                                                                         else ""),
              "```", "",
              f"Run on {date}, commit {head}. Machine: {host['cpu']}, {host['ram']} RAM, shared with other work (load "
@@ -639,30 +692,38 @@ def report(args, ones: list[Run], profiled: dict | None, classes: list, later: d
              "over the tree (each process's shared pages, such as torch's libraries, counted in every process that "
              "maps them, so it errs high) and the sum of Pss at that moment (shared pages split among the processes "
              "that share them; a process whose smaps cannot be read counts with its RSS)"
-             + (f"; and the kernel's own peak for a memory cgroup the command ran in ({cgroup_label(ones, classes)}, "
-                "which also counts page cache the batch touched)" if cgroup_label(ones, classes) else "")
+             + (f"; and the kernel's own peak for a memory cgroup the command ran in ({cgroup_label(runs, classes)}, "
+                "which also counts page cache the batch touched)" if cgroup_label(runs, classes) else "")
              + ". A spike shorter than the sampling interval can be missed by the sums, not by the cgroup. The "
                f"memory target ({TARGET_PEAK_MB / 1024:g} GB) is judged on the largest of these figures.", ""]
-    if ones:
-        times = [run.wall for run in ones]
-        first = summary(ones[0].grades)
-        score = f"{first['scores'][0]:g} / {first['max_score']:g}" if first else "—"
-        peak = max(peak_for_target(run.memory) for run in ones)
-        rows = [[f"`gradjudge grade {display(args.one)}`", str(len(ones)), f"{statistics.median(times):.2f} s",
-                 f"{min(times):.2f} s", f"{max(times):.2f} s", score,
-                 describe_memory(max(ones, key=lambda run: peak_for_target(run.memory)).memory),
-                 f"< {TARGET_ONE:g} s: {met(statistics.median(times) < TARGET_ONE)}"]]
-        lines += ["### One submission", "",
-                  markdown_table(["command", "runs", "median wall clock", "min", "max", "score", "peak memory",
-                                  "target"], rows, "lrrrrlll"), ""]
-        if statistics.median(times) >= TARGET_ONE:
-            lines.append(f"- One submission takes {statistics.median(times):.2f} s, missing the {TARGET_ONE:g} s target "
-                         f"by {by(statistics.median(times), TARGET_ONE)}; of it, "
-                         f"grading proper (the JSON's `seconds`) is {first.get('work', 0):.2f} s, so start-up, "
-                         f"imports, discovery and writing take {statistics.median(times) - first.get('work', 0):.2f} s.")
-        if profiled is not None:
-            lines.append(profile_text(profiled))
-        lines.append(f"- Peak memory of one submission: {fmt_mb(peak)}.")
+    if one.floor:
+        score = summary(one.warm[0].grades)
+        rows = [[f"`python -c \"{'; '.join(FLOOR)}\"` (the floor)", str(len(one.floor)), f"{one.median('floor'):.2f} s",
+                 f"{min(one.floor):.2f} s", f"{max(one.floor):.2f} s", "1×", "—", "—", "—"]]
+        for which, target in (("cold", TARGET_COLD), ("warm", TARGET_WARM)):
+            runs = getattr(one, which)
+            walls = [run.wall for run in runs]
+            paired = one.paired(which)
+            rows.append([f"`gradjudge grade {display(args.one)}`, {which} truths store", str(len(runs)),
+                         f"{one.median(which):.2f} s", f"{min(walls):.2f} s", f"{max(walls):.2f} s",
+                         f"{one.ratio(which):.2f}× (rounds {min(paired):.2f}–{max(paired):.2f}×)",
+                         f"{summary(runs[0].grades)['scores'][0]:g} / {score['max_score']:g}" if runs[0].grades else "—",
+                         describe_memory(max(runs, key=lambda run: peak_for_target(run.memory)).memory),
+                         f"≤ {target:g}× the floor: {met(one.ratio(which) <= target)}"])
+        lines += ["### One submission against the import floor", "",
+                  f"In each of {len(one.floor)} rounds, one after the other: the floor, the command with a cold truths "
+                  "store (a fresh empty folder: every truth, witness and case stream computed), and with a warm one "
+                  "(the store one untimed run of the same command filled, as a course's earlier grading leaves it). "
+                  "Ratios are of the medians; each round's own ratios in parentheses.", "",
+                  markdown_table(["command", "runs", "median wall clock", "min", "max", "over the floor", "score",
+                                  "peak memory", "target"], rows, "lrrrrrlll"), ""]
+        for which in ("cold", "warm"):
+            work = statistics.median(summary(run.grades).get("work", 0.0) for run in getattr(one, which))
+            lines.append(f"- {which.capitalize()}: grading proper (the JSON's `seconds`) {work:.2f} s of the "
+                         f"{one.median(which):.2f} s; start-up, imports, discovery, the sandbox and writing take the "
+                         f"rest, {one.median(which) - work:.2f} s, against the floor's {one.median('floor'):.2f} s.")
+        for found in profiled:
+            lines.append(profile_text(found))
         lines.append("")
     if classes:
         rows = []
@@ -710,8 +771,8 @@ def report(args, ones: list[Run], profiled: dict | None, classes: list, later: d
     return "\n".join(lines).rstrip() + "\n"
 
 
-def cgroup_label(ones: list[Run], classes: list) -> str:
-    labels = {run.memory.cgroup for run in [*ones, *(c[2] for c in classes)] if run.memory.cgroup_peak_mb is not None}
+def cgroup_label(runs: list[Run], classes: list) -> str:
+    labels = {run.memory.cgroup for run in [*runs, *(c[2] for c in classes)] if run.memory.cgroup_peak_mb is not None}
     return ", ".join(sorted(labels))
 
 

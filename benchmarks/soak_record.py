@@ -27,7 +27,7 @@ SOAKS = {"hw1": ("soak", 100_000), "hw2": ("soak-hw2", 40_000), "hw3": ("soak-hw
 """Assignment: (its markers' name in docs/benchmarks.md, examples)."""
 TOLERANCES = {"closed vs autograd": 1e-10, "autograd vs numeric": 1e-7}
 """The tolerances the result line compares against (`checks.engine.tolerances`: CLOSED_FORM for float64, NUMERIC)."""
-ROW = re.compile(r"^\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+) / (\d+)(?: \(\d+ cases without a witness\))?\s+(\S+)\s+(\S+)\s+(\S+)\s+\d+ s\s*$")
+ROW = re.compile(r"^\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+) / (\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+\d+ s\s*$")
 
 
 def main() -> int:

@@ -893,10 +893,10 @@ calls of the Function's forward counted in the subprocess; for this project, `Ca
 numeric witness's points, evaluated in batched vmap calls) plus the case's forward pass and the one autograd
 differentiates, averaged over the cases for grading. Sizes: small is m = 8 with every width 16; large is m = 256
 with every width 128. The closed form is the reference, called in the measuring process: a class's submissions
-run sandboxed, which adds a round trip per request (see "What the sandbox costs" below). The truths cache gives
-every gradient id of a context from one backward pass, so in a whole first submission the ids after the first
-of a context find their truths computed; here each id pays that pass itself, so the first-submission times are
-per-id upper bounds.
+run sandboxed, which adds a round trip per request (see "What the sandbox costs" below). Each id is measured as
+a submission that attempts it alone is graded: its truth alone from the backward pass (`Truths.know`), and no
+truths store (a store that holds the cases makes a first submission a later one). In a whole submission the
+gradient ids of a context share one backward pass.
 
 ### Time per checked case
 

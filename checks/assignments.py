@@ -32,7 +32,13 @@ class UnknownAssignment(GradjudgeError, LookupError):
 
 def known() -> dict[str, str]:
     """Registered assignment names, each with the `module:ATTRIBUTE` it stands for."""
-    return {point.name: point.value for point in entry_points(group=GROUP)}
+    return dict(_registered())
+
+
+@functools.lru_cache(maxsize=1)
+def _registered() -> tuple[tuple[str, str], ...]:
+    """The entry points, read once per process: reading them scans every installed distribution."""
+    return tuple((point.name, point.value) for point in entry_points(group=GROUP))
 
 
 def registered_by(project: Path) -> tuple[str, ...]:

@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="grade several submissions, or write --gradescope, with only process isolation")
     grade.add_argument("--details", action="store_true", help="print every submission's table and explanations, "
                                                              "not only the summary (always, for one submission)")
+    cache = commands.add_parser("cache", help="show where the truths store is and how big, or clear it")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
+                       help="show (default): its folder, entries and size; clear: remove every entry")
     check = commands.add_parser("check", help="grade your own file on the public cases: its table, every explanation, "
                                               "exit 1 if anything is not right")
     check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a package folder, or a write-up")
@@ -82,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
                              help="how each submission is shut in: namespaces (bubblewrap), process, or auto (the best "
                                   "this machine has; default)")
+        command.add_argument("--no-cache", action="store_true",
+                             help="neither read nor add to the truths store: compute every truth and witness anew")
     report = commands.add_parser("report", help="write the class report (one self-contained HTML page) from a "
                                                 "grades file of gradjudge grade --json")
     report.add_argument("grades", type=Path, metavar="GRADES", help="a grades file that gradjudge grade --json wrote")
@@ -212,6 +217,7 @@ def _graded(request: GradeRequest, console: Console):
 
     use_one_thread()
     assignment = assignments.load(request.assignment)
+    store = None if request.no_cache else _store(console)
     console.print(literal(isolation.describe() + ("" if isolation.strong else
                   ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
     done, interrupted = [], False
@@ -227,7 +233,8 @@ def _graded(request: GradeRequest, console: Console):
             progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
 
         try:
-            grades = grade_many(found.entries, request.assignment, rubric, request.jobs, isolation, finished, probing)
+            grades = grade_many(found.entries, request.assignment, rubric, request.jobs, isolation, finished, probing,
+                                store=store)
         except KeyboardInterrupt:
             order = {entry.name: index for index, entry in enumerate(found.entries)}
             grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
@@ -269,6 +276,35 @@ def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
         folder = output.folder_target(request.outputs[name], len(submissions))
         (check_folder_target if folder else check_file_target)(target, submissions)
     return chosen
+
+
+def _store(console: Console):
+    """The truths store to grade with; where it cannot be used, grading goes on without it, and says why."""
+    from checks.engine.store import Store, StoreUnavailable, location
+
+    try:
+        return Store(location())
+    except StoreUnavailable as problem:
+        console.print(literal(f"{problem}: grading without it", "yellow"), highlight=False)
+        return None
+
+
+def _cache(args: argparse.Namespace, console: Console) -> int:
+    """Where the truths store is and how big; with `clear`, empty it first."""
+    from checks.engine.store import ENVIRONMENT_VARIABLE, Store, StoreUnavailable, location
+
+    try:
+        store = Store(location())
+    except StoreUnavailable as problem:
+        raise UsageError(f"{problem} (set {ENVIRONMENT_VARIABLE} to a folder you can write)") from None
+    if args.action == "clear":
+        removed = store.clear()
+        console.print(literal(f"removed {removed} entries from the truths store {display(store.root)}"), highlight=False)
+    entries, size = store.usage()
+    console.print(literal(f"truths store: {display(store.root)}\n{entries} entries, {size / 2**20:.1f} MiB of at most "
+                          f"{store.limit_bytes / 2**20:.0f} MiB (set {ENVIRONMENT_VARIABLE} to move it)"),
+                  highlight=False)
+    return 0
 
 
 def _report(args: argparse.Namespace, console: Console) -> int:
@@ -396,7 +432,7 @@ def _isolation(args: argparse.Namespace, console: Console) -> int:
 
 
 COMMANDS = {"verify": _verify, "soak": _soak, "grade": _grade, "check": _check, "report": _report, "read": _read,
-            "template": _template, "autograder": _autograder, "kit": _kit, "isolation": _isolation}
+            "template": _template, "autograder": _autograder, "kit": _kit, "isolation": _isolation, "cache": _cache}
 
 
 def _console() -> Console:

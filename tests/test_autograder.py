@@ -14,6 +14,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from checks.sandbox import isolation
 from test_readme_recipes import section, write_files
@@ -139,6 +140,33 @@ def test_the_zip_grades_an_upload_as_gradescope_runs_it(bundle, tmp_path):
     done, results = run_autograder(gradescope_root(tmp_path, bundle, upload))
     assert_graded_student(results)
     assert f"isolation: {ISOLATION}" in done.stdout
+
+
+def test_every_container_starts_with_the_truths_of_what_every_upload_meets(bundle, tmp_path, monkeypatch):
+    """The zip's truths store holds the rubric's stream of every context and every id's truth on it: a container
+    computes none of it again."""
+    from checks.engine.properties import stream_settings
+    from checks.engine.store import Store
+    from checks.engine.truths import Truths
+    from checks.grading import rubric
+
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "source")
+
+    def refuse(*arguments, **keywords):
+        raise AssertionError("computed, though the zip's store should hold it")
+
+    for name in ("evaluate", "evaluate_with_gradients", "autograd_truth", "numeric_witness"):
+        monkeypatch.setattr(f"checks.engine.truths.{name}", refuse)
+    truths = Truths()
+    truths.attach(Store(tmp_path / "source" / "truths"), HW1)
+    profile = rubric.load(HW1, tmp_path / "source" / "rubric.toml").profile
+    for context in HW1.contexts:
+        cases = truths.stream(context, stream_settings(profile), refuse)
+        assert cases
+        for case in cases:
+            for entry in (entry for entry in HW1.derivations if entry.context is context):
+                assert np.all(np.isfinite(truths.truth(entry, case).array))
 
 
 def test_an_upload_with_init_at_its_top_is_one_package(bundle, tmp_path):

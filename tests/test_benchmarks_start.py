@@ -26,6 +26,7 @@ SCRIPTS = {
     "integrity_cost.py": ("--repeats", "--baseline", "--no-write"),
     "vs_gradcheck_functions.py": ("--only", "--no-write"),
     "writeups.py": ("--corpus", "--transcriptions", "--examples", "--only", "--write"),
+    "witness_precision.py": ("--cases", "--large", "--seed", "--no-write"),
 }
 """Each script, and what its help must name: its options (the worker: its tasks). The modules they share
 (`common`, `corpus`, `gradcheck_wrapping`, `custom_functions`) are not scripts."""

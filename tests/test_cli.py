@@ -1,7 +1,7 @@
 """`gradjudge verify`: a table for a subset, a clear error for unknown ids, a non-zero exit on failure."""
 from helpers import with_variant
 
-import torch
+import numpy as np
 
 from checks import cli
 from checks.engine.numeric import STEPS
@@ -27,7 +27,7 @@ def test_verify_exits_nonzero_and_explains_a_failure(capsys, monkeypatch):
 
 
 def test_verify_shows_cases_left_without_a_numeric_witness(capsys, monkeypatch):
-    every_step_crosses_a_kink = lambda clean: torch.full(clean.shape[1:], STEPS)  # noqa: E731
+    every_step_crosses_a_kink = lambda clean: np.full(clean.shape[1:], STEPS)  # noqa: E731
     monkeypatch.setattr("checks.engine.numeric._first_of_clean_tail", every_step_crosses_a_kink)
     assert cli.main(["verify", "eq05_dL_dz1B", "--profile", "dev"]) == 0
     assert "cases without a witness" in capsys.readouterr().out

@@ -61,7 +61,7 @@ def test_probes_below_a_wide_relu_layer_stay_informative():
     for id in ("eq05_dL_dz1B", "eq06_dL_dtheta1B", "net_dL_dx"):
         result = check_case(HW1.by_id[id], case, reference(HW1))
         assert result.passed and result.witness_agrees, result.message
-        assert result.discarded < result.probes // 2, (id, result.discarded, result.probes)
+        assert result.witnessed and result.discarded == 0, (id, result.discarded, result.probes)
 
 
 @pytest.mark.parametrize(("assignment", "context"), CONTEXTS, ids=lambda value: getattr(value, "name", ""))

@@ -4,10 +4,13 @@ The code blocks are taken from docs/assignments.md itself, written to the files 
 first line names, and the command it shows is run: if the recipe stops
 working, or the page drifts from what works, this fails.
 """
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from checks.engine import store
 
 RECIPES = (Path(__file__).parent.parent / "docs" / "assignments.md").read_text()
 
@@ -40,7 +43,7 @@ def write_files(text: str, root: Path, mode: str = "w") -> None:
 
 def run(command: str, root: Path) -> subprocess.CompletedProcess:
     environment = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "LANG": "C.UTF-8",
-                   "HYPOTHESIS_PROFILE": "dev"}
+                   "HYPOTHESIS_PROFILE": "dev", store.ENVIRONMENT_VARIABLE: os.environ[store.ENVIRONMENT_VARIABLE]}
     return subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, env=environment, timeout=600)
 
 

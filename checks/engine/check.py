@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -134,51 +134,54 @@ def check_cases(entry: Derivation, cases: list[Case] | tuple[Case, ...], submiss
     evaluations = [TRUTHS.evaluated(case) for case in cases]
     outcomes = call_derivation(submission, entry, [evaluated.arrays for evaluated in evaluations])
     called = (time.perf_counter() - start) / len(cases)
-    results = []
-    for case, evaluated, outcome in zip(cases, evaluations, outcomes):
-        begun = time.perf_counter()
-        result = _judge(entry, case, evaluated, outcome, witness)
-        results.append(_with(result, seconds=called + time.perf_counter() - begun))
-    return results
+    return [_judge(entry, case, evaluated, outcome, witness, called)
+            for case, evaluated, outcome in zip(cases, evaluations, outcomes)]
 
 
 def _judge(entry: Derivation, case: Case, evaluated: Evaluated, outcome: Outcome,
-           witness: Callable[[Case, bool], bool]) -> CaseResult:
+           witness: Callable[[Case, bool], bool], seconds: float) -> CaseResult:
+    """The case's result, made once: `seconds` is its share of the call so far, to which judging it is added."""
+    begun = time.perf_counter()
     truth = TRUTHS.truth(entry, case)
-    base = CaseResult(entry, case, _status_without_value(outcome.tags), outcome.tags,
-                      _with_numpy_hint(outcome.error or ""), truth=truth.array, outcome=outcome, evaluated=evaluated)
+    found = {"status": _status_without_value(outcome.tags), "tags": outcome.tags,
+             "detail": _with_numpy_hint(outcome.error or ""), "truth": truth.array, "outcome": outcome,
+             "evaluated": evaluated}
+
+    def result(**changes) -> CaseResult:
+        return CaseResult(entry, case, **{**found, **changes}, seconds=seconds + time.perf_counter() - begun)
+
     if outcome.value is None:
-        return base
+        return result()
     closed = outcome.value
     if isinstance(closed, dict):
         if entry.kind != "value" or entry.of not in closed:
-            return _with(base, tags=base.tags | {tags.BAD_RETURN},
-                         detail=f"returned a dict with keys {sorted(closed)}; expected an array"
-                                + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
+            return result(tags=outcome.tags | {tags.BAD_RETURN},
+                          detail=f"returned a dict with keys {sorted(closed)}; expected an array"
+                                 + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
         closed = closed[entry.of]
-    base = _with(base, closed=closed, status="failed")
+    found.update(closed=closed, status="failed")
     if closed.shape != truth.array.shape:
-        return _with(base, tags=base.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, truth, closed))
+        return result(tags=outcome.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, truth, closed))
     if not np.all(np.isfinite(closed)):
         bad = int(np.count_nonzero(~np.isfinite(closed)))
-        return _with(base, tags=base.tags | {tags.NONFINITE}, detail=f"returned {bad} NaN or infinite entries")
+        return result(tags=outcome.tags | {tags.NONFINITE}, detail=f"returned {bad} NaN or infinite entries")
     comparisons = [compare(closed, truth.array, tolerance=TRUTH_TOLERANCE, scale=truth.scale, label=CLOSED_VS_AUTOGRAD)]
     if not comparisons[0].passed and closed_form_tolerance(closed.dtype) != TRUTH_TOLERANCE and \
             compare(closed, truth.array, tolerance=closed_form_tolerance(closed.dtype), scale=truth.scale, label="").passed:
         note = (f"returned {closed.dtype}, which cannot carry the float64 precision it is judged at; "
                 "it would pass at its own precision")
-        base = _with(base, tags=base.tags | {tags.LOW_PRECISION}, detail="\n".join(filter(None, (base.detail, note))))
+        found.update(tags=outcome.tags | {tags.LOW_PRECISION}, detail="\n".join(filter(None, (found["detail"], note))))
     numeric, witnessed = None, None
     if entry.wrt is not None and witness(case, comparisons[0].passed):
-        witnessed = TRUTHS.witness(entry, case)
+        witnessed = TRUTHS.witness(entry, case, elementwise=not comparisons[0].passed)
         comparisons += _numeric_comparisons(entry, witnessed, truth.tensor, closed, truth.scale)
         if witnessed.full:
             numeric = as_returned(entry, witnessed, witnessed.values, truth.tensor).numpy()
     status = "passed" if comparisons[0].passed and tags.MUTATES_INPUT not in outcome.tags else "failed"
-    return _with(base, status=status, comparisons=tuple(comparisons), numeric=numeric, witnessed=witnessed is not None,
-                 probes=0 if witnessed is None else len(witnessed.discarded),
-                 discarded=0 if witnessed is None else int(witnessed.discarded.sum()),
-                 evaluations=0 if witnessed is None else witnessed.evaluations)
+    return result(status=status, comparisons=tuple(comparisons), numeric=numeric, witnessed=witnessed is not None,
+                  probes=0 if witnessed is None else len(witnessed.discarded),
+                  discarded=0 if witnessed is None else int(witnessed.discarded.sum()),
+                  evaluations=0 if witnessed is None else witnessed.evaluations)
 
 
 REMOVED_NUMPY = re.compile(r"module 'numpy' has no attribute '(float|int|bool|object|complex|str|long|unicode|NaN|Inf|"
@@ -246,14 +249,16 @@ def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tenso
         truth_side, closed_side, witness_scale = truth, closed_tensor, scale
     else:
         numeric, error = witness.values, witness.error
-        truth_side = project(entry, truth, witness.directions)
-        closed_side = project(entry, closed_tensor, witness.directions)
-        l1 = witness.directions.reshape(witness.directions.shape[0], -1).abs().sum(1).max()
-        witness_scale = scale * float(l1)
+        truth_side = project(entry, truth, witness.directions, witness.covectors)
+        closed_side = project(entry, closed_tensor, witness.directions, witness.covectors)
+        witness_scale = scale * _largest_l1(witness.directions) * (1.0 if witness.covectors is None else
+                                                                   _largest_l1(witness.covectors))
     numeric, error = numeric.numpy(), error.numpy()
     return [compare(truth_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC),
             compare(closed_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=CLOSED_VS_NUMERIC)]
 
 
-def _with(result: CaseResult, **changes) -> CaseResult:
-    return replace(result, **changes)
+def _largest_l1(vectors: torch.Tensor) -> float:
+    """The largest sum of absolute entries among `vectors` `(P, ...)`: how much a directional derivative along
+    one of them can sum up, the scale its tolerance is taken against."""
+    return float(vectors.reshape(vectors.shape[0], -1).abs().sum(1).max())

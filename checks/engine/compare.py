@@ -51,21 +51,32 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, tolerance: Tolerance, s
     """
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
-    considered = ~np.isnan(expected)
-    gap = np.where(considered, np.abs(actual - expected), 0.0)
-    gap = np.where(considered & ~np.isfinite(actual), np.inf, gap)
-    allowed = tolerance.rtol * np.abs(expected) + tolerance.atol * scale + np.nan_to_num(slack)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.where(gap > 0, gap / np.abs(expected), 0.0)
-        excess = np.where(gap > allowed, np.where(allowed > 0, gap / allowed, np.inf), 0.0)
-    mismatched = int(np.count_nonzero(gap > allowed))
-    total = int(np.count_nonzero(considered))
+    magnitude = np.asarray(np.abs(expected))
+    skipped = np.isnan(magnitude)
+    gap = np.asarray(np.abs(actual - expected))
+    if skipped.any():
+        gap[skipped] = 0.0
+        magnitude = np.where(skipped, 0.0, magnitude)
+    if not np.isfinite(actual).all():
+        gap[~np.isfinite(actual) & ~skipped] = np.inf
+    allowed = tolerance.rtol * magnitude + tolerance.atol * scale
+    if not (np.isscalar(slack) and slack == 0.0):
+        allowed += np.nan_to_num(slack)
+    over = gap > allowed
+    mismatched = int(np.count_nonzero(over))
+    total = gap.size - int(np.count_nonzero(skipped))
     if total == 0:
         return Comparison(label, tolerance, scale, 0, 0, None, 0.0, None, 0.0, None)
-    worst = _argmax(excess) if mismatched else _argmax(gap)
-    return Comparison(label, tolerance, scale, mismatched, total, worst,
-                      float(gap.max()), _argmax(gap), float(np.nanmax(relative)), _argmax(np.nan_to_num(relative, nan=0.0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.asarray(np.where(gap > 0, gap / magnitude, 0.0))
+        relative[np.isnan(relative)] = 0.0
+        worst = _argmax(np.where(over, np.where(allowed > 0, gap / allowed, np.inf), 0.0)) if mismatched else None
+    largest = _argmax(gap)
+    nearest = _argmax(relative)
+    return Comparison(label, tolerance, scale, mismatched, total, worst or largest, float(gap[largest]), largest,
+                      float(relative[nearest]), nearest)
 
 
 def _argmax(values: np.ndarray) -> tuple[int, ...]:
-    return tuple(int(i) for i in np.unravel_index(int(np.argmax(values)), values.shape))
+    flat = int(np.argmax(values))
+    return (flat,) if values.ndim == 1 else tuple(int(i) for i in np.unravel_index(flat, values.shape))

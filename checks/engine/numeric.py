@@ -1,20 +1,27 @@
 """Numeric differentiation: batched central differences with Ridders' extrapolation.
 
-Every probe direction and every step size of a stage is evaluated in one batched
-call (chunked to bound memory), never in a Python loop over elements. The first
-stage takes the `COARSE` largest steps; the second takes the remaining, smaller
-steps only for the probes whose error estimate has not converged there (to
-`CONVERGED` of the derivative's size) or that cross a kink. A probe whose kink
-signature (which piece each kink is on: a ReLU input's sign, a pooling window's
-argmax) differs from the unperturbed one at some step cannot use that step; a probe left with fewer than `WINDOW` clean steps is
-discarded and counted, never reported as a failure.
+`directional_derivatives(f, w, U)` estimates `J u` for each direction `u` of `U`,
+or, given covectors `V`, the scalars `vᵀ J u`. Every probe and step of a stage is
+evaluated in one batched call (chunked to bound memory), never in a Python loop
+over elements; the extrapolation that follows runs in numpy, whose operations on
+the few values of a directional probe cost a fraction of torch's. Steps shrink
+geometrically from `FIRST_STEP`; the first stage takes the `COARSE` largest, and
+each further stage the next `STAGE` steps for the probes still unsettled: no
+kink-free window yet, or an error estimate not yet within `CONVERGED` of the
+derivative's size and not at its rounding floor. A probe whose kink signature
+(which piece each kink is on, as the caller's function reports it: a ReLU
+input's sign, a pooling window's argmax) differs from the unperturbed one at
+some step cannot use that step; a probe left with fewer than `WINDOW` clean
+steps is discarded and counted, never reported as a failure.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
 FIRST_STEP = 0.25
@@ -22,23 +29,21 @@ FIRST_STEP = 0.25
 SHRINK = 1.6
 """Ratio between successive steps (Ridders' CON)."""
 STEPS = 20
-"""Steps per probe: from 0.25 down to 0.25 / 1.6**19, about 3e-5 length scales. A length
+"""Steps at most per probe: from 0.25 down to 0.25 / 1.6**19, about 3e-5 length scales. A length
 scale guessed a thousand times too large still leaves good steps, and so does a ReLU
 input a few thousandths from its kink."""
-COARSE = 10
-"""Steps of the first stage: 0.25 down to 0.25 / 1.6**9, about 0.004 length scales, room for five
-windows. The window that wins almost always starts at one of the largest steps, so a probe that crosses
-no kink converges here, at half the evaluations of all `STEPS`."""
-STAGED_ELEMENTS = 2**20
-"""Below this many elements in the second stage's evaluations (a few milliseconds of work), every step is
-taken in one stage: a second tableau would cost more than the evaluations it saves."""
-CONVERGED = 1e-9
-"""The first stage is enough when every element's error estimate is within this fraction of the largest
-derivative found: a hundred times below the `NUMERIC` tolerance (1e-7), so stopping there cannot decide a
-case that the smaller steps would decide otherwise. The estimates that win are typically 2e-10 of it."""
 WINDOW = 6
 """Consecutive steps in one Ridders tableau; every window is tried and the one with the
 smallest error estimate wins, element by element."""
+COARSE = WINDOW
+"""Steps of the first stage: 0.25 down to 0.25 / 1.6**5, about 0.024 length scales, one window. On a
+smooth function the window of the largest steps wins, so most probes settle here: 12 evaluations."""
+STAGE = WINDOW
+"""Steps added per further stage, for the probes still unsettled: one more window's worth."""
+CONVERGED = 1e-9
+"""A probe is settled when every element's error estimate is within this fraction of the largest
+derivative found: a hundred times below the `NUMERIC` tolerance (1e-7), so stopping there cannot decide a
+case that the smaller steps would decide otherwise. The estimates that win are typically 2e-10 of it."""
 NOISE_GAIN = ((SHRINK**2 + 1) / (SHRINK**2 - 1)) ** (WINDOW - 1)
 """Worst-case growth of independent rounding noise through a tableau of `WINDOW` steps (about 50)."""
 SAFE = 2.0
@@ -53,109 +58,133 @@ BatchedFunction = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 
 @dataclass(frozen=True)
 class Directional:
-    """Directional derivatives along each probe: `values[p] ≈ J @ directions[p]`."""
+    """Directional derivatives along each probe: `values[p] ≈ J @ directions[p]`, or `covectors[p] · J @ directions[p]`."""
 
     values: torch.Tensor
-    """`(P, *out_shape)`, NaN where the probe was discarded."""
+    """`(P, *out_shape)`, or `(P,)` with covectors; NaN where the probe was discarded."""
     error: torch.Tensor
-    """`(P, *out_shape)`, Ridders' error estimate, at least the rounding floor."""
+    """Shaped as `values`: Ridders' error estimate, at least the rounding floor."""
     discarded: torch.Tensor
     """`(P,)` bool: the probe crossed a kink at all but its smallest steps."""
     evaluations: int
 
 
 def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: torch.Tensor, *,
-                            footprint: int | None = None) -> Directional:
-    """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate.
+                            covectors: torch.Tensor | None = None, footprint: int | None = None) -> Directional:
+    """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate; with `covectors`
+    `(P, *out_shape)`, the scalar `covectors[p] · J v` for each probe instead.
 
     `footprint` is how many elements one evaluation of `f` computes (default: `w`'s
     own size); it sets how many points go into each batched chunk.
     """
     chunk = max(1, BATCH_ELEMENTS // (footprint or w.numel()))
-    steps = FIRST_STEP / SHRINK ** torch.arange(STEPS, dtype=w.dtype)
-    n_probes = directions.shape[0]
-    staged = 2 * (STEPS - COARSE) * n_probes * (footprint or w.numel()) >= STAGED_ELEMENTS
-    first = COARSE if staged else STEPS
-    outputs, signatures = _chunked(f, torch.cat([w.unsqueeze(0), _points(w, directions, steps[:first])]), chunk)
-    base_signature, tried = signatures[0], _by_step(outputs[1:], signatures[1:], first, n_probes)
-    found = _estimate(*tried, steps[:first], base_signature, w.dtype)
-    evaluations = outputs.shape[0]
-    unsettled = _unsettled(found) if staged else torch.zeros(n_probes, dtype=torch.bool)
-    if unsettled.any():
-        fine_outputs, fine_signatures = _chunked(f, _points(w, directions[unsettled], steps[COARSE:]), chunk)
-        fine = _by_step(fine_outputs, fine_signatures, STEPS - COARSE, int(unsettled.sum()))
-        every = (torch.cat([coarse[:, :, unsettled], more], 1) for coarse, more in zip(tried, fine))
-        again = _estimate(*every, steps, base_signature, w.dtype)
-        found = _Estimate(*(_merged(old, new, unsettled) for old, new in zip(found, again)))
-        evaluations += fine_outputs.shape[0]
-    return Directional(found.values, found.error, discarded=found.first_clean > STEPS - WINDOW, evaluations=evaluations)
-
-
-def _merged(old: torch.Tensor, new: torch.Tensor, replaced: torch.Tensor) -> torch.Tensor:
-    merged = old.clone()
-    merged[replaced] = new
-    return merged
+    steps = FIRST_STEP / SHRINK ** np.arange(STEPS, dtype=np.float64)
+    weights = None if covectors is None else covectors.numpy()
+    outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], with_base=True), chunk)
+    base_signature = signatures[0]
+    tried = _by_step(outputs[1:], signatures[1:], COARSE, weights)
+    found = _estimate(*tried, steps[:COARSE], base_signature)
+    evaluations = len(outputs)
+    taken = np.full(directions.shape[0], COARSE)
+    refined = np.arange(directions.shape[0])
+    while taken.max() < STEPS:
+        unsettled = _unsettled(found)[refined]
+        if not unsettled.any():
+            break
+        refined, tried = refined[unsettled], tuple(part[:, :, unsettled] for part in tried)
+        start = int(taken[refined[0]])
+        more = steps[start:start + STAGE]
+        fine_outputs, fine_signatures = _evaluated(f, _points(w, directions[torch.from_numpy(refined)], more), chunk)
+        fresh = _by_step(fine_outputs, fine_signatures, len(more), None if weights is None else weights[refined])
+        tried = tuple(np.concatenate([old, new], 1) for old, new in zip(tried, fresh))
+        taken[refined] = start + len(more)
+        again = _estimate(*tried, steps[:start + len(more)], base_signature)
+        for old, new in zip(found, again):
+            old[refined] = new
+        evaluations += len(fine_outputs)
+    return Directional(torch.from_numpy(found.values), torch.from_numpy(found.error),
+                       discarded=torch.from_numpy(found.first_clean > taken - WINDOW), evaluations=evaluations)
 
 
 class _Estimate(NamedTuple):
-    values: torch.Tensor
+    values: np.ndarray
     """`(P, *out_shape)`"""
-    error: torch.Tensor
-    at_floor: torch.Tensor
-    first_clean: torch.Tensor
+    error: np.ndarray
+    at_floor: np.ndarray
+    first_clean: np.ndarray
     """`(P,)`"""
 
 
-def _points(w: torch.Tensor, directions: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
-    """`w + step · v` for every step and direction, then `w - step · v`: `(2 · S · P, *w.shape)`."""
-    offsets = steps.view(-1, 1, *([1] * w.dim())) * directions.unsqueeze(0)
-    return torch.cat([(w + offsets).reshape(-1, *w.shape), (w - offsets).reshape(-1, *w.shape)])
+def _points(w: torch.Tensor, directions: torch.Tensor, steps: np.ndarray, *, with_base: bool = False) -> torch.Tensor:
+    """`w + step · v` for every step and direction, then `w - step · v`: `(2 · S · P, *w.shape)`, after `w` itself
+    `with_base`, written into one tensor."""
+    offsets = torch.from_numpy(steps).view(-1, 1, *([1] * w.dim())) * directions.unsqueeze(0)
+    first = int(with_base)
+    points = w.new_empty(first + 2 * offsets.shape[0] * offsets.shape[1], *w.shape)
+    half = points[first:].view(2, *offsets.shape)
+    if with_base:
+        points[0] = w
+    torch.add(w, offsets, out=half[0])
+    torch.sub(w, offsets, out=half[1])
+    return points
 
 
-def _by_step(outputs: torch.Tensor, signatures: torch.Tensor, n_steps: int,
-             n_probes: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """`_points`' values as `(2, S, P, *out_shape)` and their kink signatures as `(2, S, P, K)`."""
-    return outputs.reshape(2, n_steps, n_probes, *outputs.shape[1:]), signatures.reshape(2, n_steps, n_probes, -1)
+def _evaluated(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`f` on every point, `size` points per call, as numpy arrays."""
+    parts = [f(chunk) for chunk in points.split(size)]
+    if len(parts) == 1:
+        return parts[0][0].detach().numpy(), parts[0][1].numpy()
+    return torch.cat([out for out, _ in parts]).detach().numpy(), torch.cat([sig for _, sig in parts]).numpy()
 
 
-def _estimate(outputs: torch.Tensor, signatures: torch.Tensor, steps: torch.Tensor, base_signature: torch.Tensor,
-              dtype: torch.dtype) -> _Estimate:
+def _by_step(outputs: np.ndarray, signatures: np.ndarray, n_steps: int,
+             covectors: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_points`' values as `(2, S, P, *out_shape)` (or `(2, S, P)` contracted with `covectors`), the size each
+    value's rounding scales with (its magnitude, or the sum of the magnitudes contracted), and the kink signatures
+    as `(2, S, P, K)`."""
+    n_probes = len(outputs) // (2 * n_steps)
+    values = outputs.reshape(2, n_steps, n_probes, *outputs.shape[1:])
+    signatures = signatures.reshape(2, n_steps, n_probes, -1)
+    if covectors is None:
+        return values, np.abs(values), signatures
+    flat, weights = values.reshape(2, n_steps, n_probes, -1), covectors.reshape(1, 1, n_probes, -1)
+    return (flat * weights).sum(-1), (np.abs(flat) * np.abs(weights)).sum(-1), signatures
+
+
+def _estimate(outputs: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, steps: np.ndarray,
+              base_signature: np.ndarray) -> _Estimate:
     """Ridders' best estimate and its error from these steps, and each probe's first step of its kink-free tail."""
-    per_step = steps.view(-1, 1, *([1] * (outputs.dim() - 3)))
+    per_step = steps.reshape(-1, 1, *([1] * (outputs.ndim - 3)))
     differences = (outputs[0] - outputs[1]) / (2 * per_step)
-    rounding = torch.finfo(dtype).eps * (outputs[0].abs() + outputs[1].abs()) / (2 * per_step)
-    clean = (signatures == base_signature.view(1, 1, 1, -1)).all(-1).all(0)
+    rounding = np.finfo(outputs.dtype).eps * (sizes[0] + sizes[1]) / (2 * per_step)
+    clean = (signatures == base_signature.reshape(1, 1, 1, -1)).all(-1).all(0)
     first_clean = _first_of_clean_tail(clean)
     return _Estimate(*_best_window(differences, rounding, first_clean), first_clean)
 
 
-def _unsettled(found: _Estimate) -> torch.Tensor:
-    """`(P,)`: the probes the coarse steps leave unsure: a kink crossed at some step, a non-finite value, or an
-    element whose error estimate exceeds `CONVERGED` of the largest value found and is not yet at its rounding
-    floor (where smaller steps could only do worse)."""
-    finite = torch.isfinite(found.values)
-    size = found.values[finite].abs().max() if finite.any() else found.values.new_tensor(0.0)
+def _unsettled(found: _Estimate) -> np.ndarray:
+    """`(P,)`: the probes left unsure so far: no kink-free window yet (a non-finite value), or an element whose
+    error estimate exceeds `CONVERGED` of the largest value found and is not yet at its rounding floor (where
+    smaller steps could only do worse). A probe that crossed a kink at its largest steps is settled by a kink-free
+    window of its smaller ones that converged."""
+    finite = np.isfinite(found.values)
+    size = np.abs(found.values[finite]).max() if finite.any() else 0.0
     improvable = ~(found.error <= CONVERGED * size) & ~found.at_floor
-    return (found.first_clean > 0) | _any_per_probe(~finite) | _any_per_probe(improvable)
+    return _any_per_probe(~finite) | _any_per_probe(improvable)
 
 
-def _any_per_probe(mask: torch.Tensor) -> torch.Tensor:
+def _any_per_probe(mask: np.ndarray) -> np.ndarray:
     return mask.reshape(mask.shape[0], -1).any(1)
 
 
-def _chunked(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    parts = [f(chunk) for chunk in points.split(size)]
-    return torch.cat([out for out, _ in parts]), torch.cat([sig for _, sig in parts])
-
-
-def _first_of_clean_tail(clean: torch.Tensor) -> torch.Tensor:
+def _first_of_clean_tail(clean: np.ndarray) -> np.ndarray:
     """`(P,)`: the first step from which every smaller step is kink-free (the number of steps if none is)."""
-    dirty_from_end = (~clean).flip(0).to(torch.int64).cumsum(0).flip(0) > 0
+    dirty_from_end = np.cumsum((~clean)[::-1], axis=0)[::-1] > 0
     return dirty_from_end.sum(0)
 
 
-def _best_window(differences: torch.Tensor, rounding: torch.Tensor,
-                 first_clean: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _best_window(differences: np.ndarray, rounding: np.ndarray,
+                 first_clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per element, the Ridders estimate of the kink-free window with the smallest error estimate (NaN if none),
     its error, and whether that error is the window's rounding floor.
 
@@ -164,42 +193,56 @@ def _best_window(differences: torch.Tensor, rounding: torch.Tensor,
     neighbouring steps can fool Ridders' own estimate. The floor grows as the steps
     shrink, so an estimate at its floor cannot be improved by smaller steps.
     """
-    windows = differences.unfold(0, WINDOW, 1).movedim(-1, 0)
-    values, estimates = _ridders(windows)
-    floors = NOISE_GAIN * rounding[WINDOW - 1:]
-    estimates = torch.maximum(estimates, floors)
-    starts = torch.arange(differences.shape[0] - WINDOW + 1).view(-1, 1)
-    usable = (starts >= first_clean.view(1, -1)).view(*starts.shape[:1], -1, *([1] * (differences.dim() - 2)))
-    estimates = torch.where(usable, estimates, torch.inf)
-    best = estimates.argmin(0, keepdim=True)
-    error = estimates.gather(0, best).squeeze(0)
-    value = values.gather(0, best).squeeze(0)
-    at_floor = error <= floors.gather(0, best).squeeze(0)
-    return torch.where(torch.isfinite(error), value, torch.nan), error, at_floor
+    starts = np.arange(len(differences) - WINDOW + 1)
+    values, estimates = _ridders(differences[starts + np.arange(WINDOW).reshape(-1, 1)])
+    floors = np.broadcast_to(NOISE_GAIN * rounding[WINDOW - 1:], estimates.shape)
+    usable = (starts.reshape(-1, 1) >= first_clean).reshape(len(starts), -1, *([1] * (differences.ndim - 2)))
+    estimates = np.where(usable, np.maximum(estimates, floors), np.inf)
+    best = estimates.argmin(0)
+    error, value, floor = (np.choose(best, part) for part in (estimates, values, floors)) if len(starts) > 1 else \
+        (estimates[0], values[0], floors[0])
+    return np.where(np.isfinite(error), value, np.nan), error, error <= floor
 
 
-def _ridders(differences: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _ridders(differences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ridders' polynomial extrapolation of central differences to zero step, elementwise.
 
-    Each of `differences` was taken with a step `SHRINK` times smaller than the one
-    before. Returns the best tableau entry and its error estimate for every element.
+    Each of `differences` `(W, ...)` was taken with a step `SHRINK` times smaller
+    than the one before. Returns the best tableau entry and its error estimate for
+    every element, as the classic loop does: row by row, the entry of smallest error
+    estimate so far wins (a later one on a tie), and the rows stop after the first
+    whose diagonal grows by `SAFE` times the best error. The tableau is built a
+    column at a time for every row at once, and the loop's choices are a few
+    reductions over it.
     """
-    best = differences[0].clone()
-    error = torch.full_like(best, torch.inf)
-    stopped = torch.zeros_like(best, dtype=torch.bool)
-    previous = [differences[0]]
-    for i in range(1, len(differences)):
-        row = [differences[i]]
-        factor = SHRINK**2
-        for j in range(1, i + 1):
-            extrapolated = (row[j - 1] * factor - previous[j - 1]) / (factor - 1)
-            factor *= SHRINK**2
-            estimate = torch.maximum((extrapolated - row[j - 1]).abs(), (extrapolated - previous[j - 1]).abs())
-            better = (estimate <= error) & ~stopped
-            best = torch.where(better, extrapolated, best)
-            error = torch.where(better, estimate, error)
-            row.append(extrapolated)
-        growth = (row[i] - previous[i - 1]).abs()
-        stopped |= ~(growth < SAFE * error)
-        previous = row
-    return best, error
+    size = len(differences)
+    tableau = np.full((size, size, *differences.shape[1:]), np.nan)
+    tableau[:, 0] = differences
+    rows, columns = _tableau_entries(size)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for j in range(1, size):
+            factor = SHRINK ** (2 * j)
+            tableau[j:, j] = (tableau[j:, j - 1] * factor - tableau[j - 1:-1, j - 1]) / (factor - 1)
+        entries = tableau[rows, columns]
+        estimates = np.maximum(np.abs(entries - tableau[rows, columns - 1]), np.abs(entries - tableau[rows - 1, columns - 1]))
+        grid = np.full((size - 1, size - 1, *estimates.shape[1:]), np.inf)
+        grid[rows - 1, columns - 1] = np.where(np.isnan(estimates), np.inf, estimates)
+        best_so_far = np.minimum.accumulate(grid.min(1), axis=0)
+        diagonal = tableau[np.arange(size), np.arange(size)]
+        stops = ~(np.abs(diagonal[1:] - diagonal[:-1]) < SAFE * best_so_far)
+    open_rows = np.concatenate([np.ones_like(stops[:1]), np.cumsum(stops[:-1], axis=0) == 0])
+    usable = open_rows[rows - 1] & ~np.isnan(estimates)
+    masked = np.where(usable, estimates, np.inf)
+    smallest = masked.min(0, keepdims=True)
+    chosen = usable & (masked == smallest)
+    last = len(rows) - 1 - np.argmax(chosen[::-1], axis=0)[None]
+    found = chosen.any(0)
+    best = np.where(found, np.take_along_axis(entries, last, 0)[0], differences[0])
+    return best, np.where(found, smallest[0], np.inf)
+
+
+@functools.lru_cache(maxsize=None)
+def _tableau_entries(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) of every extrapolated entry of a tableau of `size` rows, in the classic loop's order."""
+    pairs = [(i, j) for i in range(1, size) for j in range(1, i + 1)]
+    return np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])

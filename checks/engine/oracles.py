@@ -6,7 +6,8 @@ any closed form.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +30,15 @@ def use_one_thread() -> None:
 
 
 FULL_JACOBIAN_MAX = 64
-"""Up to this many `wrt` elements the numeric oracle takes every basis direction
-(the full Jacobian, element by element); above it, `PROBES` random directional
-probes, whose cost does not grow with the tensor."""
-PROBES = 8
-"""Random directions for a large `wrt`. Where a ReLU lies between `wrt` and `of`, each
-probe moves one random coordinate instead: a dense direction moves every ReLU input
-of a wide layer, and one of thousands is always within a step of its kink."""
+"""Up to this many `wrt` elements, an elementwise witness takes every basis direction: the whole Jacobian,
+element by element, to show beside a failure at its worst entry, and for error carried forward."""
+PROBES = 1
+"""Random directional derivatives `vᵀ J u` that confirm autograd on a case. One tells any error of autograd's
+Jacobian from none: a Gaussian `u` and `v` are orthogonal to a non-zero error with probability zero. Where a
+kink lies between `wrt` and `of`, `u` moves one random coordinate instead (a dense direction moves every ReLU
+input of a wide layer, and one of thousands is always within a step of its kink): it confirms one random
+column of the Jacobian, another on each case witnessed. A probe that crosses a kink at every step is
+discarded, and the case counted as one without a witness."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
 def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated, list[torch.Tensor]]:
     """The case's values and ∂L/∂w for each of `wrts` (leaves or nodes): one forward pass, one backward pass."""
     context = case.context
-    leaves = {name: tracked(value) for name, value in _leaves(case).items()}
+    leaves = {name: _tracked(value) for name, value in _leaves(case).items()}
     with torch.enable_grad():
         values = context.graph.evaluate(leaves)
         loss = values[context.loss]
@@ -82,10 +85,17 @@ def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated,
     return _evaluated(case, tensors, None), gradients
 
 
-def tracked(value: Value) -> Value:
-    """A float tensor as a fresh leaf that autograd follows; anything else as it is."""
+def from_values(case: Case, values: dict[str, np.ndarray | float | int]) -> Evaluated:
+    """The case's values in the true model as computed before (kept in the truths store), without evaluating it."""
+    return _evaluated(case, {name: torch.from_numpy(value) if isinstance(value, np.ndarray) else value
+                             for name, value in values.items()}, None)
+
+
+def _tracked(value: Value) -> Value:
+    """A float tensor as a fresh leaf that autograd follows (sharing its memory: nothing writes it); anything else as
+    it is."""
     if isinstance(value, torch.Tensor) and value.dtype.is_floating_point:
-        return value.detach().clone().requires_grad_(True)
+        return value.detach().requires_grad_(True)
     return value
 
 
@@ -103,16 +113,21 @@ def _evaluated(case: Case, tensors: dict[str, Value], variant: Variant | None) -
     return Evaluated(case, tensors, arrays, variant)
 
 
-def _jacobian(output: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """`(*output.shape, *w.shape)`: every row of ∂output/∂w, by one batched backward pass over the unit covectors.
+def _jacobian(of: Callable[[torch.Tensor], torch.Tensor], w: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """`(*shape, *w.shape)`: every row of ∂of/∂w at `w`, `shape` being of's: one forward pass over one copy of `w` per
+    entry of `of`, batched by vmap, and one backward pass of the sum of each copy's own entry.
 
-    (`torch.func.jacrev` computes the same, but its first call imports half a second of torch's compiler.)
+    (A batched `grad_outputs` to `torch.autograd.grad`, or `torch.func.jacrev`, computes the same, but the first call
+    of either imports sympy through torch.fx: a quarter of a second of every command's start-up.)
     """
-    if not output.requires_grad:
-        return output.new_zeros(*output.shape, *w.shape)
-    covectors = torch.eye(output.numel(), dtype=output.dtype).reshape(-1, *output.shape)
-    (rows,) = torch.autograd.grad(output, w, covectors, is_grads_batched=True, allow_unused=True, materialize_grads=True)
-    return rows.reshape(*output.shape, *w.shape)
+    rows = math.prod(shape)
+    copies = w.detach().expand(rows, *w.shape).clone().requires_grad_(True)
+    outputs = vmap(of)(copies)
+    if not outputs.requires_grad:
+        return w.new_zeros(*shape, *w.shape)
+    own = outputs.reshape(rows, rows).diagonal().sum()
+    (found,) = torch.autograd.grad(own, copies, allow_unused=True, materialize_grads=True)
+    return found.reshape(*shape, *w.shape)
 
 
 def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None = None) -> torch.Tensor:
@@ -130,10 +145,10 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
     def of(w: torch.Tensor) -> torch.Tensor:
         return model.reenter(values, wrt, w, targets=(entry.of,), overrides=overrides)[entry.of]
 
+    if entry.kind == "jacobian":
+        return torch.einsum(entry.pattern, _jacobian(of, w, values[entry.of].shape))
     w.requires_grad_(True)
     output = of(w)
-    if entry.kind == "jacobian":
-        return torch.einsum(entry.pattern, _jacobian(output, w))
     if not output.requires_grad:
         return torch.zeros_like(w)
     (gradient,) = torch.autograd.grad(output, w, allow_unused=True, materialize_grads=True)
@@ -142,7 +157,8 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
 
 @dataclass(frozen=True)
 class Witness:
-    """Numeric directional derivatives of `of` along `directions` `(P, *wrt_shape)`."""
+    """Numeric directional derivatives of `of` along `directions` `(P, *wrt_shape)`: `J u` for each direction,
+    or, with `covectors` `(P, *of_shape)`, the scalars `vᵀ J u`."""
 
     directions: torch.Tensor
     values: torch.Tensor
@@ -151,50 +167,68 @@ class Witness:
     full: bool
     """True when the directions are the scaled basis, so `values` is the whole Jacobian."""
     evaluations: int
+    covectors: torch.Tensor | None = None
 
     def as_arrays(self) -> dict:
-        """As plain numpy data, to hand to another process."""
-        return {"directions": self.directions.numpy(), "values": self.values.numpy(), "error": self.error.numpy(),
-                "discarded": self.discarded.numpy(), "full": self.full, "evaluations": self.evaluations}
+        """As plain numpy data, to hand to another process or keep on disk."""
+        arrays = {"directions": self.directions.numpy(), "values": self.values.numpy(), "error": self.error.numpy(),
+                  "discarded": self.discarded.numpy(), "full": self.full, "evaluations": self.evaluations}
+        return arrays if self.covectors is None else {**arrays, "covectors": self.covectors.numpy()}
 
     @classmethod
     def from_arrays(cls, arrays: dict) -> Witness:
+        covectors = arrays.get("covectors")
         return cls(torch.from_numpy(arrays["directions"]), torch.from_numpy(arrays["values"]),
-                   torch.from_numpy(arrays["error"]), torch.from_numpy(arrays["discarded"]), arrays["full"],
-                   arrays["evaluations"])
+                   torch.from_numpy(arrays["error"]), torch.from_numpy(arrays["discarded"]), bool(arrays["full"]),
+                   int(arrays["evaluations"]), None if covectors is None else torch.from_numpy(covectors))
 
 
-def numeric_witness(entry: Derivation, evaluated: Evaluated, function: BatchedFunction | None = None) -> Witness:
-    """Central differences of `entry.of` along scaled basis directions or random probes of `entry.wrt`.
+def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: bool = False,
+                    function: BatchedFunction | None = None) -> Witness:
+    """Ridders' central differences of `entry.of` along directions of `entry.wrt` scaled to its length scale.
 
-    By default it differentiates the PyTorch model; error-carried-forward passes
-    `function`, a submission's own forward pass and loss, instead.
+    By default, `PROBES` random directional derivatives `vᵀ J u` (`u` along one
+    random coordinate where a kink lies between; `v` only where `of` is not a
+    scalar), which confirm autograd at the cost of a dozen or two evaluations
+    whatever the sizes. With `elementwise`, and at most
+    `FULL_JACOBIAN_MAX` elements of `wrt`, every basis direction: the whole
+    Jacobian. It differentiates the PyTorch model, or `function` (error carried
+    forward: a submission's own forward pass and loss) where given.
     """
     model, values = evaluated.model, evaluated.tensors
     w = values[entry.wrt]
     scale = model.length_scale(entry.wrt, values).expand_as(w)
     kinks = tuple(k for k in entry.context.kinks if k in model.downstream[entry.wrt] and
                   (k == entry.of or k in model.ancestors[entry.of]))
-    full = w.numel() <= FULL_JACOBIAN_MAX
-    generator = torch.Generator().manual_seed(evaluated.case.seed)
+    full = elementwise and w.numel() <= FULL_JACOBIAN_MAX
+    generator = np.random.default_rng(evaluated.case.seed)
+    covectors = None
     if full:
         unit = torch.eye(w.numel(), dtype=w.dtype).reshape(-1, *w.shape)
     elif kinks:
         unit = torch.zeros(PROBES, w.numel(), dtype=w.dtype)
-        unit[torch.arange(PROBES), torch.randperm(w.numel(), generator=generator)[:PROBES]] = 1
+        unit[torch.arange(PROBES), torch.from_numpy(generator.permutation(w.numel())[:PROBES])] = 1
         unit = unit.reshape(-1, *w.shape)
     else:
-        unit = torch.randn((PROBES, *w.shape), generator=generator, dtype=w.dtype)
+        unit = torch.from_numpy(generator.standard_normal((PROBES, *w.shape)))
+    if not full and torch.is_tensor(values[entry.of]) and values[entry.of].dim():
+        covectors = torch.from_numpy(generator.standard_normal((len(unit), *values[entry.of].shape)))
     directions = unit * scale
 
     def single(point: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         fresh = model.reenter(values, entry.wrt, point, targets=(entry.of, *kinks))
-        signature = [model.piece(k, fresh).flatten() for k in kinks]
-        return fresh[entry.of], torch.cat(signature) if signature else point.new_zeros(0, dtype=torch.bool)
+        return fresh[entry.of], kink_signature([model.piece(k, fresh) for k in kinks], point)
 
     footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
-    result = directional_derivatives(function or vmap(single), w, directions, footprint=footprint)
-    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations)
+    result = directional_derivatives(function or vmap(single), w, directions, covectors=covectors, footprint=footprint)
+    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations, covectors)
+
+
+def kink_signature(pieces: Sequence[torch.Tensor], like: torch.Tensor) -> torch.Tensor:
+    """The pattern of a point's kinks that must not change within a probe: which piece each kink's output is on (a
+    ReLU input's sign, a pooling window's argmax; `checks.kinks`), as one integer vector."""
+    return torch.cat([piece.flatten().to(torch.int64) for piece in pieces]) if pieces else \
+        like.new_zeros(0, dtype=torch.int64)
 
 
 def as_returned(entry: Derivation, witness: Witness, per_direction: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
@@ -211,11 +245,16 @@ def as_returned(entry: Derivation, witness: Witness, per_direction: torch.Tensor
     return torch.einsum(entry.pattern, jacobian)
 
 
-def project(entry: Derivation, returned: torch.Tensor, directions: torch.Tensor) -> torch.Tensor:
-    """A returned array's directional derivatives `(P, *of_shape)` along `directions`."""
+def project(entry: Derivation, returned: torch.Tensor, directions: torch.Tensor,
+            covectors: torch.Tensor | None = None) -> torch.Tensor:
+    """A returned array's directional derivatives `(P, *of_shape)` along `directions`, or `(P,)` contracted with
+    `covectors`."""
     if entry.kind == "gradient":
         return (returned.unsqueeze(0) * directions).reshape(directions.shape[0], -1).sum(1)
-    return vmap(lambda v: torch.einsum(entry.jvp_pattern, returned, v))(directions)
+    along = vmap(lambda v: torch.einsum(entry.jvp_pattern, returned, v))(directions)
+    if covectors is None:
+        return along
+    return (along * covectors).reshape(directions.shape[0], -1).sum(1)
 
 
 def magnitude(entry: Derivation, evaluated: Evaluated, truth: torch.Tensor) -> float:

@@ -3,29 +3,31 @@
 Under a derandomized profile (grading, CI) the cases an id meets are the same
 for every submission: the stream is drawn once per context (`case_stream`),
 every case of it goes to the submission in one request, and the truths come
-from the shared cache. When a case fails, the context's smallest case is tried
-(where shrinking would end); only if that one passes does hypothesis run, on
-the same stream, to shrink the failure. Without derandomization it runs from the start.
-With a course secret (`case_secret`), the stream, its value seeds and the
-smallest case follow the secret instead of the public derandomized stream.
-Which cases the numeric witness confirms is the witness policy's (`witnessing`).
-When the witness does not decide failures (grading), the cases hypothesis meets
-while it shrinks are not witnessed; the failure it settles on is, before it is
-reported.
+from the shared cache. Each declared value of each scalar is met on a plain
+case of the stream, added where hypothesis's draws miss it. A failure is then
+made as simple as it goes in a few batched rounds (`shrinking`: the context's
+smallest case first), not by replaying hypothesis one example at a time.
+Without derandomization hypothesis runs from the start, and shrinks. With a
+course secret (`case_secret`), the stream, its value seeds and the smallest
+case follow the secret instead of the public derandomized stream. Which cases
+the numeric witness confirms is the witness policy's (`witnessing`). When the witness does not decide failures
+(grading), the cases met while shrinking are not witnessed; the failure settled
+on is, before it is reported.
 """
 from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from checks.assignment import Context, Derivation
-from checks.engine import strategies, witnessing
+from checks.engine import shrinking, strategies, witnessing
 from checks.engine.case_secret import CaseSecret
-from checks.engine.cases import Case, sized, smallest_case
+from checks.engine.cases import Case, sized
 from checks.engine.check import CaseResult, check_cases
 from checks.engine.submission import Submission
 from checks.engine.truths import TRUTHS
@@ -73,13 +75,19 @@ class PropertyReport:
 
     @property
     def discards(self) -> str:
-        """Discarded probes, and the cases left with no numeric witness at all."""
-        text = f"{self.discarded} / {self.probes}"
-        return text + (f" ({self.witness_inconclusive} cases without a witness)" if self.witness_inconclusive else "")
+        """Probes discarded at kinks, of those taken; the cases left with no witness at all are `witness_inconclusive`
+        (`unwitnessed_note` says how many)."""
+        return f"{self.discarded} / {self.probes}"
 
     @property
     def status(self) -> str:
         return "passed" if self.failure is None else self.failure.status
+
+
+def unwitnessed_note(count: int) -> str | None:
+    """The line under a table of properties that says how many cases, `count`, had no numeric witness."""
+    return (f"{count} cases without a witness: every step of their probe crossed a kink, so numeric differentiation "
+            "could not confirm autograd there." if count else None)
 
 
 def check_property(entry: Derivation, submission: Submission, *, profile: settings | None = None,
@@ -100,20 +108,17 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     decide = witnessing.policy(witness)
     in_flight = decide if witness_must_agree else (lambda case, agrees: agrees and decide(case, agrees))
     if stop_at_failure and chosen.derandomize and chosen.database is None:
-        results = check_cases(entry, case_stream(entry.context, chosen, secret=secret, strategy=strategy), submission, witness=in_flight)
+        stream = case_stream(entry.context, chosen, secret=secret, strategy=strategy)
+        results = check_cases(entry, stream, submission, witness=in_flight)
         report = PropertyReport(entry)
         for result in results:
             report.record(result, _fails(result, witness_must_agree))
         try:
             if report.failure is None:
                 return report
-            _fail_at_smallest(entry, submission, report, witness_must_agree, in_flight, secret)
+            _fail_at_simplest(entry, submission, report, witness_must_agree, in_flight, secret)
         finally:
             report.seconds = time.perf_counter() - start
-        found = report.failure
-        decide = witnessing.policy(witness)
-    else:
-        found = None
     report = PropertyReport(entry)
 
     def visit(case: Case) -> None:
@@ -127,10 +132,6 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     test = _on_every_case(entry.context, visit, chosen, f"gradjudge:{submission.label}:{entry.id}", secret, strategy)
     try:
         test()
-        if found is not None:  # a case of the stream that hypothesis does not draw (`_uncovered`) failed: report it
-            report.record(found, True)
-            report.failure = found
-            raise CheckFailed(found)
     except CheckFailed as failure:
         if not witness_must_agree:
             failure.result = report.failure = _witnessed(entry, failure.result, submission)
@@ -142,16 +143,23 @@ def check_property(entry: Derivation, submission: Submission, *, profile: settin
     return report
 
 
-def _fail_at_smallest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
-                      in_flight: witnessing.Policy, secret: CaseSecret | None) -> None:
-    """Raise `CheckFailed` if the derivation fails on its context's smallest case: the simplest case there is, where
-    hypothesis's shrinking would end, found without running it."""
-    (result,) = check_cases(entry, [smallest_case(entry.context, secret)], submission, witness=in_flight)
-    if not _fails(result, witness_must_agree):
-        return
+def _fail_at_simplest(entry: Derivation, submission: Submission, report: PropertyReport, witness_must_agree: bool,
+                      in_flight: witnessing.Policy, secret: CaseSecret | None) -> NoReturn:
+    """Raise `CheckFailed` with the stream's first failure made as simple as it goes (`shrinking.simplest`: the
+    context's smallest case first, then one-step simplifications, each round in one request)."""
+    failing: dict[tuple, CaseResult] = {}
+
+    def failing_among(cases: list[Case]) -> list[Case]:
+        results = check_cases(entry, cases, submission, witness=in_flight)
+        for result in results:
+            report.record(result, _fails(result, witness_must_agree))
+        failing.update({result.case.key: result for result in results if _fails(result, witness_must_agree)})
+        return [result.case for result in results if _fails(result, witness_must_agree)]
+
+    result = failing.get(shrinking.simplest(report.failure.case, failing_among, secret).key, report.failure)
     if not witness_must_agree:
         result = _witnessed(entry, result, submission)
-    report.record(result, True)
+        report.witnessed += result.witnessed
     report.failure = result
     failure = CheckFailed(result)
     failure.report = report
@@ -179,22 +187,31 @@ def prepare(entries: tuple[Derivation, ...], profile: settings, witness: str, se
                 TRUTHS.witness(entry, case)
 
 
-_STREAMS: dict[tuple[int, str, CaseSecret | None, st.SearchStrategy[Case] | None], tuple[Case, ...]] = {}
-
-
 def case_stream(context: Context, profile: settings, *, secret: CaseSecret | None = None,
                 strategy: st.SearchStrategy[Case] | None = None) -> tuple[Case, ...]:
     """The cases a derandomized `profile` draws for `context` (from `strategy`, if given), then one case for each
-    declared value of each scalar that none of them has: the same for every id and every submission.
+    declared value of each scalar that none of its plain cases has: the same for every id and every submission,
+    drawn once per process, or once per course where a truths store is attached.
 
     Without a `secret`, the public stream; with one, the stream that secret seeds.
     """
-    key = (id(context), repr(profile), secret, strategy)
-    if key not in _STREAMS:
-        drawn: list[Case] = []
-        _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret, strategy)()
-        _STREAMS[key] = (*drawn, *_uncovered(context, drawn))
-    return _STREAMS[key]
+    return TRUTHS.stream(context, stream_settings(profile, secret, strategy),
+                         lambda: _drawn(context, profile, secret, strategy))
+
+
+def stream_settings(profile: settings, secret: CaseSecret | None = None,
+                    strategy: st.SearchStrategy[Case] | None = None) -> str:
+    """Everything a derandomized stream depends on besides its context's declaration and the versions the truths
+    store keys on: the profile, the course secret (by its fingerprint) and a strategy given instead of the default
+    one. Whatever else comes to choose the cases must be added here."""
+    return repr((repr(profile), None if secret is None else secret.fingerprint, None if strategy is None else repr(strategy)))
+
+
+def _drawn(context: Context, profile: settings, secret: CaseSecret | None,
+           strategy: st.SearchStrategy[Case] | None) -> tuple[Case, ...]:
+    drawn: list[Case] = []
+    _on_every_case(context, drawn.append, profile, f"gradjudge:stream:{context.name}", secret, strategy)()
+    return (*drawn, *_uncovered(context, drawn))
 
 
 def _uncovered(context: Context, drawn: list[Case]) -> list[Case]:

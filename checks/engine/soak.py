@@ -20,6 +20,7 @@ from checks.assignment import Derivation
 from checks.engine.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_AUTOGRAD, CLOSED_VS_NUMERIC
 from checks.engine.oracles import use_one_thread
 from checks.sandbox.children import pool_context
+from checks.engine.properties import unwitnessed_note
 
 
 def soak(assignment_name: str, entries: list[Derivation], total_examples: int, jobs: int, console: Console) -> int:
@@ -43,7 +44,8 @@ def _soak_one(assignment_name: str, id: str, examples: int) -> dict:
                        suppress_health_check=list(HealthCheck))
     report = check_property(assignment.by_id[id], reference(assignment), profile=profile, stop_at_failure=False)
     return {"id": id, "examples": report.examples, "failures": report.failures, "probes": report.probes,
-            "discarded": report.discarded, "discards": report.discards, "worst": report.worst, "seconds": report.seconds,
+            "discarded": report.discarded, "discards": report.discards, "unwitnessed": report.witness_inconclusive,
+            "worst": report.worst, "seconds": report.seconds,
             "first_failure": report.failure.message if report.failure else None}
 
 
@@ -67,6 +69,9 @@ def _render(rows: list[dict], seconds: float, jobs: int, console: Console) -> No
     console.print(f"{examples} examples over {len(rows)} ids, {failures} failures, {discarded} of {probes} numeric "
                   f"probes discarded at kinks; {seconds:.0f} s wall clock with {jobs} processes.")
     console.print("Errors are normwise (largest gap over the tolerance scale), worst case per id.")
+    note = unwitnessed_note(sum(row["unwitnessed"] for row in rows))
+    if note:
+        console.print(note)
     for row in rows:
         if row["first_failure"]:
             console.rule(f"[red]{row['id']}: first failure")

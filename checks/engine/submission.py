@@ -59,10 +59,15 @@ class Functions:
         self.label = label
         self.is_reference = is_reference
         self._functions = dict(functions)
+        self._signatures: dict[str, Signature] = {}
 
     def signature(self, id: str) -> Signature | None:
         function = self._functions.get(id)
-        return None if function is None else signature_of(function)
+        if function is None:
+            return None
+        if id not in self._signatures:
+            self._signatures[id] = signature_of(function)
+        return self._signatures[id]
 
     def call_many(self, id: str, batch: Sequence[Arguments], *, reply_limit: int) -> list[Outcome]:
         return [call(self._functions[id], arguments) for arguments in batch]

@@ -8,7 +8,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from checks.engine.check import AUTOGRAD_VS_NUMERIC, CLOSED_VS_AUTOGRAD
-from checks.engine.properties import CheckFailed, PropertyReport, check_property
+from checks.engine.properties import CheckFailed, PropertyReport, check_property, unwitnessed_note
 from checks.assignment import Derivation
 from checks.engine.submission import Submission
 
@@ -40,6 +40,9 @@ def render(reports: list[PropertyReport], console: Console) -> None:
                       f"{report.seconds:.2f} s")
     console.print(table)
     console.print("Errors are normwise: the largest gap over the tolerance scale, worst case over all examples.")
+    note = unwitnessed_note(sum(report.witness_inconclusive for report in reports))
+    if note:
+        console.print(note)
     for report in reports:
         if report.failure is not None:
             console.rule(f"[red]{report.entry.id}")

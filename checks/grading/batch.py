@@ -5,6 +5,7 @@ submission's `grader_error`, and the others are graded as if it were not there.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -18,6 +19,7 @@ from checks.engine import witnessing
 from checks.engine.check import refusal
 from checks.engine.oracles import evaluate, use_one_thread
 from checks.engine.properties import prepare
+from checks.engine.store import Store, StoreUnavailable
 from checks.engine.truths import TRUTHS
 from checks.engine.submission import call_derivation
 from checks.engine import profiles
@@ -53,7 +55,8 @@ def _available_memory() -> int | None:
 
 def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
                on_done: Callable[[SubmissionGrade], None] = lambda grade: None,
-               on_probe: Callable[[int], None] = lambda count: None) -> list[SubmissionGrade]:
+               on_probe: Callable[[int], None] = lambda count: None, *,
+               store: Store | None = None) -> list[SubmissionGrade]:
     """Grade every submission, `jobs` at a time; rows come back in the order of `entries`, one per student.
 
     With more than one submission, a quick probe first calls every id of every
@@ -61,9 +64,11 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     crashing derivations across the whole batch cost about one timeout together,
     not one each. No submission can end the batch: whatever goes wrong in
     grading one is that submission's `grader_error`. A group's submission is
-    graded once, and each member gets its row.
+    graded once, and each member gets its row. With a truths `store`, what the
+    oracles found is read from it and what they compute is added to it.
     """
     assignment = assignments.load(assignment_name)
+    TRUTHS.attach(store, assignment)
     runnable = [entry for entry in entries if entry.problem is None and entry.status is None and entry.entry is not None]
     if len(runnable) > 1:
         on_probe(len(runnable))
@@ -76,7 +81,8 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
             on_done(grades[-1])
         return _rows(grades, entries)
     prepare(assignment.derivations, rubric.profile, witnessing.SAMPLED, rubric.secret)
-    seed = (assignment_name, TRUTHS.export(assignment.derivations))
+    TRUTHS.persist()
+    seed = (assignment_name, TRUTHS.export(assignment.derivations), None if store is None else store.root)
     results: dict[int, SubmissionGrade] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_start_worker, initargs=seed) as pool:
         futures = {pool.submit(grade_contained, _located(entry), assignment_name, rubric, isolation,
@@ -108,10 +114,15 @@ def _located(entry: Entry) -> Entry:
                    writeups=tuple(map(located, entry.writeups)))
 
 
-def _start_worker(assignment_name: str, exported: dict) -> None:
-    """A grading process: one thread for torch, and the truths the parent computed for the whole class."""
+def _start_worker(assignment_name: str, exported: dict, store_root: Path | None) -> None:
+    """A grading process: one thread for torch, the truths the parent computed for the whole class, and the store
+    the parent grades with, if any."""
     use_one_thread()
-    TRUTHS.install(exported, assignments.load(assignment_name).derivations)
+    assignment = assignments.load(assignment_name)
+    TRUTHS.install(exported, assignment.derivations)
+    if store_root is not None:
+        with contextlib.suppress(StoreUnavailable):
+            TRUTHS.attach(Store(store_root), assignment)
 
 
 def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[str, Prior]:
@@ -166,4 +177,5 @@ def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolatio
     except Exception as exc:  # a fault of gradjudge's on this submission must not cost the others
         grade = grader_error(entry.path, assignment, rubric, isolation, f"gradjudge failed while grading it ({exc!r})")
     grade.name = entry.name
+    TRUTHS.persist()
     return grade

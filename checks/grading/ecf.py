@@ -33,7 +33,7 @@ from checks.assignment import Assignment, Context, Derivation
 from checks.engine.cases import Case, diagnostic_cases
 from checks.engine.check import TRUTH_TOLERANCE, refusal
 from checks.engine.compare import compare
-from checks.engine.oracles import as_returned, numeric_witness
+from checks.engine.oracles import as_returned, kink_signature, numeric_witness
 from checks.engine.submission import Submission, call_derivation, reference
 from checks.engine.tolerances import NUMERIC
 from checks.engine.truths import TRUTHS
@@ -209,10 +209,10 @@ def _on_case(entry: Derivation, forward_ids: list[Derivation], submission: Submi
                               for point, forward in zip(points, found)])
         if not patterns:
             return losses, points.new_zeros(len(points), 0, dtype=torch.bool)
-        return losses, torch.stack([torch.cat([torch.from_numpy(np.asarray(forward[name]) > 0).flatten()
-                                               for name in patterns]) for forward in found])
+        return losses, torch.stack([kink_signature([torch.from_numpy(np.asarray(forward[name])) > 0 for name in patterns],
+                                                   points) for forward in found])
 
-    witness = numeric_witness(entry, evaluated, function=own_loss)
+    witness = numeric_witness(entry, evaluated, elementwise=True, function=own_loss)
     if not witness.full:
         return Verdict(False, "its own forward pass is too large to differentiate in full")
     truth = as_returned(entry, witness, witness.values, torch.from_numpy(closed))

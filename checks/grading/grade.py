@@ -17,7 +17,7 @@ from checks.engine import witnessing
 from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import diagnostic_cases
 from checks.engine.check import CaseResult
-from checks.engine.truths import OracleError
+from checks.engine.truths import TRUTHS, OracleError
 from checks.engine.properties import CheckFailed, check_property
 from checks.grading import diagnosis, ecf
 from checks.grading.explain import explain
@@ -65,6 +65,7 @@ def grader_error(path: Path, assignment: Assignment, rubric: Rubric, isolation: 
 
 
 def _graded(path: Path, assignment: Assignment, submission: Sandboxed, rubric: Rubric) -> SubmissionGrade:
+    TRUTHS.know([entry for entry in assignment.derivations if submission.signature(entry.id) is not None])
     graded = {entry.id: _grade_entry(entry, assignment, submission, rubric) for entry in assignment.derivations}
     rows = {id: row for id, (row, _) in graded.items()}
     for context in assignment.contexts:

@@ -30,6 +30,8 @@ class GradeRequest:
     """The public stream of cases (a student's own check) instead of the course secret's."""
     allow_weak_isolation: bool = False
     details: bool = False
+    no_cache: bool = False
+    """Neither read nor add to the truths store (`checks.engine.store`)."""
     outputs: dict[str, str] = field(default_factory=dict)
     """The output formats asked for (`checks.reports.formats`), by name, each with its target."""
     options: argparse.Namespace = field(default_factory=argparse.Namespace)

@@ -19,16 +19,21 @@ class of thousands is graded in parallel. The zip holds, at its root:
   `pyproject.toml`, its readme and its packages), since it is on no package index;
 - `packages/`: the assignment's own top-level packages, when they are not
   gradjudge's (a course's `module:ATTRIBUTE`); `run_autograder` puts them on
-  `PYTHONPATH`.
+  `PYTHONPATH`;
+- `truths/`: a truths store filled with what every upload meets under the rubric
+  (`checks.grading.warming`), so every container starts warm; `run_autograder`
+  grades with it.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import json
 import re
 import stat
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -126,8 +131,25 @@ def write_autograder(*, output: Path, rubric: Path | None, assignment: str, subm
     members.update(_files(tree, bundled, "gradjudge"))
     for location in _assignment_packages(spec, declared.reference, packages):
         members.update(_files(location.parent, [location], "packages"))
+    members.update(_truths(declared, secret.rubric, members["rubric.toml"] + members[CASE_SECRET]))
     write_bytes(output, _zipped(members))
     return Autograder(settings, declared.name, loaded.max_score, secret)
+
+
+def _truths(assignment, rubric, rubric_bytes: bytes) -> dict[str, bytes]:
+    """The truths store every container starts warm with (`checks.grading.warming`), as members under `truths/`.
+
+    Its secret is derived from the zip's inputs, so that the same inputs still make the same zip; inside a
+    container only the grader can write the store, and a worker sandboxed in namespaces cannot see it.
+    """
+    from checks.engine.store import SECRET_BYTES, Store, namespace
+    from checks.grading.warming import warm
+
+    secret = hashlib.sha256(b"gradjudge truths\0" + namespace(assignment).encode() + b"\0" + rubric_bytes).digest()
+    with tempfile.TemporaryDirectory(prefix="gradjudge-truths-") as folder:
+        store = Store(Path(folder), secret=secret[:SECRET_BYTES])
+        warm(store, assignment, rubric)
+        return {f"truths/{name}": data for name, data in store.files().items()}
 
 
 def _check_submission_name(name: str | None, writeup_suffixes: tuple[str, ...]) -> None:

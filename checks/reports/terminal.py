@@ -23,6 +23,8 @@ _MATH = re.compile(r"\$([^$]+)\$")
 
 def unicode_math(text: str) -> str:
     """`$\\partial L / \\partial b_{1B}$` as `∂ L / ∂ b_1B`: every `$...$` formula of a message as Unicode."""
+    if not _MATH.search(text):
+        return text
     from pylatexenc.latex2text import LatexNodes2Text
 
     converter = LatexNodes2Text(math_mode="text")

@@ -139,7 +139,14 @@ def _what_changed(name: str, before: np.ndarray, after: np.ndarray) -> str:
 
 
 def _same(after: np.ndarray, before: np.ndarray) -> bool:
-    return after.shape == before.shape and bool(np.array_equal(after, before, equal_nan=True))
+    """Whether an argument is as it was: bit for bit where both are numbers of one dtype (compared as unsigned
+    integers of its width, a fraction of the cost of telling NaNs apart), else equal entries, NaN where NaN was."""
+    if after.shape != before.shape:
+        return False
+    if after.dtype == before.dtype and after.dtype.kind in "biuf" and after.dtype.itemsize in (1, 2, 4, 8):
+        bits = np.dtype(f"u{after.dtype.itemsize}")
+        return bool(np.array_equal(np.ascontiguousarray(after).view(bits), np.ascontiguousarray(before).view(bits)))
+    return bool(np.array_equal(after, before, equal_nan=True))
 
 
 def describe_exception(exc: BaseException) -> str:

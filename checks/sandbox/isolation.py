@@ -7,7 +7,7 @@ library (every `site-packages` and `dist-packages` under it hidden by an empty
 mount), the system libraries, numpy and the three worker modules, a private
 size-capped `/tmp` (the only place it can write), its own `/proc` and `/dev`, and
 a private copy of its own submission. Neither gradjudge's packages, nor torch, nor the rubric, nor other
-submissions, nor the output paths exist in its world. The worker itself is its
+submissions, nor the output paths, nor the truths store exist in its world. The worker itself is its
 namespace's process 1 (no bubblewrap process inside shows the grader's paths);
 it dies with the grader, and every process it starts dies with it.
 
@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy
 
+from checks.engine import store
 from checks.errors import GradjudgeError
 from checks.sandbox import children
 
@@ -173,7 +174,7 @@ def bubblewrap_command(python_arguments: list[str], *, packages: Sequence[str], 
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
     for root in _runtime_roots():
         argv += _bind(root)
-    for hidden in _site_folders():
+    for hidden in (*_site_folders(), *_grader_folders()):
         argv += ["--tmpfs", hidden, "--remount-ro", hidden]
     argv += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for inside, outside in [*_package_binds(tuple(packages)), *files]:
@@ -242,6 +243,14 @@ def _site_folders() -> tuple[str, ...]:
     if purelib.is_dir():
         found.add(str(purelib.resolve()))
     return tuple(sorted(found))
+
+
+def _grader_folders() -> tuple[str, ...]:
+    """The grader's own folders that lie inside a bound root, wherever they are set to be: the truths store, whose
+    entries a worker must neither read nor plant. Hidden by an empty mount."""
+    folder = os.path.realpath(store.location())
+    inside = any(folder.startswith(root.rstrip("/") + "/") for root in _runtime_roots() if not os.path.islink(root))
+    return (folder,) if inside and os.path.isdir(folder) else ()
 
 
 @functools.lru_cache(maxsize=1)

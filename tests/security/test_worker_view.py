@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import needs
@@ -113,3 +114,38 @@ def test_the_writeup_reader_sees_its_own_packages_and_nothing_of_the_grader(tmp_
     assert not any(seen["grader"].values()), seen["grader"]
     assert [path for path, writable in seen["writable"].items() if writable] == ["/tmp"], seen["writable"]
     assert seen["interfaces"] == ["lo"] and not seen["connects"]
+
+
+STORE_PROBE = r"""
+import json, os, sys
+folder = sys.argv[1]
+print(json.dumps({"exists": os.path.exists(folder), "listing": sorted(os.listdir(folder)) if os.path.isdir(folder) else None}))
+"""
+
+
+def store_seen(tmp_path: Path, folder: Path, monkeypatch) -> dict:
+    from checks.engine.store import Entry, Store
+
+    monkeypatch.setenv("GRADJUDGE_CACHE_DIR", str(folder))
+    Store(folder).write(["truths", "of a case"], Entry({"truth": __import__("numpy").ones(3)}))
+    submission = tmp_path / "submission"
+    submission.mkdir(exist_ok=True)
+    argv = isolation.worker_sandbox(submission, ["-c", STORE_PROBE, str(folder)])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=isolation.ENVIRONMENT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_truths_store_does_not_exist_for_the_worker(tmp_path, monkeypatch):
+    assert store_seen(tmp_path, tmp_path / "cache" / "truths", monkeypatch) == {"exists": False, "listing": None}
+
+
+def test_a_truths_store_set_inside_a_folder_the_worker_sees_is_hidden_from_it(tmp_path, monkeypatch):
+    """A store placed inside a bound root (here a folder bound as the runtime's is; not under /tmp, which the
+    worker's own /tmp covers) is an empty read-only folder inside: no entry to read, none to plant."""
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as bound:
+        roots = isolation._runtime_roots()
+        monkeypatch.setattr(isolation, "_runtime_roots", lambda: (*roots, bound))
+        folder = Path(bound) / "cache" / "truths"
+        assert store_seen(tmp_path, folder, monkeypatch) == {"exists": True, "listing": []}
+        assert {"entries", "secret"} <= set(os.listdir(folder))
