@@ -249,7 +249,7 @@ def _graded(request: GradeRequest, console: Console):
     written = Written(grades, assignment, rubric, None if request.rubric is None else display(request.rubric),
                       found.skipped, found.skipped_more, found.layout, request.options)
     for name, output in chosen.items():
-        output.write(Path(request.outputs[name]), written, prepared[name])
+        output.write(request.outputs[name], written, prepared[name])
     return grades, interrupted
 
 
@@ -322,7 +322,7 @@ def _report(args: argparse.Namespace, console: Console) -> int:
     _require_libraries(html)
     key = html.prepare(args, console)
     written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args)
-    html.write(args.output, written, key)
+    html.write(str(args.output), written, key)
     console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
                           f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)
     return 0

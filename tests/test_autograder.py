@@ -143,8 +143,9 @@ def test_the_zip_grades_an_upload_as_gradescope_runs_it(bundle, tmp_path):
 
 
 def test_every_container_starts_with_the_truths_of_what_every_upload_meets(bundle, tmp_path, monkeypatch):
-    """The zip's truths store holds the rubric's stream of every context and every id's truth on it: a container
-    computes none of it again."""
+    """The zip's truths store holds the rubric's stream of every context (the course secret's, which the zip grades
+    on) and every id's truth on it: a container computes none of it again."""
+    from checks.engine.case_secret import CaseSecret
     from checks.engine.properties import stream_settings
     from checks.engine.store import Store
     from checks.engine.truths import Truths
@@ -161,8 +162,9 @@ def test_every_container_starts_with_the_truths_of_what_every_upload_meets(bundl
     truths = Truths()
     truths.attach(Store(tmp_path / "source" / "truths"), HW1)
     profile = rubric.load(HW1, tmp_path / "source" / "rubric.toml").profile
+    secret = CaseSecret(bytes.fromhex((tmp_path / "source" / "case-secret").read_text().strip()))
     for context in HW1.contexts:
-        cases = truths.stream(context, stream_settings(profile), refuse)
+        cases = truths.stream(context, stream_settings(profile, secret), refuse)
         assert cases
         for case in cases:
             for entry in (entry for entry in HW1.derivations if entry.context is context):

@@ -48,8 +48,9 @@ def test_the_corpus_is_large_enough_across_the_assignments(manifest):
 def test_every_expected_tag_names_something_declared(manifest):
     """A typo in the manifest would make an entry unmatchable: each tag's family exists, and its detail is declared."""
     by_name = {assignment.name: assignment for assignment in ASSIGNMENTS}
-    kinds = {tags.PATH_MISSING: "path", tags.PATH_SCALED: "path", tags.KNOB: "knob",
-             tags.LOCAL_DERIVATIVE: "local_derivative"}
+    from checks.grading.candidates.declared_variants import VARIANT_TAGS
+
+    kinds = {**{tag: kind for kind, tag in VARIANT_TAGS.items()}, tags.PATH_SCALED: "path"}
     for entry in manifest.wrong:
         assignment = by_name[entry.assignment]
         entry_context = assignment.by_id[entry.id].context

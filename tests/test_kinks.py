@@ -122,7 +122,9 @@ def test_where_ties_are_the_point_the_truth_is_pytorchs_and_the_witness_stands_a
     first = Functions("first", {"pool_dL_dx": _first_maximum})
     every = Functions("every", {"pool_dL_dx": _every_maximum})
     result = check_case(entry, case, first)
-    assert result.passed and result.witness_agrees and result.discarded > 0, result.message
+    # The witness's one probe moves a random coordinate; where it meets a tied entry, its steps cross the kink and it
+    # is discarded. Either way it never disagrees with PyTorch's convention there.
+    assert result.passed and result.witness_agrees, result.message
     wrong = check_case(entry, case, every)
     assert not wrong.passed
     assert "holds a tie at out (2x2 max-pooling with stride 2: the piece is each window's argmax); the truth there is " \

@@ -34,9 +34,9 @@ def test_a_formats_own_option_without_the_format_is_refused_before_any_work(caps
 def test_a_format_a_course_registers_by_entry_point_is_written(tmp_path, monkeypatch):
     """One module and its entry point: `--lines OUT` writes one line per student."""
     (tmp_path / "lines_format.py").write_text(
-        "from checks.reports.formats import OutputFormat\n"
+        "from pathlib import Path\nfrom checks.reports.formats import OutputFormat\n"
         "def _write(target, written, prepared):\n"
-        "    target.write_text(''.join(f'{grade.name} {grade.score:g}\\n' for grade in written.grades))\n"
+        "    Path(target).write_text(''.join(f'{grade.name} {grade.score:g}\\n' for grade in written.grades))\n"
         "FORMAT = OutputFormat('lines', 'one line per student', _write)\n")
     info = tmp_path / "lines_format-1.0.dist-info"
     info.mkdir()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from checks.statuses import ERROR, FAILED, NOT_ATTEMPTED, PASSED, TIMEOUT
 from checks import tags
 from checks.assignment import Derivation
 from checks.engine.cases import Case
@@ -55,7 +56,7 @@ class CaseResult:
     @property
     def passed(self) -> bool:
         """The verdict: the closed form matches autograd (and changed none of its arguments)."""
-        return self.status == "passed"
+        return self.status == PASSED
 
     @property
     def witness_agrees(self) -> bool:
@@ -77,7 +78,7 @@ class CaseResult:
         entry = self.entry
         lines = [f"{entry.id} = {entry.title} ({entry.context.name} context, section {entry.section}): {self.headline}",
                  f"Case: {self.case.describe()}"]
-        if self.status != "passed":
+        if self.status != PASSED:
             lines.append(tie_note(self.case))
         if self.detail:
             lines.append(self.detail)
@@ -91,14 +92,14 @@ class CaseResult:
 
     @property
     def headline(self) -> str:
-        if self.status == "failed" and self.comparisons and not self.comparisons[0].passed:
+        if self.status == FAILED and self.comparisons and not self.comparisons[0].passed:
             return "does not match autograd"
-        if self.status == "failed" and tags.MUTATES_INPUT in self.tags:
+        if self.status == FAILED and tags.MUTATES_INPUT in self.tags:
             return "its values match autograd, but it changes its input in place"
-        if self.status == "passed" and not self.witness_agrees:
+        if self.status == PASSED and not self.witness_agrees:
             return "matches autograd, but autograd and numeric differentiation disagree (a gradjudge problem, not the submission's)"
-        return {"passed": "passed", "failed": "wrong", "error": "no usable result", "timeout": "timed out",
-                "not_attempted": "not attempted"}[self.status]
+        return {PASSED: "passed", FAILED: "wrong", ERROR: "no usable result", TIMEOUT: "timed out",
+                NOT_ATTEMPTED: "not attempted"}[self.status]
 
     def side_by_side(self, index: tuple[int, ...]) -> str:
         if self.numeric is not None:
@@ -124,13 +125,13 @@ def check_cases(entry: Derivation, cases: list[Case] | tuple[Case, ...], submiss
     start = time.perf_counter()
     signature = submission.signature(entry.id)
     if signature is None:
-        return [CaseResult(entry, case, "not_attempted", frozenset({tags.NOT_ATTEMPTED})) for case in cases]
+        return [CaseResult(entry, case, NOT_ATTEMPTED, frozenset({tags.NOT_ATTEMPTED})) for case in cases]
     if signature.problem:
-        return [CaseResult(entry, case, "error", frozenset({tags.BAD_SIGNATURE}), f"{entry.id}: {signature.problem}")
+        return [CaseResult(entry, case, ERROR, frozenset({tags.BAD_SIGNATURE}), f"{entry.id}: {signature.problem}")
                 for case in cases]
     refused = refusal(entry, signature)
     if refused is not None:
-        return [CaseResult(entry, case, "error", frozenset({refused[0]}), refused[1]) for case in cases]
+        return [CaseResult(entry, case, ERROR, frozenset({refused[0]}), refused[1]) for case in cases]
     evaluations = [TRUTHS.evaluated(case) for case in cases]
     outcomes = call_derivation(submission, entry, [evaluated.arrays for evaluated in evaluations])
     called = (time.perf_counter() - start) / len(cases)
@@ -159,7 +160,7 @@ def _judge(entry: Derivation, case: Case, evaluated: Evaluated, outcome: Outcome
                           detail=f"returned a dict with keys {sorted(closed)}; expected an array"
                                  + (f" or a dict holding {entry.of!r}" if entry.kind == "value" else ""))
         closed = closed[entry.of]
-    found.update(closed=closed, status="failed")
+    found.update(closed=closed, status=FAILED)
     if closed.shape != truth.array.shape:
         return result(tags=outcome.tags | {tags.SHAPE_MISMATCH}, detail=_shape_mismatch(entry, truth, closed))
     if not np.all(np.isfinite(closed)):
@@ -177,7 +178,7 @@ def _judge(entry: Derivation, case: Case, evaluated: Evaluated, outcome: Outcome
         comparisons += _numeric_comparisons(entry, witnessed, truth.tensor, closed, truth.scale)
         if witnessed.full:
             numeric = as_returned(entry, witnessed, witnessed.values, truth.tensor).numpy()
-    status = "passed" if comparisons[0].passed and tags.MUTATES_INPUT not in outcome.tags else "failed"
+    status = PASSED if comparisons[0].passed and tags.MUTATES_INPUT not in outcome.tags else FAILED
     return result(status=status, comparisons=tuple(comparisons), numeric=numeric, witnessed=witnessed is not None,
                   probes=0 if witnessed is None else len(witnessed.discarded),
                   discarded=0 if witnessed is None else int(witnessed.discarded.sum()),
@@ -236,8 +237,8 @@ def refusal(entry: Derivation, signature: Signature) -> tuple[str, str] | None:
 
 def _status_without_value(reported: frozenset[str]) -> str:
     if tags.NOT_IMPLEMENTED in reported:
-        return "not_attempted"
-    return "timeout" if tags.TIMEOUT in reported else "error"
+        return NOT_ATTEMPTED
+    return TIMEOUT if tags.TIMEOUT in reported else ERROR
 
 
 def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tensor, closed: np.ndarray,

@@ -24,6 +24,7 @@ from typing import NoReturn
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
+from checks.statuses import PASSED
 from checks.assignment import Context, Derivation
 from checks.engine import shrinking, strategies, witnessing
 from checks.engine.case_secret import CaseSecret
@@ -81,7 +82,7 @@ class PropertyReport:
 
     @property
     def status(self) -> str:
-        return "passed" if self.failure is None else self.failure.status
+        return PASSED if self.failure is None else self.failure.status
 
 
 def unwitnessed_note(count: int) -> str | None:

@@ -327,10 +327,11 @@ def _key_json(key: tuple) -> list:
 
 
 def _case_fields(fields: list) -> tuple:
-    """`_key_json`'s list back as `Case`'s fields after its context."""
+    """`_key_json`'s list back as `Case`'s fields after its context; an integer scalar (a stride) stays an int."""
     _, dims, params, seed, scale, edge = fields
     return (tuple((str(axis), int(size)) for axis, size in dims), int(seed), float(scale),
-            tuple((str(name), float(value)) for name, value in params), edge)
+            tuple((str(name), value if isinstance(value, int) and not isinstance(value, bool) else float(value))
+                  for name, value in params), edge)
 
 
 def _key(entry: Derivation, case: Case) -> tuple:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from argparse import Namespace
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,7 +48,8 @@ class Written:
 class OutputFormat:
     """One output of `gradjudge grade`, asked for with `--NAME OUT`.
 
-    `write(target, written, prepared)` writes it; `prepare(options, console)` runs
+    `write(target, written, prepared)` writes it at `target`, the text given
+    after the option (a trailing separator may say "a folder"); `prepare(options, console)` runs
     before any grading, once the format is asked for, and what it returns is
     `prepared` (a key read or made, say), so that a problem is found before the
     work. `folder` formats may write a folder of files (`folder_target` says when);
@@ -59,7 +59,7 @@ class OutputFormat:
 
     name: str
     help: str
-    write: Callable[[Path, Written, Any], None]
+    write: Callable[[str, Written, Any], None]
     options: tuple[Option, ...] = ()
     libraries: tuple[str, ...] = ()
     prepare: Callable[[Namespace, Console], Any] = lambda options, console: None

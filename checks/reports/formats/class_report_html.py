@@ -45,7 +45,7 @@ def pseudonym_key(options: Namespace, console: Console) -> bytes | None:
     return key
 
 
-def write_report(target: Path, written: Written, key: bytes | None) -> None:
+def write_report(target: str, written: Written, key: bytes | None) -> None:
     """The class report of the grades at `target`, under pseudonyms if there is a `key`."""
     from datetime import datetime, timezone
     from importlib.metadata import PackageNotFoundError, version
@@ -61,7 +61,7 @@ def write_report(target: Path, written: Written, key: bytes | None) -> None:
     except PackageNotFoundError:
         made_by = "(not installed)"
     shown = anonymise(written.grades, key=key) if key is not None else written.grades
-    write_text(target, render(shown, assignment=written.assignment, rubric_file=written.rubric_file,
+    write_text(Path(target), render(shown, assignment=written.assignment, rubric_file=written.rubric_file,
                               made=datetime.now(timezone.utc), version=made_by))
 
 

@@ -7,11 +7,11 @@ from checks.reports.csv_report import CSV_FORMATS
 from checks.reports.formats.base import Option, OutputFormat, Written
 
 
-def _write(target: Path, written: Written, prepared: None) -> None:
+def _write(target: str, written: Written, prepared: None) -> None:
     from checks.reports.csv_report import as_csv
     from checks.reports.outputs import write_text
 
-    write_text(target, as_csv(written.grades, written.assignment, written.options.csv_format))
+    write_text(Path(target), as_csv(written.grades, written.assignment, written.options.csv_format))
 
 
 FORMAT = OutputFormat(

@@ -6,11 +6,11 @@ from pathlib import Path
 from checks.reports.formats.base import OutputFormat, Written
 
 
-def _write(target: Path, written: Written, prepared: None) -> None:
+def _write(target: str, written: Written, prepared: None) -> None:
     from checks.reports.json_report import as_json
     from checks.reports.outputs import write_text
 
-    write_text(target, as_json(written.grades, written.skipped, rubric_file=written.rubric_file,
+    write_text(Path(target), as_json(written.grades, written.skipped, rubric_file=written.rubric_file,
                                skipped_more=written.skipped_more, layout=written.layout, secret=written.rubric.secret))
 
 

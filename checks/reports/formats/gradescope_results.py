@@ -1,13 +1,12 @@
 """`--gradescope OUT`: Gradescope's results.json, one file, or a folder of them (one per student)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from checks.reports.formats.base import OutputFormat, Written
 from checks.reports.gradescope import is_folder_target
 
 
-def _write(target: Path, written: Written, prepared: None) -> None:
+def _write(target: str, written: Written, prepared: None) -> None:
     from checks.reports.gradescope import write_gradescope
 
     write_gradescope(written.grades, written.assignment, written.rubric, target)

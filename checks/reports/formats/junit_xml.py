@@ -18,7 +18,7 @@ KINDS = {FAILED: "failure", PARTIAL: "failure", ERROR: "error", TIMEOUT: "error"
 """The JUnit element each status that is not `passed` becomes."""
 
 
-def _write(target: Path, written: Written, prepared: None) -> None:
+def _write(target: str, written: Written, prepared: None) -> None:
     from checks.statuses import NOT_GRADED
     from checks.reports.outputs import write_bytes
     from checks.reports.text import printable
@@ -46,7 +46,7 @@ def _write(target: Path, written: Written, prepared: None) -> None:
         suite.set("tests", str(len(rows)))
         for kind in ("failure", "error", "skipped"):
             suite.set(f"{kind}s" if kind != "skipped" else "skipped", str(sum(1 for found, _ in rows if found == kind)))
-    write_bytes(target, ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+    write_bytes(Path(target), ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 FORMAT = OutputFormat("junit", "write the grades as JUnit XML: a suite per student, a test per id", _write)
