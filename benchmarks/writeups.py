@@ -36,14 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from common import write_section  # noqa: E402
+
 from checks import assignments  # noqa: E402
 from checks.grading import rubric  # noqa: E402
 from checks.grading.handins import grade_submission  # noqa: E402
 from checks.sandbox.isolation import choose  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "writeups_corpus"
-DOCUMENT = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- writeups:start -->", "<!-- writeups:end -->"
 SUFFIXES = (".md", ".tex", ".txt")
 WRONG = frozenset({"failed", "partial", "error"})
 """Verdicts that cost a correct equation points."""
@@ -149,17 +149,6 @@ def disagreements(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
-def write_section(lines: list[str]) -> None:
-    text = DOCUMENT.read_text(encoding="utf-8")
-    block = "\n".join([START, *lines, END])
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Write-ups read against their hand transcriptions\n\n" + block + "\n"
-    DOCUMENT.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus folder (default: %(default)s)")
@@ -191,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(wrong))
     if args.write and not args.transcriptions and args.corpus == CORPUS:
         header = f"`python benchmarks/writeups.py`, {time.strftime('%Y-%m-%d')}, {args.examples} examples per id:"
-        write_section([header, "", *lines])
+        write_section("writeups", "\n".join(["## Write-ups read against their hand transcriptions", "", header, "",
+                                              *lines]))
     return 0
 
 
