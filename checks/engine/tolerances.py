@@ -20,10 +20,11 @@ class Tolerance:
 
 CLOSED_FORM: dict[np.dtype, Tolerance] = {
     # A closed form and autograd compute the same float64 number by different
-    # sequences of a few hundred roundings, each off by at most 2**-53 ≈ 1.1e-16.
-    # The worst gap `gradjudge soak --examples 100000` saw between the reference and
-    # autograd is 1.4e-13 of the scale (docs/benchmarks.md): 1e-10 leaves 700 times
-    # that. A BatchNorm without eps is off by eps / (2 var) ≈ 5e-6 at unit variance,
+    # sequences of a few hundred roundings, each off by at most 2**-53 ≈ 1.1e-16,
+    # so their gap is a few 1e-13 of the scale at most. 1e-10 leaves at least 100
+    # times the worst gap of every soak recorded in docs/benchmarks.md (the figures
+    # live there; tests/test_tolerances_argued.py holds each record to the margin).
+    # A BatchNorm without eps is off by eps / (2 var) ≈ 5e-6 at unit variance,
     # and 5e-8 at the largest scale drawn: 50 to 50,000 times the tolerance.
     np.dtype(np.float64): Tolerance(rtol=1e-10, atol=1e-10),
     # A float32 result carries 2**-24 ≈ 6e-8 per rounding; judged at its own precision.
@@ -33,9 +34,9 @@ CLOSED_FORM: dict[np.dtype, Tolerance] = {
 NUMERIC = Tolerance(rtol=1e-7, atol=1e-7)
 """Numeric differentiation against autograd or a closed form, widened entry by entry by
 Ridders' own error estimate. The extrapolation usually lands within 1e-11 of the
-derivative; the worst the 100,000-example soak saw is 8.2e-9 (a sine whose input is
-ten times its period). 1e-7 leaves 12 times that and stays 50 times below the
-missing-eps error."""
+derivative; 1e-7 leaves at least 10 times the worst gap of every soak recorded in
+docs/benchmarks.md (tests/test_tolerances_argued.py holds each record to it) and
+stays 50 times below the missing-eps error."""
 
 
 def closed_form_tolerance(dtype: np.dtype) -> Tolerance:
