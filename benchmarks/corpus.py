@@ -48,6 +48,8 @@ class Wrong(_CorpusFile):
     id: str
     tags: tuple[str, ...]
     mistake: str
+    gap: str = ""
+    """Why diagnosis is known not to explain it yet (`gap = "..."` in the manifest); empty: it must be explained."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def manifests() -> list[Path]:
 def load(paths: list[Path] | None = None) -> Manifest:
     """The manifests, read and checked: every file exists, no wrong id is listed twice, every entry says its mistake."""
     tables = [tomllib.loads(path.read_text()) for path in paths or manifests()]
-    wrong = tuple(Wrong(e["assignment"], e["file"], e["id"], tuple(e["tags"]), e["mistake"])
+    wrong = tuple(Wrong(e["assignment"], e["file"], e["id"], tuple(e["tags"]), e["mistake"], e.get("gap", ""))
                   for table in tables for e in table.get("wrong", ()))
     correct = tuple(Correct(e["assignment"], e["file"], e["style"], tuple(e["ids"]))
                     for table in tables for e in table.get("correct", ()))

@@ -32,6 +32,7 @@ for _path in (str(HERE), str(ROOT)):
 
 from checks import assignments  # noqa: E402
 from checks.engine.case_secret import CaseSecret  # noqa: E402
+from checks.engine.store import ENVIRONMENT_VARIABLE as STORE_VARIABLE  # noqa: E402
 from checks.engine.cases import diagnostic_cases  # noqa: E402
 from checks.engine.oracles import use_one_thread  # noqa: E402
 from checks.engine.properties import case_stream  # noqa: E402
@@ -89,7 +90,8 @@ def _median(function, repeats: int) -> float:
 
 
 def _command(checkout: Path, config: str) -> float:
-    env = {**os.environ, "PYTHONPATH": str(checkout), "XDG_CONFIG_HOME": config}
+    env = {**os.environ, "PYTHONPATH": str(checkout), "XDG_CONFIG_HOME": config,
+           STORE_VARIABLE: str(Path(config) / "truths")}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "checks.cli", "grade", str(SEED)], env=env, cwd=checkout,
                    capture_output=True, check=True)
@@ -106,7 +108,7 @@ def _end_to_end(repeats: int, baseline: Path | None) -> list[tuple[str, str]]:
         for _ in range(repeats):
             for checkout in checkouts:
                 times[checkout].append(_command(checkout, config))
-    rows = [("`gradjudge grade` of the seed, this checkout (course secret)", fmt_seconds(statistics.median(times[ROOT])))]
+    rows = [("`gradjudge grade` of the seed, this checkout (course secret, its truths store warm)", fmt_seconds(statistics.median(times[ROOT])))]
     if baseline:
         rows.append((f"the same, `{baseline}`", fmt_seconds(statistics.median(times[checkouts[1]]))))
     return rows
@@ -146,16 +148,10 @@ def _parts(repeats: int) -> list[tuple[str, str]]:
 
 
 def _fresh_stream(context, rubric) -> None:
-    """Draw `context`'s stream as grading would the first time (the memo of drawn streams set aside)."""
+    """Draw `context`'s stream as grading does the first time: hypothesis's draw, no memo and no store in front."""
     from checks.engine import properties
 
-    saved = dict(properties._STREAMS)
-    properties._STREAMS.clear()
-    try:
-        case_stream(context, rubric.profile, secret=rubric.secret)
-    finally:
-        properties._STREAMS.clear()
-        properties._STREAMS.update(saved)
+    properties._drawn(context, rubric.profile, rubric.secret, None)
 
 
 def _evidence_cost(hw1, writeup_rubric, level, repeats: int) -> float:

@@ -80,6 +80,17 @@ def test_at_least_95_percent_of_the_wrong_answers_are_explained_as_expected(mani
         assert sum(v.matched for v in own) / len(own) >= TARGET, (name, [m for m in missed if m[0].startswith(name)])
 
 
+def test_every_wrong_answer_is_explained_unless_its_gap_is_declared(manifest, graded):
+    """A ratchet under the 95% target: an answer explained once stays explained. A corpus entry diagnosis does not
+    explain yet says why in its manifest (`gap = "..."`); one that becomes explained must lose its gap."""
+    verdicts = benchmark.wrong_verdicts(manifest, graded)
+    lost = [(entry.file, entry.id, entry.tags, v.found) for entry, v in zip(manifest.wrong, verdicts)
+            if not v.matched and not entry.gap]
+    assert lost == [], "explained before, not now (or add `gap` to the manifest entry, saying why)"
+    stale = [(entry.file, entry.id) for entry, v in zip(manifest.wrong, verdicts) if v.matched and entry.gap]
+    assert stale == [], "explained now: remove their `gap`"
+
+
 def test_no_correct_answer_is_explained(manifest, graded):
     verdicts = benchmark.correct_verdicts(manifest, graded)
     assert [(v.name, v.found) for v in verdicts if not v.matched] == []

@@ -138,3 +138,21 @@ def test_an_answer_of_zeros_is_said_as_what_is_missing_never_as_times_zero(id, z
     found = {tag for finding in diagnosis.diagnose(entry, HW1, wrong, submission) for tag in finding.tags}
     assert expected <= found
     assert not any(tags.family(tag) == tags.SCALED for tag in found)
+
+
+@pytest.mark.parametrize(("tag", "expected"), [
+    ("derivative_at:y@x", lambda x, y: torch.diag_embed(x) - x[:, :, None] * x[:, None, :]),
+    ("jacobian_diagonal:y", lambda x, y: torch.diag_embed(y * (1 - y))),
+    ("diag_of_row", lambda x, y: y[:, :1, None] - y[:, :, None] * y[:, None, :]),
+])
+def test_a_generated_variant_of_a_jacobian_id_carries_its_own_derivative(tag, expected):
+    """A Jacobian id's value in a generated variant is that variant's derivative, worked out from the mistake:
+    softmax's Jacobian `y_a (δ_ab - y_b)` written in `x` instead of `y`, kept to its diagonal, or with np.diag of a
+    (1, n) row giving `y_0` for every diagonal entry. (The variant's node differentiates inside its own forward pass,
+    which a Jacobian taken under vmap would not see: every such variant then read as a zero Jacobian.)"""
+    entry = next(entry for entry in HW1.derivations if entry.id == "softmax_jacobian")
+    made = next(made for made in generated.variants(entry.context) if made.tags == (tag,))
+    case = small_case("softmax")
+    values = TRUTHS.evaluated(case).tensors
+    found = TRUTHS.exact(entry, case, made.variant)
+    np.testing.assert_allclose(found, expected(values["x"], values["y"]).numpy(), rtol=1e-12, atol=1e-12)

@@ -130,6 +130,22 @@ def _jacobian(of: Callable[[torch.Tensor], torch.Tensor], w: torch.Tensor, shape
     return found.reshape(*shape, *w.shape)
 
 
+def _jacobian_by_rows(of: Callable[[torch.Tensor], torch.Tensor], w: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """`(*shape, *w.shape)`: ∂of/∂w from one forward pass and one backward pass per entry of `of`.
+
+    For a variant's model: a diagnosis variant's node may differentiate inside its own forward pass to carry a
+    derivative of its choosing, which vmap does not see (its copies of `w` do not require grad inside the map, so
+    the variant's derivative would be silently dropped).
+    """
+    w = w.detach().clone().requires_grad_(True)
+    output = of(w).reshape(-1)
+    if not output.requires_grad:
+        return w.new_zeros(*shape, *w.shape)
+    found = [torch.autograd.grad(entry, w, retain_graph=True, allow_unused=True, materialize_grads=True)[0]
+             for entry in output]
+    return torch.stack(found).reshape(*shape, *w.shape)
+
+
 def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None = None) -> torch.Tensor:
     """The entry's true value: a node, a gradient of L, or the picked entries of a Jacobian.
 
@@ -146,7 +162,8 @@ def autograd_truth(entry: Derivation, evaluated: Evaluated, *, wrt: str | None =
         return model.reenter(values, wrt, w, targets=(entry.of,), overrides=overrides)[entry.of]
 
     if entry.kind == "jacobian":
-        return torch.einsum(entry.pattern, _jacobian(of, w, values[entry.of].shape))
+        jacobian = _jacobian if evaluated.variant is None else _jacobian_by_rows
+        return torch.einsum(entry.pattern, jacobian(of, w, values[entry.of].shape))
     w.requires_grad_(True)
     output = of(w)
     if not output.requires_grad:
