@@ -46,6 +46,12 @@ def require_report_libraries() -> None:
         _missing(f"needs {' and '.join(missing)} (pip install -e '.[report]')", allow_module_level=True)
 
 
+def require_docs_tools() -> None:
+    """Skip (fail in CI) the calling test without MkDocs (the `docs` extra)."""
+    if importlib.util.find_spec("mkdocs") is None:
+        _missing("needs MkDocs (pip install -e '.[docs]')")
+
+
 def require_browser() -> None:
     """Skip (fail in CI) the calling test without Chromium at /usr/bin/chromium or without Playwright."""
     if not CHROMIUM.exists():

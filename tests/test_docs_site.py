@@ -2,13 +2,13 @@
 import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import needs
 from helpers import ASSIGNMENTS
 
 ROOT = Path(__file__).parent.parent
@@ -20,8 +20,7 @@ import tables  # noqa: E402  (the MkDocs hook, importable as a module)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The site as `mkdocs build --strict` makes it (skipped where MkDocs is not installed, but never in CI)."""
-    if shutil.which("mkdocs") is None and not os.environ.get("CI"):
-        pytest.skip("mkdocs is not installed: pip install -e '.[docs]'")
+    needs.require_docs_tools()
     target = tmp_path_factory.mktemp("site")
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(target)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})

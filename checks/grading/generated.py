@@ -142,13 +142,16 @@ def variants(context: Context) -> tuple[Generated, ...]:
     """The single variants generated from every backward of the context, in declared order."""
     from checks import tags
 
-    found = []
+    found, knobs = [], set()
     for backward in context.backwards:
         for setting in settings(context, backward):
             setting_tags, words = setting_tags_and_words(context, backward, setting)
-            name = "+".join(setting_tags)
+            name = _variant_name(backward, "+".join(setting_tags))
             found.append(Generated(backward_variant(context, backward, setting, others_live=True, name=name),
                                    setting_tags, f"the gradient with {words}"))
+        if backward.node in knobs:
+            continue
+        knobs.add(backward.node)
         for dim in other_dims(context, backward) if backward.over is not None else ():
             axis, own = axis_name(context, backward, dim), axis_name(context, backward, backward.dim)
             tag = tags.STATISTICS_OVER.of(f"{backward.node}@{axis}")
@@ -161,11 +164,21 @@ def variants(context: Context) -> tuple[Generated, ...]:
             rows = tuple(_first_entry_everywhere(term, backward.dim) if term.diagonal else term.vjp
                          for term in backward.terms)
             found.append(Generated(backward_variant(context, backward, Setting(), others_live=True, vjps=rows,
-                                                    name=f"{tag}:{backward.node}"), (tag,),
+                                                    name=_variant_name(backward, tag)), (tag,),
                                    f"the gradient with {backward.node}'s Jacobian built from np.diag of a (1, n) row: "
                                    "numpy gives that row's first entry, not a diagonal matrix, so the diagonal term "
                                    "is that one entry in every position"))
+    names = [made.variant.name for made in found]
+    if len(set(names)) != len(names):
+        raise RuntimeError(f"{context.name}: two generated variants share a name, so their truths would be confused: "
+                           f"{sorted(name for name in set(names) if names.count(name) > 1)}")
     return tuple(found)
+
+
+def _variant_name(backward: Backward, what: str) -> str:
+    """A generated variant's name, the key its truths are kept under: unique to the backward pass it changes (its
+    node and input) and to what it changes there."""
+    return f"{backward.node}<{backward.input}:{what}"
 
 
 def term_variant(context: Context, backward: Backward, term: Term | None, setting: Setting,
