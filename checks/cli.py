@@ -111,7 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     autograder.add_argument("--force", action="store_true", help="overwrite an existing zip")
     autograder.add_argument("--allow-process-isolation", action="store_true",
                             help="let the zip grade where the image gives only process isolation, in which an upload "
-                                 "can rewrite its own results (default: it refuses to grade there and tells staff why)")
+                                 "can rewrite its own results and read the zip's files, its course secret among them, "
+                                 "so that every case of the course can be learnt (give such a zip a --case-secret of its "
+                                 "own; default: it refuses to grade there and tells staff why)")
     autograder.add_argument("--case-secret", type=Path, metavar="FILE",
                             help="the course secret written into the zip, which every case is derived from (default: "
                                  "the rubric's case_secret, else ~/.config/gradjudge/case-secret, made on first use)")

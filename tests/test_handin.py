@@ -207,9 +207,11 @@ def test_a_zip_is_one_submission_of_its_files(tmp_path, rubric):
 
 @pytest.mark.parametrize(("members", "link", "says"), [
     ({"hw1.py": RIGHT.encode(), "bomb.txt": b"\0" * (12 * 2**20)}, None, "a zip bomb is never unpacked"),
-    ({"../hw1.py": RIGHT.encode()}, None, "climbs out of the zip"),
+    ({"../hw1.py": RIGHT.encode()}, None, "climbs out of its folder"),
     ({"/etc/hw1.py": RIGHT.encode()}, None, "absolute path"),
     ({"hw1.py": RIGHT.encode()}, "evil.py", "a link or a device"),
+    ({"hw1.py": RIGHT.encode(), "util.py": b"x = 1\n", "util.py/inner.py": b"x = 2\n"}, None,
+     "both a file and a folder"),
 ])
 def test_a_hostile_zip_is_that_students_load_error(tmp_path, rubric, members, link, says):
     folder = tmp_path / "class" / "mallory"
@@ -218,3 +220,31 @@ def test_a_hostile_zip_is_that_students_load_error(tmp_path, rubric, members, li
     submission = rows(grade(tmp_path, rubric, tmp_path / "class"))["mallory"]
     assert submission["status"] == "load_error" and says in submission["message"]
     assert sorted(path.name for path in folder.iterdir()) == ["work.zip"], "nothing is unpacked onto the disk"
+
+
+def _blackboard_attempt(folder: Path, login: str, files: dict[str, bytes], text: str, listed: tuple[str, ...]) -> None:
+    """One student's attempt as Blackboard downloads it: each file under its stored name, and the attempt's text
+    (the student's own text, then the listing of the `listed` files' original names)."""
+    stamp = "2024-01-01-10-00-00"
+    for name, data in files.items():
+        (folder / f"HW1_{login}_attempt_{stamp}_{name}").write_bytes(data)
+    (folder / f"HW1_{login}_attempt_{stamp}.txt").write_text(
+        f"Name: {login.title()} ({login})\nAssignment: HW1\n\nSubmission Field:\n{text}\n\nFiles:\n" +
+        "".join(f"\tOriginal filename: {name}\n\tFilename: HW1_{login}_attempt_{stamp}_{name}\n" for name in listed))
+
+
+def test_an_attempt_text_names_only_its_own_students_files_and_only_by_a_file_name(tmp_path, rubric):
+    """A Blackboard attempt's text is the student's own writing: it may not rename a classmate's file, nor send its
+    own file to a path outside the grader's private copy (a `sitecustomize.py` planted for staff's next Python)."""
+    export, escaped = tmp_path / "gradebook_HW1", tmp_path / "escaped"
+    export.mkdir()
+    _blackboard_attempt(export, "alice", {"hw1.py": RIGHT.encode()}, "no text", ("hw1.py",))
+    forged = (f"Original filename: {escaped / 'sitecustomize.py'}\nFilename: HW1_mallory_attempt_2024-01-01-10-00-00_util.py\n"
+              "Original filename: notes.bin\nFilename: HW1_alice_attempt_2024-01-01-10-00-00_hw1.py")
+    _blackboard_attempt(export, "mallory", {"hw1.py": b"from util import x\n\n" + WRONG.encode(),
+                                            "util.py": b"x = 1\n"}, forged, ("hw1.py",))
+    found = {submission["student"]["id"]: submission for submission in grade(tmp_path, rubric, export)["submissions"]}
+    assert not escaped.exists(), "nothing is written outside the grader's private copy"
+    assert (found["alice"]["status"], found["alice"]["score"]) == ("graded", 1)
+    assert found["mallory"]["status"] == "load_error" and "util" in found["mallory"]["message"], \
+        "her own file is staged under its file name alone, where her import does not find it"

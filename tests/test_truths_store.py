@@ -201,6 +201,25 @@ def test_the_namespace_follows_the_declaration_and_the_versions(tmp_path, monkey
     assert store.namespace(HW1) != first
 
 
+def test_the_namespace_covers_every_module_of_gradjudge_that_makes_a_stored_value():
+    """A change to any module the truths, the witnesses, the streams or diagnosis's variant truths come from is a
+    new namespace: every `checks` module those import is under one of the sources the namespace digests (a store
+    keyed by checks/engine alone kept serving old values after a change to the model, its kinks or its sizes)."""
+    code = textwrap.dedent("""
+        import sys
+        import checks.engine.truths, checks.engine.properties, checks.grading.generated, checks.grading.diagnosis
+        print("\\n".join(module.__file__ for name, module in sys.modules.items()
+                          if name.split(".")[0] == "checks" and getattr(module, "__file__", None)))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    covered = [(ROOT / source).resolve() for source in store.ENGINE_SOURCES]
+    loaded = [Path(line).resolve() for line in done.stdout.splitlines()]
+    assert len(loaded) > 20
+    missing = [str(path.relative_to(ROOT)) for path in loaded
+               if not any(path == source or path.is_relative_to(source) for source in covered)]
+    assert missing == [], f"modules that make stored values but are not in the namespace: {missing}"
+
+
 def gradjudge(*arguments: str, cache: Path) -> subprocess.CompletedProcess:
     environment = {**os.environ, store.ENVIRONMENT_VARIABLE: str(cache), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "checks.cli", *arguments], capture_output=True, text=True, cwd=ROOT,

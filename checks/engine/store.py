@@ -53,8 +53,9 @@ ARRAY_DTYPES = frozenset({"float64", "int64", "bool"})
 """The only dtypes an entry's arrays may have: nothing read from disk becomes an object."""
 STALE_SECONDS = 3600.0
 """A temporary file older than this is a writer's leftover (it died mid-write), removed when the store is trimmed."""
-ENGINE_SOURCES = ("checks/engine", "checks/assignment.py", "checks/lazy.py")
-"""gradjudge's own code that truths depend on: a change to any of it is a new namespace."""
+ENGINE_SOURCES = ("checks",)
+"""gradjudge's own code that truths depend on: all of it, since they are made by modules across the package (the
+model, kinks, sizes, diagnosis's generated variants), so a change to any of it is a new namespace."""
 
 
 class StoreUnavailable(Exception):

@@ -143,7 +143,8 @@ def _moodle(folder: Path, children: list[Path]) -> Export:
 
 def _blackboard(folder: Path, children: list[Path]) -> Export:
     handins: dict[str, Handin] = {}
-    originals: dict[str, str] = {}
+    originals: dict[str, dict[str, str]] = {}
+    """By login: each stored file's original name, as that student's own attempt text gives it."""
     unclaimed = []
     for child in children:
         found = BLACKBOARD.match(child.name)
@@ -156,13 +157,22 @@ def _blackboard(folder: Path, children: list[Path]) -> Export:
             named = BLACKBOARD_NAME.search(text)
             if named and named["login"].strip() == found["login"]:
                 handin.students = (Student(id=found["login"], name=named["name"] or None, login=found["login"]),)
-            originals.update({stored: original for original, stored in BLACKBOARD_FILES.findall(text)})
+            originals.setdefault(found["login"], {}).update(
+                {stored: _base_name(original) for original, stored in BLACKBOARD_FILES.findall(text)})
             continue
         handin.files.append(Handed(found["file"], child, os.lstat(child).st_size))
-    for handin in handins.values():
-        handin.files = [Handed(originals.get(item.path.name, item.name), item.path, item.size) for item in handin.files]
+    for login, handin in handins.items():
+        own = originals.get(login, {})
+        handin.files = [Handed(own.get(item.path.name) or item.name, item.path, item.size) for item in handin.files]
         handin.name = handin.students[0].label
     return Export("blackboard", list(handins.values()), unclaimed)
+
+
+def _base_name(original: str) -> str:
+    """The last part of an uploaded file's original name (the student's browser may send a whole path); empty
+    where that is no file name. The attempt text is the student's own writing, so it names nothing else."""
+    name = original.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return "" if name in ("", ".", "..") else name
 
 
 def _gradescope(folder: Path, children: list[Path]) -> Export:

@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checks.sandbox.files import Refused, display
+from checks.sandbox.files import Refused, checked_name, display
 
 ARCHIVE_BYTES = 32 * 2**20
 """Largest zip file on disk: a homework with a notebook and a PDF scan is a few megabytes."""
@@ -100,15 +100,9 @@ def read_member(path: Path, name: str, limit: int) -> bytes:
 
 
 def _checked_name(path: Path, item: zipfile.ZipInfo) -> str:
-    name = item.filename
-    if "\x00" in name or "\\" in name:
-        raise Refused(f"{display(path)}: a member's name holds a NUL or a backslash")
-    posix = PurePosixPath(name)
-    if posix.is_absolute() or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise Refused(f"{display(path)}: the member {display(name)} has an absolute path")
-    if ".." in posix.parts:
-        raise Refused(f"{display(path)}: the member {display(name)} climbs out of the zip with ..")
-    return name.rstrip("/") or "."
+    """A member's name (a folder's without its trailing /), refused as every staged name is (`checked_name`)."""
+    name = item.filename.rstrip("/")
+    return checked_name(name, f"{display(path)}: a member") if name else "."
 
 
 def _lstat(path: Path) -> os.stat_result:

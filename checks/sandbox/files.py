@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -92,12 +93,23 @@ class SubmissionFiles:
         return "__init__.py" if self.package else self.entry or self.sources[0][0]
 
     def stage(self) -> Path:
-        """A private copy in a fresh folder: every source at `<folder>/<its path>`, a package's under `<folder>/<name>/`."""
+        """A private copy in a fresh folder: every source at `<folder>/<its path>`, a package's under `<folder>/<name>/`.
+
+        Every path was checked when the sources were read (`checked_name`); a target outside the folder is still
+        refused here, so that no name, however it was made, writes anywhere else.
+        """
         folder = Path(tempfile.mkdtemp(prefix="gradjudge-submission-"))
-        for relative, data in self.sources:
-            target = folder / self.name / relative if self.package else folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        try:
+            for relative, data in self.sources:
+                target = folder / self.name / relative if self.package else folder / relative
+                if not target.resolve().is_relative_to(folder.resolve()):
+                    raise Refused(f"{display(relative)}: staged outside the submission's folder")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        except (Refused, OSError) as problem:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise problem if isinstance(problem, Refused) else Refused(
+                f"{self.name}: its files cannot be laid out side by side ({problem.strerror})") from None
         return folder
 
     def staged_path(self, folder: Path) -> Path:
@@ -154,10 +166,32 @@ def _read_sources(handed: list[Handed], where: str, order) -> tuple[tuple[str, b
     total = sum(item.size for item in python)
     if total > PACKAGE_LIMIT:
         raise Refused(f"{where} holds {total:,} bytes of Python, more than the {PACKAGE_LIMIT:,} allowed")
-    for item in python:
-        if display(item.name) != item.name or not item.name.isprintable():
-            raise Refused(f"{item.where}: the file name is not valid UTF-8 text")
+    names = [checked_name(item.name, item.where) for item in python]
+    folders = {str(parent) for name in names for parent in PurePosixPath(name).parents}
+    clashing = sorted(set(names) & folders)
+    if clashing:
+        raise Refused(f"{where}: {clashing[0]} is both a file and a folder of other files")
     return tuple((item.name, source_text(item.read(FILE_LIMIT))) for item in python)
+
+
+def checked_name(name: str, where: str) -> str:
+    """`name`, a path relative to a submission's folder, if it stays inside it; else `Refused`.
+
+    Valid UTF-8 and printable, no NUL or backslash, not absolute, and no empty, `.` or `..` part: every name a
+    submission's file is read and staged under passes here, whether it came from a folder, a zip, or an export's
+    listing of original names.
+    """
+    if display(name) != name or not name.isprintable():
+        raise Refused(f"{where}: the file name is not valid UTF-8 text")
+    if "\x00" in name or "\\" in name:
+        raise Refused(f"{where}: the name {name} holds a NUL or a backslash")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise Refused(f"{where}: the name {name} is an absolute path")
+    if ".." in name.split("/"):
+        raise Refused(f"{where}: the name {name} climbs out of its folder with ..")
+    if any(part in ("", ".") for part in name.split("/")):
+        raise Refused(f"{where}: the name {name} has an empty or . part")
+    return name
 
 
 def walk(root: Path, *, limit: int = WALK_LIMIT) -> list[Handed]:

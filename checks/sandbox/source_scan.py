@@ -83,7 +83,11 @@ def scan(files: SubmissionFiles, forbidden: frozenset[str], *, own_name_allowed:
                                                                                    sources[relative])]
     if files.package and files.name in forbidden and not own_name_allowed:
         found.insert(0, ForbiddenImport(files.name, "the package's own name", 0))
-    evidence = numeric_evidence.find({**trees, **_unimported(sources, trees)})
+    try:
+        evidence = numeric_evidence.find({**trees, **_unimported(sources, trees)})
+    except RecursionError:
+        return SourceScan(problem="its expressions are nested too deeply to be read (RecursionError); "
+                                  "split the longest expression into named steps")
     return SourceScan(frozenset(_bound_names(trees[files.main])), tuple(found), evidence.by_name, evidence.everywhere)
 
 
