@@ -186,6 +186,15 @@ def test_a_folder_that_cannot_hold_the_store_is_refused_with_the_reason(tmp_path
         Store(blocker / "truths")
 
 
+@pytest.mark.parametrize("shared", ["folder", "secret"])
+def test_a_store_another_user_could_write_is_refused(tmp_path, shared):
+    """Entries are trusted by their signature, so a store whose folder or secret others may write is not used."""
+    Store(tmp_path / "truths")
+    (tmp_path / "truths" / ("." if shared == "folder" else "secret")).chmod(0o777 if shared == "folder" else 0o622)
+    with pytest.raises(StoreUnavailable, match="not private to this user"):
+        Store(tmp_path / "truths")
+
+
 def test_the_namespace_follows_the_declaration_and_the_versions(tmp_path, monkeypatch):
     package = tmp_path / "course"
     package.mkdir()

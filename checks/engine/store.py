@@ -28,6 +28,7 @@ import importlib
 import json
 import os
 import secrets
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,15 @@ class Entry:
     data: dict = field(default_factory=dict)
 
 
+def _private(path: Path) -> None:
+    """Refuse `path` unless this user owns it and nobody else may write it: an entry signed with a secret another
+    user could write, or in a folder another user could write, would be trusted."""
+    info = os.stat(path)
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise StoreUnavailable(f"the truths store's {path} is not private to this user (owner uid {info.st_uid}, mode "
+                               f"{stat.filemode(info.st_mode)}): another user could plant entries it would trust")
+
+
 def location() -> Path:
     """Where the store lives: `$GRADJUDGE_CACHE_DIR`, else `truths` in the platform's cache folder for gradjudge."""
     chosen = os.environ.get(ENVIRONMENT_VARIABLE)
@@ -95,8 +105,10 @@ class Store:
         self._written = limit_bytes  # so that the first trim looks
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private(self.root)
             (self.root / "entries").mkdir(exist_ok=True, mode=0o700)
             self._secret = self._read_or_make_secret(secret or secrets.token_bytes(SECRET_BYTES))
+            _private(self.root / "secret")
         except OSError as exc:
             raise StoreUnavailable(f"the truths store {self.root} cannot be used ({exc.strerror or exc})") from None
 
