@@ -248,3 +248,26 @@ def test_an_attempt_text_names_only_its_own_students_files_and_only_by_a_file_na
     assert (found["alice"]["status"], found["alice"]["score"]) == ("graded", 1)
     assert found["mallory"]["status"] == "load_error" and "util" in found["mallory"]["message"], \
         "her own file is staged under its file name alone, where her import does not find it"
+
+
+def test_a_loose_helper_is_graded_with_the_one_file_that_imports_it(tmp_path, rubric):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text("from utils import masked\n\ndef dropout_dL_dx(dy, M):\n    return masked(dy, M)\n")
+    (folder / "utils.py").write_text("def masked(dy, M):\n    return M * dy\n")
+    found = rows(grade(tmp_path, rubric, folder))
+    assert sorted(found) == ["alice.py"] and (found["alice.py"]["status"], found["alice.py"]["score"]) == ("graded", 1)
+
+
+def test_a_loose_module_several_files_import_runs_inside_none_of_them(tmp_path, rubric):
+    """A planted `utils.py` that classmates' imports would find must not run inside their submissions."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice", "bob"):
+        (folder / f"{name}.py").write_text("from utils import masked\n\ndef dropout_dL_dx(dy, M):\n    return masked(dy, M)\n")
+    (folder / "utils.py").write_text("def masked(dy, M):\n    return 0 * dy\n")
+    document = grade(tmp_path, rubric, folder)
+    found = rows(document)
+    assert sorted(found) == ["alice.py", "bob.py"]
+    assert all(found[name]["status"] == "load_error" and "utils" in found[name]["message"] for name in found)
+    assert any("utils.py" in item["path"] and "attached to none" in item["reason"] for item in document["skipped"])

@@ -183,35 +183,38 @@ def _folders(folder: Path, ids: frozenset[str], found: Found) -> list[Handin]:
                 loose.append(handin)
         else:
             found.skip(display(child), _why_not(child))
-    helpers = _helpers(loose, ids)
-    for helper, importers in helpers.items():
+    for helper, importers in _helpers(loose, ids):
         handins.remove(helper)
-        for importer in importers:
-            importer.files += helper.files
-        found.skip(display(helper.where), f"a helper module imported by {', '.join(i.name for i in importers)}: "
-                                          "graded with each of them, not a student's submission")
+        if len(importers) == 1:
+            importers[0].files += helper.files
+            found.skip(display(helper.where), f"a helper module imported by {importers[0].name}: graded with it, "
+                                              "not a student's submission")
+        else:
+            found.skip(display(helper.where), f"a module imported by {', '.join(i.name for i in importers)}: "
+                                              "attached to none of them, since it can be the own file of one at most "
+                                              "and would run inside the others")
     return handins
 
 
-def _helpers(loose: list[Handin], ids: frozenset[str]) -> dict[Handin, list[Handin]]:
+def _helpers(loose: list[Handin], ids: frozenset[str]) -> list[tuple[Handin, list[Handin]]]:
     """Loose `.py` files that define no id and that other loose files import, with the files that import them.
 
     A file named like a module the sandbox provides (`json.py`, `numpy.py`) is never a helper: a classmate's
     `import json` means the standard library's, and attaching the file to it would let one student's code run
-    inside another's submission.
+    inside another's submission. For the same reason a helper several files import is attached to none of them.
     """
     stems = {PurePosixPath(handin.files[0].name).stem: handin for handin in loose if handin.files and not handin.problem
              and PurePosixPath(handin.files[0].name).stem not in PROVIDED_MODULES}
     texts = {handin.name: _peek(handin.files[0], FILE_LIMIT) for handin in stems.values()}
-    helpers: dict[int, tuple[Handin, list[Handin]]] = {}
+    helpers = []
     for stem, helper in stems.items():
         if _defined(texts[helper.name], ids):
             continue
         importers = [handin for handin in stems.values() if handin is not helper
                      and stem.encode() in {a or b for a, b in IMPORTED.findall(texts[handin.name])}]
         if importers:
-            helpers[id(helper)] = (helper, importers)
-    return {helper: importers for helper, importers in helpers.values()}
+            helpers.append((helper, importers))
+    return helpers
 
 
 def _folder_handin(folder: Path, name: str, *, package: bool) -> Handin:
