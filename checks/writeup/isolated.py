@@ -46,10 +46,6 @@ class WriteupUnreadable(GradjudgeError):
     """The write-up cannot be read at all; the message says why."""
 
 
-SOURCES_MARKER = b"\x00gradjudge-writeup-sources\n"
-"""Starts a payload of several texts (JSON, see `read_sources_isolated`); no write-up holds a NUL byte."""
-
-
 @dataclass(frozen=True)
 class ReadResult:
     """A reading as it comes back from the child: the generated source, and where each id came from, typed."""
@@ -81,6 +77,25 @@ def is_writeup(path: Path) -> bool:
 def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
                   isolation: Isolation | None = None) -> ReadResult:
     """Read `text` (the write-up's bytes) in a capped child process, shut in by `isolation` (default: the best here)."""
+    return _read_in_child(text, False, assignment_name, source_name, isolation)
+
+
+def read_sources_isolated(sources: Sequence[tuple[str, str, int | None]], assignment_name: str, source_name: str, *,
+                          files: Mapping[str, str] | None = None, isolation: Isolation | None = None) -> ReadResult:
+    """Read several texts as one write-up (a notebook's Markdown cells: `(name, text, cell)` each) in the child.
+
+    `files` are the submission's other texts by name, for `\\input`. Every
+    quote of the result names its cell.
+    """
+    payload = {"sources": [{"name": name, "text": text, "cell": cell} for name, text, cell in sources],
+               "files": dict(files or {})}
+    return _read_in_child(json.dumps(payload).encode("utf-8"), True, assignment_name, source_name, isolation)
+
+
+def _read_in_child(raw: bytes, several: bool, assignment_name: str, source_name: str,
+                   isolation: Isolation | None) -> ReadResult:
+    """Hand the child `raw`, one write-up's bytes or (`several`) the JSON of several texts, said beside the bytes
+    and never inside them, so that no write-up can pass itself off as the other kind."""
     from checks import assignments
     from checks.sandbox.isolation import ENVIRONMENT, choose, module_command
     from checks.writeup import NoNotation, reading_spec
@@ -92,7 +107,7 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
     argv, folder = module_command(isolation or choose(), READER, [source_name], packages=runtime.packages(),
                                   paths=runtime.PATHS)
     try:
-        done = subprocess.run(argv, input=pickle.dumps((spec, text)), capture_output=True, timeout=SECONDS,
+        done = subprocess.run(argv, input=pickle.dumps((spec, raw, several)), capture_output=True, timeout=SECONDS,
                               preexec_fn=_limit, env=ENVIRONMENT, cwd=folder)
     except subprocess.TimeoutExpired:
         raise WriteupUnreadable(f"reading it took longer than {SECONDS:g} s") from None
@@ -105,19 +120,6 @@ def read_isolated(text: bytes, assignment_name: str, source_name: str, *,
         raise WriteupUnreadable(f"the reader's reply is not a reading ({type(exc).__name__})") from None
 
 
-def read_sources_isolated(sources: Sequence[tuple[str, str, int | None]], assignment_name: str, source_name: str, *,
-                          files: Mapping[str, str] | None = None, isolation: Isolation | None = None) -> ReadResult:
-    """Read several texts as one write-up (a notebook's Markdown cells: `(name, text, cell)` each) in the child.
-
-    `files` are the submission's other texts by name, for `\\input`. Every
-    quote of the result names its cell.
-    """
-    payload = {"sources": [{"name": name, "text": text, "cell": cell} for name, text, cell in sources],
-               "files": dict(files or {})}
-    return read_isolated(SOURCES_MARKER + json.dumps(payload).encode("utf-8"), assignment_name, source_name,
-                         isolation=isolation)
-
-
 def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (int(SECONDS), int(SECONDS)))
@@ -126,8 +128,8 @@ def _limit() -> None:
 def _main(source_name: str) -> int:
     from checks.writeup.child import read_payload
 
-    spec, raw = pickle.load(sys.stdin.buffer)
-    return read_payload(raw, spec, source_name, SOURCES_MARKER)
+    spec, raw, several = pickle.load(sys.stdin.buffer)
+    return read_payload(raw, spec, source_name, several=several)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,22 @@ def test_a_notebooks_cells_are_read_as_one_write_up_and_cited_by_cell():
     assert result.unread[0]["cell"] == 5 and result.unread[0]["cited"].startswith("cell 5, line 3")
 
 
+def test_a_write_up_cannot_pass_itself_off_as_several_texts():
+    """Which kind of payload the child reads is said beside the bytes: a write-up made to look like the payload of a
+    notebook's cells (with a forged cell number and an `\\input` file) is read as the one text it is."""
+    forged = {"sources": [{"name": "hw1.ipynb", "text": "$$\\frac{\\partial L}{\\partial x} = \\mathbf{M} \\odot "
+                                                              "\\frac{\\partial L}{\\partial y}$$", "cell": 99}],
+              "files": {}}
+    text = b"\x00gradjudge-writeup-sources\n" + json.dumps(forged).encode("utf-8")
+    try:
+        result = isolated.read_isolated(text, HW1_SPEC, "hw1.md")
+    except isolated.WriteupUnreadable:
+        return
+    assert all(provenance.cite() is None or "cell 99" not in provenance.cite()
+               for provenance in result.provenance.values())
+    assert all(item.quote.cell != 99 for item in result.not_read)
+
+
 def test_the_child_reads_with_only_the_declared_packages_in_view_and_no_assignment(tmp_path):
     visible = tmp_path / "site"
     visible.mkdir()
@@ -48,7 +64,7 @@ def test_the_child_reads_with_only_the_declared_packages_in_view_and_no_assignme
             (visible / libs.name).symlink_to(libs)
     code = (f"import sys; sys.path.insert(0, {str(visible)!r}); "
             f"from checks.writeup.isolated import _main; sys.exit(_main('seed.txt'))")
-    payload = pickle.dumps((reading_spec(assignments.declared("hw1")), SEED.read_bytes()))
+    payload = pickle.dumps((reading_spec(assignments.declared("hw1")), SEED.read_bytes(), False))
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], input=payload, capture_output=True,
                           timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
