@@ -5,7 +5,7 @@ hypothesis profile in force (`--hypothesis-profile`, `--hypothesis-seed` and
 `settings.load_profile` all apply), without a deadline (time is never part of
 the verdict) and without hypothesis's `explain` phase (its list of the
 checker's own lines says nothing about the formula). A failure is shown on the
-smallest informative case and explained by `diagnosis`, as grading does; every
+smallest case (or another, where the error is clearer) and explained by `diagnosis`, as grading does; every
 failing id is reported, not only the first.
 """
 from __future__ import annotations
@@ -111,7 +111,8 @@ def tell(minimal: CaseResult, built: Built, submission: Submission, against: str
         lines = [line.replace("numeric = n/a (directional probes)", "numeric = not computed (no witness asked)")
                  for line in lines]
     if shown is not minimal:
-        lines.append(f"(Hypothesis shrank it to {minimal.case.describe()}; shown here is the smallest informative case.)")
+        lines.append(f"(Hypothesis shrank the failure to {minimal.case.describe()}; the case shown is another, "
+                     "where the error's pattern is clearer.)")
     if findings:
         lines += ["Diagnosis:", *(f"- {finding.explanation}" for finding in findings)]
     return _failure(shown, findings, "\n".join(lines))
