@@ -142,7 +142,8 @@ def test_a_notebook_is_graded_from_its_code_cells_and_its_markdown(tmp_path, rub
                     ("md", "## 1.1 BatchNorm\n\n$$\\frac{\\partial L}{\\partial \\beta} = \\sum_i \\frac{\\partial L}"
                            "{\\partial y_i}$$"),
                     ("code", "%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt\n"
-                             "from tqdm.auto import tqdm\nfrom IPython.display import display, Math\nimport seaborn"),
+                             "from tqdm.auto import tqdm\nfrom IPython.display import display, Math\nimport seaborn\n"
+                             "from google.colab import drive\ndrive.mount('/content/drive')"),
                     ("code", RIGHT + "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()\n"
                              "for _ in tqdm(range(2)):\n    display(Math('x'))\n!ls"))
     (submission,) = grade(tmp_path, rubric, path)["submissions"]

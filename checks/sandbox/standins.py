@@ -2,8 +2,8 @@
 
 Loaded by the worker by path (it imports only the standard library). `StandIns`
 is put first on `sys.meta_path`, so `import matplotlib.pyplot as plt`,
-`from IPython.display import display, Math`, `from tqdm.auto import tqdm` and
-`import seaborn as sns` give modules made here, never the real packages (which
+`from IPython.display import display, Math`, `from tqdm.auto import tqdm`,
+`import seaborn as sns` and Colab's `from google.colab import drive` give modules made here, never the real packages (which
 the sandbox does not hold anyway). Plotting calls do nothing and return an
 object that accepts any further call; `tqdm(iterable)` is the iterable itself;
 `display(...)` shows nothing. None of it can reach outside the worker.
@@ -14,8 +14,9 @@ import importlib.machinery
 import sys
 import types
 
-PACKAGES = ("matplotlib", "IPython", "tqdm", "seaborn")
-"""Top-level names answered by stand-ins, with every submodule below them."""
+PACKAGES = ("matplotlib", "IPython", "ipywidgets", "tqdm", "seaborn", "google")
+"""Top-level names answered by stand-ins, with every submodule below them (`google` for Colab's
+`from google.colab import drive`; none of these computes anything a derivation needs)."""
 
 
 class Anything:
