@@ -110,13 +110,29 @@ def gradescope_root(folder: Path, bundle: Path, upload: dict[str, str]) -> Path:
 
 
 def run_autograder(autograder: Path, **environment: str) -> tuple[subprocess.CompletedProcess, dict]:
-    """Run `run_autograder` as Gradescope does, with `environment` added to the container's."""
+    """Run `run_autograder` as Gradescope does, with `environment` added to the container's. The `gradjudge` on PATH
+    is the installed one, wherever it was installed from; PYTHONPATH puts this checkout first, so that the checkout
+    under test is what grades (`run_autograder` keeps PYTHONPATH, after the zip's own packages)."""
     done = subprocess.run([str(autograder / "run_autograder")], cwd=autograder, capture_output=True, text=True, timeout=600,
-                          env={"PATH": PATH, "LANG": "C.UTF-8", "GRADJUDGE_AUTOGRADER_ROOT": str(autograder), **environment})
+                          env={"PATH": PATH, "LANG": "C.UTF-8", "GRADJUDGE_AUTOGRADER_ROOT": str(autograder),
+                               "PYTHONPATH": str(REPOSITORY.resolve()), **environment})
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((autograder / "results" / "results.json").read_text())
     assert_gradescope_results(results)
     return done, results
+
+
+def test_the_gradjudge_the_zip_runs_is_this_checkout(tmp_path):
+    """What `run_autograder` starts, `gradjudge` on PATH under run_autograder's environment, imports the checks of the
+    checkout under test, not whatever checkout is installed."""
+    gradjudge = shutil.which("gradjudge", path=PATH)
+    assert gradjudge, f"no gradjudge on {PATH}"
+    interpreter = Path(gradjudge).read_text().splitlines()[0].removeprefix("#!").split()
+    found = subprocess.run([*interpreter, "-c", "import checks.cli, sys; print(sys.modules['checks'].__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                           env={"PATH": PATH, "LANG": "C.UTF-8", "PYTHONPATH": str(REPOSITORY.resolve())})
+    assert found.returncode == 0, found.stderr
+    assert Path(found.stdout.strip()).resolve() == (REPOSITORY / "checks" / "__init__.py").resolve()
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,12 @@ folder) under a rubric with `evidence = "writeup"`. Expected, before running:
   `partial` as its write-up earns;
 - `renamed`: the same pair named `answers.py` and `derivation.txt`, the only
   code and write-up of the student's folder: paired, 17.5;
-- `two_writeups`: the right file with two write-ups of other names beside it (the
-  same derivation twice): each id is held to the first write-up that answers it,
-  `first.txt`, so 17.5, as with one;
+- `two_writeups`: the right file with two write-ups of other names beside it:
+  `first.txt` the seed write-up, `second.md` the same with its eq. (7) corrected
+  to the right answer, 0 (BatchNorm's mean subtraction cancels b1B), so it alone
+  earns 18 (`second_only`): each id is held to the first write-up that answers it,
+  `first.txt`, so 17.5 with eq. (7) `partial`, as with the seed write-up alone,
+  and not the better 18;
 - under the default rubric (`evidence = "code"`), the right file alone: 29.
 """
 from __future__ import annotations
@@ -34,8 +37,22 @@ CORPUS = Path(__file__).resolve().parent / "numeric_corpus"
 SEED_CODE = ROOT / "examples" / "seed_submission.py"
 SEED_WRITEUP = ROOT / "examples" / "seed_writeup.txt"
 RIGHT = CORPUS / "honest" / "zeros_n_plus_one.py"
+SEED_EQ07 = (r"$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_{1B}} = \frac{\partial \mathcal{L}}{\partial "
+             r"\mathbf{H}_{BN}^i} = \frac{1}{m} \sum_{i=1}^m (\theta_{2B})^T (\hat{\mathbf{y}}_B^i - \mathbf{y}_B^i) "
+             r"\odot \text{sgn}(\mathbf{z}_{BN}^i) \quad (7)$$")
+RIGHT_EQ07 = r"$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_{1B}} = 0 \quad (7)$$"
+"""The seed's eq. (7) and its right answer: b1B cancels in BatchNorm's mean subtraction, so the loss does not
+depend on it."""
 SEED_SCORES = {"passed": 1.0, "partial": 0.5}
 """What each id of the seed earns: its wrong ids nothing, eq. (7) half (error carried forward)."""
+
+
+def corrected_writeup(target: Path) -> Path:
+    """The seed write-up with its eq. (7) corrected: better than the seed write-up on that id only."""
+    text = SEED_WRITEUP.read_text(encoding="utf-8")
+    assert text.count(SEED_EQ07) == 1
+    target.write_text(text.replace(SEED_EQ07, RIGHT_EQ07), encoding="utf-8")
+    return target
 
 
 def grade_class(folder: Path, rubric: Path, target: Path) -> dict:
@@ -52,12 +69,14 @@ def grade_class(folder: Path, rubric: Path, target: Path) -> dict:
 def graded(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("evidence")
     folder = base / "class"
+    better = corrected_writeup(base / "corrected_writeup.md")
     for student, files in {
         "autodiff": {"mathutils_autodiff": CORPUS / "hostile" / "mathutils_autodiff"},
         "seed": {"hw1.py": SEED_CODE, "hw1.txt": SEED_WRITEUP},
         "right_code_seed_writeup": {"hw1.py": RIGHT, "hw1.txt": SEED_WRITEUP},
         "renamed": {"answers.py": RIGHT, "derivation.txt": SEED_WRITEUP},
-        "two_writeups": {"hw1.py": RIGHT, "first.txt": SEED_WRITEUP, "second.md": SEED_WRITEUP},
+        "two_writeups": {"hw1.py": RIGHT, "first.txt": SEED_WRITEUP, "second.md": better},
+        "second_only": {"hw1.py": RIGHT, "second.md": better},
     }.items():
         (folder / student).mkdir(parents=True)
         for name, source in files.items():
@@ -105,9 +124,23 @@ def test_each_id_keeps_what_its_writeup_earns(graded, student):
     assert rows(grade)["eq07_dL_db1B"]["status"] == "partial"
 
 
+def test_the_second_writeup_alone_earns_more(graded):
+    grade = graded["writeup"]["second_only"]
+    assert grade["score"] == 18 and grade["writeup"] == "second.md"
+    assert rows(grade)["eq07_dL_db1B"]["status"] == "passed"
+    assert rows(grade)["eq07_dL_db1B"]["evidence"]["writeup"] == {"status": "passed", "score": 1.0}
+
+
 def test_each_id_is_held_to_the_first_writeup_that_answers_it(graded):
+    seed = rows(graded["code"]["seed"])
     grade = graded["writeup"]["two_writeups"]
     assert grade["score"] == 17.5 and grade["writeup"] == "first.txt"
+    for id, row in rows(grade).items():
+        written = seed[id]["status"]
+        expected = None if written == "not_attempted" else {"status": written, "score": SEED_SCORES.get(written, 0.0)}
+        assert row["evidence"]["writeup"] == expected, id
+        assert row["score"] == SEED_SCORES.get(written, 0.0), id
+    assert rows(grade)["eq07_dL_db1B"]["status"] == "partial"
 
 
 def test_the_default_policy_is_the_code(graded):

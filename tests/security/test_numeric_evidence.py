@@ -21,6 +21,7 @@ file with `np.zeros(n + 1)` beside `np.zeros(n)` gets 29/29, untagged.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -48,9 +49,23 @@ KINDS = {"complex": "a complex step", "engine": "a number type that carries deri
          "shifted": "one function evaluated at shifted copies of its input"}
 IDS = frozenset(id for assignment in ASSIGNMENTS for id in assignment.ids)
 HONEST = sorted((CORPUS / "honest").glob("*.py")) + sorted((ROOT / "benchmarks" / "diagnosis_corpus").rglob("*.py")) + \
-    sorted(path for path in (ROOT / "examples").rglob("*.py") if "exports" not in path.parts) + \
-    [ROOT / "derivations" / "hw1", ROOT / "derivations" / "hw2"]
-"""Honest code: the exports' multi-file hand-ins are left out, since this test loads each file alone."""
+    sorted(path for path in (ROOT / "examples").rglob("*.py") if "exports" not in path.parts)
+"""Honest files: the exports' multi-file hand-ins are left out, since this test loads each file alone."""
+
+
+def reference_folder(assignment) -> Path:
+    """The folder of an assignment's reference package, found as Python finds it (and checked to be this
+    checkout's)."""
+    spec = importlib.util.find_spec(assignment.reference)
+    assert spec is not None and spec.submodule_search_locations, assignment.reference
+    folder = Path(spec.submodule_search_locations[0]).resolve()
+    assert folder.is_relative_to(ROOT), (folder, ROOT)
+    return folder
+
+
+REFERENCES = [reference_folder(assignment) for assignment in ASSIGNMENTS]
+"""The reference packages of every shipped assignment: honest code too, each loaded as the package it is."""
+HONEST += REFERENCES
 
 
 def hostile(name: str) -> Path:
@@ -69,6 +84,13 @@ def flagged(path: Path) -> dict[str, str]:
 def test_the_honest_corpus_is_large_and_varied():
     assert len(list((CORPUS / "honest").glob("*.py"))) >= 15
     assert len(HONEST) >= 100
+
+
+def test_every_shipped_assignments_reference_is_honest_code():
+    assert {assignment.name for assignment in ASSIGNMENTS} >= {"hw1", "hw2", "hw3"}
+    assert [folder.name for folder in REFERENCES] == [assignment.reference.rpartition(".")[2]
+                                                      for assignment in ASSIGNMENTS]
+    assert all((folder / "__init__.py").is_file() for folder in REFERENCES)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -92,10 +114,8 @@ def test_a_dodge_of_the_scan_is_not_in_the_source(name):
 
 
 def test_the_watch_sees_nothing_in_honest_calls():
-    """Every id of every honest file, called on its public stream and diagnostic cases with the watch on, in this
-    process (these files are the project's own)."""
-    import importlib.util
-
+    """Every id of every honest file and reference package, called on its public stream and diagnostic cases with
+    the watch on (watching the package's own folder), in this process (these files are the project's own)."""
     from checks.engine.cases import diagnostic_cases
     from checks.engine.properties import case_stream
     from checks.engine.submission import arguments
@@ -105,12 +125,25 @@ def test_the_watch_sees_nothing_in_honest_calls():
     from checks.sandbox.watch import Watch
 
     seen = {}
-    for path in (path for path in HONEST if path.is_file()):
-        spec = importlib.util.spec_from_file_location(f"honest_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    called = set()
+    for path in HONEST:
+        if path.is_dir():
+            name = f"honest_package_{path.name}"
+            spec = importlib.util.spec_from_file_location(name, path / "__init__.py",
+                                                          submodule_search_locations=[str(path)])
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                for loaded in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
+                    del sys.modules[loaded]
+        else:
+            spec = importlib.util.spec_from_file_location(f"honest_{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
         assignment = max(ASSIGNMENTS, key=lambda assignment: sum(hasattr(module, id) for id in assignment.ids))
-        watch = Watch(str(path.parent))
+        watch = Watch(str(path if path.is_dir() else path.parent))
         for entry in assignment.derivations:
             function = getattr(module, entry.id, None)
             if not callable(function):
@@ -118,10 +151,13 @@ def test_the_watch_sees_nothing_in_honest_calls():
             for case in [*case_stream(entry.context, rubric.load(assignment).profile), *diagnostic_cases(entry.context)]:
                 with watch:
                     call(function, arguments(entry, signature_of(function), TRUTHS.evaluated(case).arrays))
+                called.add((path, entry.id))
                 if watch.found:
                     seen[f"{path.name}:{entry.id}"] = sorted(watch.found)
                     break
     assert seen == {}
+    for folder, assignment in zip(REFERENCES, ASSIGNMENTS):
+        assert {id for path, id in called if path == folder} == set(assignment.ids), folder
 
 
 @pytest.fixture(scope="module")

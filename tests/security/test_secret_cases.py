@@ -22,6 +22,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -197,7 +198,13 @@ def test_the_autograder_zip_carries_the_secret_and_grades_on_it(lookup_table, tm
                      "--case-secret", str(secret_file(tmp_path, KEY_A))]) == 0
     package = lookup_table / "lookup_table"
     upload = {f"lookup_table/{path.name}": path.read_text() for path in package.glob("*.py")}
-    _, results = run_autograder(gradescope_root(tmp_path / "gradescope", bundle, upload))
+    with zipfile.ZipFile(bundle) as archive:
+        carried = archive.read("case-secret").decode().strip()
+    assert secret(carried).fingerprint == secret(KEY_A).fingerprint, "the zip carries the course secret it was given"
+    done, results = run_autograder(gradescope_root(tmp_path / "gradescope", bundle, upload))
+    printed = " ".join((done.stdout + done.stderr).split())
+    assert f"fingerprint {secret(KEY_A).fingerprint})" in printed, "the grading in the container used that secret"
+    assert KEY_A not in printed and KEY_A not in json.dumps(results)
     assert results["score"] == 0
     assert not any(test["score"] for test in results["tests"])
 
