@@ -29,6 +29,10 @@ class UsageError(GradjudgeError):
     """Bad input on the command line; the message says what and why."""
 
 
+class OutputsNotWritten(GradjudgeError):
+    """Outputs that could not be written after grading; each was named, with why, as it failed."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     profiles.private_storage()
@@ -204,7 +208,7 @@ def _graded(request: GradeRequest, console: Console):
     roster = None if request.roster is None else read_roster(request.roster)
     found = discover(list(request.paths), declared.ids, roster=roster, one_submission=request.one_submission)
     paths = [entry.path for entry in found.entries if entry.status != NO_SUBMISSION]
-    chosen = _outputs(request, paths)
+    chosen = _outputs(request, paths, found.rows)
     isolation = choose(request.isolation)
     rubric = load(declared, request.rubric)
     if not isolation.strong and (len(paths) > 1 or "gradescope" in chosen) and not request.allow_weak_isolation:
@@ -247,15 +251,33 @@ def _graded(request: GradeRequest, console: Console):
         if len(grades) == 1:
             terminal.print_skipped(found.skipped, console, found.skipped_more)
     written = Written(grades, assignment, rubric, None if request.rubric is None else display(request.rubric),
-                      found.skipped, found.skipped_more, found.layout, request.options)
-    for name, output in chosen.items():
-        output.write(request.outputs[name], written, prepared[name])
+                      found.skipped, found.skipped_more, found.layout, request.options, found.rows)
+    _write_outputs(chosen, request.outputs, written, prepared, console)
     return grades, interrupted
 
 
-def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
+def _write_outputs(chosen: dict, targets: dict[str, str], written, prepared: dict, console: Console) -> None:
+    """Write every output asked for, each whether or not another could be written; then refuse, naming each that
+    could not (a fault of gradjudge's own also with its traceback, to be reported)."""
+    failed = []
+    for name, output in chosen.items():
+        try:
+            output.write(targets[name], written, prepared[name])
+        except Exception as problem:
+            failed.append(f"{output.flag} {display(Path(targets[name]))}")
+            console.print(literal(f"{output.flag} {display(Path(targets[name]))} was not written: {problem}", "red"),
+                          highlight=False)
+            if not isinstance(problem, (GradjudgeError, OSError)):
+                console.print_exception()
+    if failed:
+        raise OutputsNotWritten(f"{len(failed)} of {len(chosen)} outputs not written ({', '.join(failed)}), for the "
+                                "reasons above; every other output was written")
+
+
+def _outputs(request: GradeRequest, submissions: list[Path], rows: int) -> dict:
     """The output formats asked for, each target checked before any work; a format's own option given without the
-    format, two formats writing the same file, and a format whose libraries are missing are refused."""
+    format, two formats writing the same file, and a format whose libraries are missing are refused. A folder
+    format's target is a file or a folder as the run's `rows` decide."""
     from checks.reports.outputs import check_file_target, check_folder_target
 
     registered = formats.registered()
@@ -273,7 +295,7 @@ def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
                              "give each its own")
         resolved[target.resolve()] = name
         _require_libraries(output)
-        folder = output.folder_target(request.outputs[name], len(submissions))
+        folder = output.folder_target(request.outputs[name], rows)
         (check_folder_target if folder else check_file_target)(target, submissions)
     return chosen
 
@@ -321,7 +343,7 @@ def _report(args: argparse.Namespace, console: Console) -> int:
     html = formats.registered()["html"]
     _require_libraries(html)
     key = html.prepare(args, console)
-    written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args)
+    written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args, len(found.grades))
     html.write(str(args.output), written, key)
     console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
                           f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)

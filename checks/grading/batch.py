@@ -23,7 +23,7 @@ from checks.engine.store import Store, StoreUnavailable
 from checks.engine.truths import TRUTHS
 from checks.engine.submission import call_derivation
 from checks.engine import profiles
-from checks.grading.discovery import Entry
+from checks.grading.discovery import Entry, unique_names
 from checks.grading.grade import grader_error
 from checks.grading.grades import SubmissionGrade
 from checks.grading.handins import code_files, for_each_student, grade_entry
@@ -101,7 +101,11 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
 
 
 def _rows(grades: list[SubmissionGrade], entries: list[Entry]) -> list[SubmissionGrade]:
-    return [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
+    """One row per student, each named uniquely: a group member also named by another hand-in gets ` #2`."""
+    rows = [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
+    for row, name in zip(rows, unique_names([row.name for row in rows])):
+        row.name = name
+    return rows
 
 
 def _located(entry: Entry) -> Entry:

@@ -44,7 +44,7 @@ from checks.sandbox.files import FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, di
 from checks.sandbox.isolation import WORKER_PACKAGES
 from checks.writeup.isolated import SUFFIXES as WRITEUP_SUFFIXES
 
-__all__ = ["Entry", "Skipped", "Found", "NothingToGrade", "discover"]
+__all__ = ["Entry", "Skipped", "Found", "NothingToGrade", "discover", "unique_names"]
 
 TEXT = ".txt"
 MATH = re.compile(r"\$[^$\n]+\$|\\\[|\\begin\{|\$\$")
@@ -112,6 +112,12 @@ class Found:
     """Files not graded beyond the `SKIPPED_LISTED` listed."""
     layout: str | None = None
     """The export layout recognised (`exports.LAYOUTS`), for a class export."""
+
+    @property
+    def rows(self) -> int:
+        """The rows grading these entries makes: one per student of a group's hand-in (`handins.for_each_student`),
+        one for any other."""
+        return sum(max(1, len(entry.students)) for entry in self.entries)
 
     def skip(self, path: str, reason: str) -> None:
         if len(self.skipped) < SKIPPED_LISTED:
@@ -377,15 +383,22 @@ def _enrol(found: Found, roster: Roster) -> None:
 
 
 def _unique_names(entries: list[Entry]) -> None:
-    """Row names are unique (outputs are named by them): a name met again gets ` #2`, ` #3`, ..."""
+    for index, name in enumerate(unique_names([entry.name for entry in entries])):
+        if name != entries[index].name:
+            entries[index] = replace(entries[index], name=name)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Row names made unique (outputs are named by them): a name met again gets ` #2`, ` #3`, ..."""
     seen: set[str] = set()
-    for index, entry in enumerate(entries):
-        name, number = entry.name, 2
+    unique = []
+    for given in names:
+        name, number = given, 2
         while name in seen:
-            name, number = f"{entry.name} #{number}", number + 1
+            name, number = f"{given} #{number}", number + 1
         seen.add(name)
-        if name != entry.name:
-            entries[index] = replace(entry, name=name)
+        unique.append(name)
+    return unique
 
 
 def _named_kind(path: Path) -> bool:
