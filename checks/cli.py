@@ -208,9 +208,9 @@ def _graded(request: GradeRequest, console: Console):
     roster = None if request.roster is None else read_roster(request.roster)
     found = discover(list(request.paths), declared.ids, roster=roster, one_submission=request.one_submission)
     paths = [entry.path for entry in found.entries if entry.status != NO_SUBMISSION]
-    chosen = _outputs(request, paths, found.rows)
-    isolation = choose(request.isolation)
     rubric = load(declared, request.rubric)
+    chosen = _outputs(request, paths, found.rows, _inputs(request, rubric))
+    isolation = choose(request.isolation)
     if not isolation.strong and (len(paths) > 1 or "gradescope" in chosen) and not request.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
@@ -274,10 +274,23 @@ def _write_outputs(chosen: dict, targets: dict[str, str], written, prepared: dic
                                 "reasons above; every other output was written")
 
 
-def _outputs(request: GradeRequest, submissions: list[Path], rows: int) -> dict:
+def _inputs(request: GradeRequest, rubric) -> list[tuple[str, Path]]:
+    """The files besides the submissions that the run reads, which no output may overwrite: the roster, the rubric,
+    the case secret, and the default course secret and pseudonym key."""
+    from checks.grading import course_secret
+    from checks.reports.pseudonyms import default_key_file
+
+    named = [("the roster", request.roster), ("the rubric", request.rubric),
+             ("the case secret", request.case_secret or rubric.case_secret_file),
+             ("the default case secret", course_secret.default_file()),
+             ("the default pseudonym key", default_key_file())]
+    return [(what, path) for what, path in named if path is not None]
+
+
+def _outputs(request: GradeRequest, submissions: list[Path], rows: int, inputs: list[tuple[str, Path]]) -> dict:
     """The output formats asked for, each target checked before any work; a format's own option given without the
-    format, two formats writing the same file, and a format whose libraries are missing are refused. A folder
-    format's target is a file or a folder as the run's `rows` decide."""
+    format, two formats writing the same file, a target that is one of the run's `inputs`, and a format whose
+    libraries are missing are refused. A folder format's target is a file or a folder as the run's `rows` decide."""
     from checks.reports.outputs import check_file_target, check_folder_target
 
     registered = formats.registered()
@@ -296,7 +309,7 @@ def _outputs(request: GradeRequest, submissions: list[Path], rows: int) -> dict:
         resolved[target.resolve()] = name
         _require_libraries(output)
         folder = output.folder_target(request.outputs[name], rows)
-        (check_folder_target if folder else check_file_target)(target, submissions)
+        (check_folder_target if folder else check_file_target)(target, submissions, inputs)
     return chosen
 
 

@@ -82,3 +82,34 @@ def test_an_output_that_cannot_be_written_costs_no_other_and_is_reported(tmp_pat
     assert (tmp_path / "g.json").is_file() and (tmp_path / "g.xml").is_file()
     assert "--gradescope" in printed and "No space left on device" in printed
     assert "Traceback" not in printed
+
+
+@pytest.mark.parametrize(("input_option", "output_option", "says"), [
+    ("--roster", "--csv", "would overwrite the roster"),
+    ("--case-secret", "--json", "would overwrite the case secret"),
+    ("--rubric", "--json", "would overwrite the rubric"),
+    ("--rubric", "--gradescope", "would overwrite the rubric"),
+])
+def test_an_output_over_an_input_is_refused_before_grading_and_the_input_kept(tmp_path, quick_rubric, capsys,
+                                                                             input_option, output_option, says):
+    contents = {"--roster": "id,name\n1,Bob Jones\n", "--case-secret": "a secret, kept", "--rubric": None}
+    path = quick_rubric if input_option == "--rubric" else tmp_path / "input"
+    if contents[input_option] is not None:
+        path.write_text(contents[input_option])
+    before = path.read_bytes()
+    arguments = ["grade", str(SUBMISSIONS / "list_returner.py"), output_option, str(path)]
+    if input_option != "--rubric":
+        arguments += ["--rubric", str(quick_rubric)]
+    assert cli.main(arguments + [input_option, str(path)]) == 2
+    printed = " ".join(capsys.readouterr().out.split())
+    assert says in printed and "Traceback" not in printed
+    assert path.read_bytes() == before
+
+
+def test_an_output_over_the_default_case_secret_is_refused(tmp_path, quick_rubric, capsys):
+    from checks.grading import course_secret
+
+    secret = course_secret.default_file()
+    assert cli.main(["grade", str(SUBMISSIONS / "list_returner.py"), "--rubric", str(quick_rubric),
+                     "--json", str(secret)]) == 2
+    assert "would overwrite the default case secret" in " ".join(capsys.readouterr().out.split())
