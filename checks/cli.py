@@ -83,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="show (default): its folder, entries and size; clear: remove every entry")
     check = commands.add_parser("check", help="grade your own file on the public cases: its table, every explanation, "
                                               "exit 1 if anything is not right")
-    check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a package folder, or a write-up")
+    check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a write-up, a package folder, or your folder of "
+                                                    "them (one hand-in)")
     for command in (grade, check):
         command.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
         command.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
@@ -180,9 +181,10 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    """`grade` for one file, for its author, on the public cases: the table and every explanation, and exit 1 if
-    anything is not right."""
-    request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), public_cases=True, details=True)
+    """`grade` for one submission (a folder given is the author's own hand-in of several files, never a class), for
+    its author, on the public cases: the table and every explanation, and exit 1 if anything is not right."""
+    request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), one_submission=True, public_cases=True,
+                                        details=True)
     grades, interrupted = _graded(request, console)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in (PASSED, NOT_ATTEMPTED)]
     return 130 if interrupted else 1 if wrong or any(grade.status != GRADED for grade in grades) else 0
