@@ -57,7 +57,9 @@ RANKED = 20
 SKIPPED_LISTED = 100
 """Most files not graded that are listed by name; the rest are counted."""
 DEFINITION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
-NOTEBOOK_DEFINITION = re.compile(rb'"(?:async\s+)?def\s+([A-Za-z_]\w*)')
+NOTEBOOK_DEFINITION = re.compile(rb'(?:"|(?<!\\)\\n)(?:async\s+)?def\s+([A-Za-z_]\w*)')
+"""A `def` that starts a line of a code cell's JSON source: after the quote of a line (a source given as a list of
+lines), or after an escaped newline (a source given as one string)."""
 IMPORTED = re.compile(rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
 
 
@@ -252,10 +254,12 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     one_file = len(files) == 1 and not _is_folder(handin.where)
     writeups = [item for item in files if _is_writeup(item) or (one_file and item.suffix in WRITEUP_SUFFIXES)]
     ranked = python + notebooks
-    chosen = max(ranked, key=lambda item: _rank(item, ids, ranked), default=None)
+    ranks = {item: _rank(item, ids, ranked) for item in ranked}
+    chosen = max(ranked, key=ranks.__getitem__, default=None)
     for item in files:
         if item not in python and item not in writeups and item is not chosen:
-            found.skip(_shown(handin, item), _why_not_handed(item, chosen))
+            tie = chosen is not None and item in ranks and ranks[item][0] == ranks[chosen][0]
+            found.skip(_shown(handin, item), _why_not_handed(item, chosen, tie))
     problem = handin.problem or ("; ".join(problems) if problems else None)
     if chosen is None and not writeups:
         if problem:
@@ -336,9 +340,11 @@ def _is_writeup(item: Handed) -> bool:
     return item.suffix != TEXT or bool(MATH.search(_peek(item, FILE_LIMIT).decode("utf-8", errors="replace")))
 
 
-def _why_not_handed(item: Handed, chosen: Handed | None) -> str:
+def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
+    """Why `item` is not graded; `tie`: it defines as many ids as `chosen`, which won on the order of `_rank`."""
     if item.suffix == NOTEBOOK and chosen is not None:
-        return f"not graded: {display(chosen.name)} defines more ids; one notebook or file is graded per student"
+        return f"not graded: {display(chosen.name)} defines {'as many' if tie else 'more'} ids; one notebook or file " \
+               "is graded per student"
     if item.suffix == TEXT:
         return "a .txt file without math is not a write-up"
     return f"a {item.suffix or '(no extension)'} file is not gradable: gradjudge grades .py files, notebooks and " \
