@@ -113,3 +113,19 @@ def test_an_output_over_the_default_case_secret_is_refused(tmp_path, quick_rubri
     assert cli.main(["grade", str(SUBMISSIONS / "list_returner.py"), "--rubric", str(quick_rubric),
                      "--json", str(secret)]) == 2
     assert "would overwrite the default case secret" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_rows_path_is_the_one_given_whatever_the_jobs_and_empty_for_a_roster_student_with_none(
+        tmp_path, quick_rubric, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("cls").mkdir()
+    for login in ("ann", "bob"):
+        Path("cls", f"{login}.py").write_text(ANSWER)
+    Path("r.csv").write_text("username,name\nann,Ann Lee\nbob,Bob Jones\njane,Jane Smith\n")
+    paths = {}
+    for jobs in ("1", "2"):
+        assert cli.main(["grade", "cls", "--roster", "r.csv", "--rubric", str(quick_rubric), "--json", f"g{jobs}.json",
+                         "--jobs", jobs, "--allow-weak-isolation"]) == 0
+        rows = json.loads(Path(f"g{jobs}.json").read_text())["submissions"]
+        paths[jobs] = {row["student"]["login"]: row["path"] for row in rows}
+    assert paths["1"] == paths["2"] == {"ann": "cls/ann.py", "bob": "cls/bob.py", "jane": ""}
