@@ -51,7 +51,7 @@ MATH = re.compile(r"\$[^$\n]+\$|\\\[|\\begin\{|\$\$")
 """A `.txt` file is a write-up when its text has math in Markdown or LaTeX form."""
 NOTEBOOK = ".ipynb"
 ONLINE_TEXT = "onlinetext.html"
-"""Moodle's online text submission, read as a write-up."""
+"""Moodle's online text submission, read as a write-up when it has math (as a `.txt` file is)."""
 RANKED = 20
 """Most files of one hand-in whose ids are counted to choose its entry; the rest count as defining none."""
 SKIPPED_LISTED = 100
@@ -333,11 +333,15 @@ def _package_root(chosen: Handed) -> str | None:
 
 
 def _is_writeup(item: Handed) -> bool:
-    if PurePosixPath(item.name).name == ONLINE_TEXT:
-        return True
-    if item.suffix not in WRITEUP_SUFFIXES:
+    """A write-up by its name; a `.txt` file, or Moodle's online text, only when its text has math."""
+    if PurePosixPath(item.name).name != ONLINE_TEXT and item.suffix not in WRITEUP_SUFFIXES:
         return False
-    return item.suffix != TEXT or bool(MATH.search(_peek(item, FILE_LIMIT).decode("utf-8", errors="replace")))
+    return not _needs_math(item) or bool(MATH.search(_peek(item, FILE_LIMIT).decode("utf-8", errors="replace")))
+
+
+def _needs_math(item: Handed) -> bool:
+    """Text that is a write-up only when it has math: a `.txt` file, or Moodle's online text."""
+    return item.suffix == TEXT or PurePosixPath(item.name).name == ONLINE_TEXT
 
 
 def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
@@ -345,8 +349,8 @@ def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
     if item.suffix == NOTEBOOK and chosen is not None:
         return f"not graded: {display(chosen.name)} defines {'as many' if tie else 'more'} ids; one notebook or file " \
                "is graded per student"
-    if item.suffix == TEXT:
-        return "a .txt file without math is not a write-up"
+    if _needs_math(item):
+        return f"{'a .txt file' if item.suffix == TEXT else 'an online text'} without math is not a write-up"
     return f"a {item.suffix or '(no extension)'} file is not gradable: gradjudge grades .py files, notebooks and " \
            "Markdown or LaTeX write-ups"
 
