@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from checks.statuses import NOTHING_GRADABLE, NO_SUBMISSION
 from checks.errors import GradjudgeError
-from checks.grading.exports import IGNORED, Handin, read_export
+from checks.grading.exports import IGNORED, Handin, is_folder, read_export
 from checks.grading.roster import Roster
 from checks.grading.students import Student
 from checks.sandbox.archives import is_archive, list_members
@@ -142,13 +142,13 @@ def discover(paths: list[str | Path], ids: frozenset[str], *, roster: Roster | N
     for given in map(Path, paths):
         if not os.path.lexists(given):
             raise NothingToGrade(f"{display(given)}: no such file or folder")
-        if _is_folder(given) and not (given / "__init__.py").exists() and not one_submission:
+        if is_folder(given) and not (given / "__init__.py").exists() and not one_submission:
             before = len(found.entries)
             _export(given, ids, found)
             if len(found.entries) == before:
                 raise NothingToGrade(f"{display(given)}: a folder with no submission in it (no .py file, notebook, zip, "
                                      "write-up, package or student's folder)")
-        elif _is_folder(given):
+        elif is_folder(given):
             found.entries.append(_entry(_folder_handin(given, display(given), package=(given / "__init__.py").exists()),
                                         ids, found))
         elif _gradable(given) or _named_kind(given) or os.path.islink(given):
@@ -182,7 +182,7 @@ def _folders(folder: Path, ids: frozenset[str], found: Found) -> list[Handin]:
         name = display(child.name)
         if child.name in IGNORED:
             continue
-        if _is_folder(child):
+        if is_folder(child):
             handins.append(_folder_handin(child, name, package=(child / "__init__.py").exists()))
         elif _gradable(child) or os.path.islink(child):
             handin = _file_handin(child, name)
@@ -251,7 +251,7 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     base = Entry(handin.where, handin.name, students=handin.students, handed_in=names)
     python = [item for item in files if item.suffix == ".py"]
     notebooks = [item for item in files if item.suffix == NOTEBOOK]
-    one_file = len(files) == 1 and not _is_folder(handin.where)
+    one_file = len(files) == 1 and not is_folder(handin.where)
     writeups = [item for item in files if _is_writeup(item) or (one_file and item.suffix in WRITEUP_SUFFIXES)]
     ranked = python + notebooks
     ranks = {item: _rank(item, ids, ranked) for item in ranked}
@@ -259,7 +259,7 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     for item in files:
         if item not in python and item not in writeups and item is not chosen:
             tie = chosen is not None and item in ranks and ranks[item][0] == ranks[chosen][0]
-            found.skip(_shown(handin, item), _why_not_handed(item, chosen, tie))
+            found.skip(item.where, _why_not_handed(item, chosen, tie))
     problem = handin.problem or ("; ".join(problems) if problems else None)
     if chosen is None and not writeups:
         if problem:
@@ -286,13 +286,13 @@ def _unpacked(handin: Handin, found: Found) -> tuple[list[Handed], list[str]]:
             files.append(item)
             continue
         if item.member is not None:
-            found.skip(_shown(handin, item), "a zip inside a zip is not unpacked")
+            found.skip(item.where, "a zip inside a zip is not unpacked")
             continue
         try:
             members = list_members(item.path)
         except Refused as problem:
             problems.append(str(problem))
-            found.skip(_shown(handin, item), f"refused: {problem}")
+            found.skip(item.where, f"refused: {problem}")
             continue
         files += [Handed(member.name, item.path, member.size, member.name) for member in members]
     return files, problems
@@ -355,11 +355,6 @@ def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
            "Markdown or LaTeX write-ups"
 
 
-def _shown(handin: Handin, item: Handed) -> str:
-    """Where a file is, for staff to find it: its path on disk, or its zip's path and its name inside."""
-    return item.where
-
-
 def _enrol(found: Found, roster: Roster) -> None:
     """Every roster student gets a row: matched to their hand-in (or their group's), or `no_submission`."""
     claimed: dict[int, int] = {}
@@ -420,10 +415,6 @@ def _gradable(path: Path) -> bool:
     """A file of a gradable kind whose content is what its name says (a `.txt` must hold math to be a write-up)."""
     return _named_kind(path) and (path.suffix.lower() != TEXT or _is_writeup(
         Handed(path.name, path, os.lstat(path).st_size)))
-
-
-def _is_folder(path: Path) -> bool:
-    return stat.S_ISDIR(os.lstat(path).st_mode)
 
 
 def _why_not(path: Path) -> str:

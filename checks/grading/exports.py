@@ -36,7 +36,7 @@ from pathlib import Path
 from checks.grading.students import Student
 from checks.sandbox.files import Handed, Refused, display, walk
 
-__all__ = ["LAYOUTS", "Handin", "Export", "read_export"]
+__all__ = ["LAYOUTS", "Handin", "Export", "is_folder", "read_export"]
 
 LAYOUTS = {
     "canvas": "Canvas's Download Submissions: flat files lastfirst_[LATE_]userid_submissionid_filename",
@@ -136,7 +136,7 @@ def _moodle(folder: Path, children: list[Path]) -> Export:
             continue
         student = Student(id=found["id"], name=found["name"])
         handin = handins.setdefault(found["id"], Handin(student.label, child, students=(student,)))
-        if _is_folder(child):
+        if is_folder(child):
             try:
                 handin.files += walk(child)
             except Refused as problem:
@@ -193,7 +193,7 @@ def _gradescope(folder: Path, children: list[Path]) -> Export:
             students = tuple(Student(**{**student.to_json(), "members": labels}) for student in students)
         where = folder / str(key)
         handin = Handin(" & ".join(student.label for student in students) or str(key), where, students=students)
-        if _is_folder(where):
+        if is_folder(where):
             try:
                 handin.files = walk(where)
             except Refused as problem:
@@ -217,7 +217,8 @@ def _text(value) -> str | None:
     return None if value is None else str(value).strip() or None
 
 
-def _is_folder(path: Path) -> bool:
+def is_folder(path: Path) -> bool:
+    """A folder itself, not a link to one."""
     return os.path.lexists(path) and stat.S_ISDIR(os.lstat(path).st_mode)
 
 
