@@ -278,7 +278,8 @@ def _write_outputs(chosen: dict, targets: dict[str, str], written, prepared: dic
 
 def _inputs(request: GradeRequest, rubric) -> list[tuple[str, Path]]:
     """The files besides the submissions that the run reads, which no output may overwrite: the roster, the rubric,
-    the case secret, and the default course secret and pseudonym key."""
+    the case secret, the default course secret and pseudonym key, and any file a format's own option names (such as
+    --pseudonym-key)."""
     from checks.grading import course_secret
     from checks.reports.pseudonyms import default_key_file
 
@@ -286,6 +287,9 @@ def _inputs(request: GradeRequest, rubric) -> list[tuple[str, Path]]:
              ("the case secret", request.case_secret or rubric.case_secret_file),
              ("the default case secret", course_secret.default_file()),
              ("the default pseudonym key", default_key_file())]
+    named += [(f"the {option.flag} file", getattr(request.options, option.dest, None))
+              for name, output in formats.registered().items() if name in request.outputs
+              for option in output.options if option.settings.get("type") is Path]
     return [(what, path) for what, path in named if path is not None]
 
 

@@ -129,3 +129,13 @@ def test_a_rows_path_is_the_one_given_whatever_the_jobs_and_empty_for_a_roster_s
         rows = json.loads(Path(f"g{jobs}.json").read_text())["submissions"]
         paths[jobs] = {row["student"]["login"]: row["path"] for row in rows}
     assert paths["1"] == paths["2"] == {"ann": "cls/ann.py", "bob": "cls/bob.py", "jane": ""}
+
+
+def test_an_output_over_a_file_a_formats_own_option_names_is_refused(tmp_path, quick_rubric, capsys):
+    key = tmp_path / "key"
+    key.write_text("00" * 32)
+    assert cli.main(["grade", str(SUBMISSIONS / "list_returner.py"), "--rubric", str(quick_rubric),
+                     "--html", str(tmp_path / "report.html"), "--anonymise", "--pseudonym-key", str(key),
+                     "--json", str(key)]) == 2
+    assert "would overwrite the --pseudonym-key file" in " ".join(capsys.readouterr().out.split())
+    assert key.read_text() == "00" * 32
