@@ -29,6 +29,10 @@ class UsageError(GradjudgeError):
     """Bad input on the command line; the message says what and why."""
 
 
+class OutputsNotWritten(GradjudgeError):
+    """Outputs that could not be written after grading; each was named, with why, as it failed."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     profiles.private_storage()
@@ -79,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="show (default): its folder, entries and size; clear: remove every entry")
     check = commands.add_parser("check", help="grade your own file on the public cases: its table, every explanation, "
                                               "exit 1 if anything is not right")
-    check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a package folder, or a write-up")
+    check.add_argument("path", metavar="FILE", help="a .py file, a notebook, a write-up, a package folder, or your folder of "
+                                                    "them (one hand-in)")
     for command in (grade, check):
         command.add_argument("--rubric", type=Path, metavar="FILE", help="TOML rubric overriding the assignment's defaults")
         command.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
@@ -178,9 +183,10 @@ def _grade(args: argparse.Namespace, console: Console) -> int:
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    """`grade` for one file, for its author, on the public cases: the table and every explanation, and exit 1 if
-    anything is not right."""
-    request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), public_cases=True, details=True)
+    """`grade` for one submission (a folder given is the author's own hand-in of several files, never a class), for
+    its author, on the public cases: the table and every explanation, and exit 1 if anything is not right."""
+    request = GradeRequest.from_options(args, outputs={}, paths=(args.path,), one_submission=True, public_cases=True,
+                                        details=True)
     grades, interrupted = _graded(request, console)
     wrong = [row.id for grade in grades for row in grade.derivations if row.status not in (PASSED, NOT_ATTEMPTED)]
     return 130 if interrupted else 1 if wrong or any(grade.status != GRADED for grade in grades) else 0
@@ -206,9 +212,9 @@ def _graded(request: GradeRequest, console: Console):
     roster = None if request.roster is None else read_roster(request.roster)
     found = discover(list(request.paths), declared.ids, roster=roster, one_submission=request.one_submission)
     paths = [entry.path for entry in found.entries if entry.status != NO_SUBMISSION]
-    chosen = _outputs(request, paths)
-    isolation = choose(request.isolation)
     rubric = load(declared, request.rubric)
+    chosen = _outputs(request, paths, found.rows, _inputs(request, rubric))
+    isolation = choose(request.isolation)
     if not isolation.strong and (len(paths) > 1 or "gradescope" in chosen) and not request.allow_weak_isolation:
         raise UsageError(f"only process isolation is available here ({isolation.detail}); it does not contain a hostile "
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
@@ -249,15 +255,50 @@ def _graded(request: GradeRequest, console: Console):
         if len(grades) == 1:
             terminal.print_skipped(found.skipped, console, found.skipped_more)
     written = Written(grades, assignment, rubric, None if request.rubric is None else display(request.rubric),
-                      found.skipped, found.skipped_more, found.layout, request.options)
-    for name, output in chosen.items():
-        output.write(request.outputs[name], written, prepared[name])
+                      found.skipped, found.skipped_more, found.layout, request.options, found.rows)
+    _write_outputs(chosen, request.outputs, written, prepared, console)
     return grades, interrupted
 
 
-def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
+def _write_outputs(chosen: dict, targets: dict[str, str], written, prepared: dict, console: Console) -> None:
+    """Write every output asked for, each whether or not another could be written; then refuse, naming each that
+    could not (a fault of gradjudge's own also with its traceback, to be reported)."""
+    failed = []
+    for name, output in chosen.items():
+        try:
+            output.write(targets[name], written, prepared[name])
+        except Exception as problem:
+            failed.append(f"{output.flag} {display(Path(targets[name]))}")
+            console.print(literal(f"{output.flag} {display(Path(targets[name]))} was not written: {problem}", "red"),
+                          highlight=False)
+            if not isinstance(problem, (GradjudgeError, OSError)):
+                console.print_exception()
+    if failed:
+        raise OutputsNotWritten(f"{len(failed)} of {len(chosen)} outputs not written ({', '.join(failed)}), for the "
+                                "reasons above; every other output was written")
+
+
+def _inputs(request: GradeRequest, rubric) -> list[tuple[str, Path]]:
+    """The files besides the submissions that the run reads, which no output may overwrite: the roster, the rubric,
+    the case secret, the default course secret and pseudonym key, and any file a format's own option names (such as
+    --pseudonym-key)."""
+    from checks.grading import course_secret
+    from checks.reports.pseudonyms import default_key_file
+
+    named = [("the roster", request.roster), ("the rubric", request.rubric),
+             ("the case secret", request.case_secret or rubric.case_secret_file),
+             ("the default case secret", course_secret.default_file()),
+             ("the default pseudonym key", default_key_file())]
+    named += [(f"the {option.flag} file", getattr(request.options, option.dest, None))
+              for name, output in formats.registered().items() if name in request.outputs
+              for option in output.options if option.settings.get("type") is Path]
+    return [(what, path) for what, path in named if path is not None]
+
+
+def _outputs(request: GradeRequest, submissions: list[Path], rows: int, inputs: list[tuple[str, Path]]) -> dict:
     """The output formats asked for, each target checked before any work; a format's own option given without the
-    format, two formats writing the same file, and a format whose libraries are missing are refused."""
+    format, two formats writing the same file, a target that is one of the run's `inputs`, and a format whose
+    libraries are missing are refused. A folder format's target is a file or a folder as the run's `rows` decide."""
     from checks.reports.outputs import check_file_target, check_folder_target
 
     registered = formats.registered()
@@ -275,8 +316,8 @@ def _outputs(request: GradeRequest, submissions: list[Path]) -> dict:
                              "give each its own")
         resolved[target.resolve()] = name
         _require_libraries(output)
-        folder = output.folder_target(request.outputs[name], len(submissions))
-        (check_folder_target if folder else check_file_target)(target, submissions)
+        folder = output.folder_target(request.outputs[name], rows)
+        (check_folder_target if folder else check_file_target)(target, submissions, inputs)
     return chosen
 
 
@@ -323,7 +364,7 @@ def _report(args: argparse.Namespace, console: Console) -> int:
     html = formats.registered()["html"]
     _require_libraries(html)
     key = html.prepare(args, console)
-    written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args)
+    written = Written(found.grades, assignment, None, found.rubric_file, [], 0, None, args, len(found.grades))
     html.write(str(args.output), written, key)
     console.print(literal(f"wrote {args.output}: the class report of {len(found.grades)} submission(s) of "
                           f"{assignment.name}{', under pseudonyms' if key else ''}"), highlight=False)

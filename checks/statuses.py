@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from checks.vocabulary import Word, vocabulary
 
-__all__ = ["CREDITED", "ERROR", "FAILED", "GRADED", "GRADER_ERROR", "LOAD_ERROR", "LOST_POINTS", "NOTHING_GRADABLE",
+__all__ = ["CREDITED", "ERROR", "FAILED", "GRADED", "GRADER_ERROR", "LEFT_TO_STAFF", "LOAD_ERROR", "LOST_POINTS",
+           "NOTHING_GRADABLE",
            "NOT_ATTEMPTED", "NOT_GRADED", "NO_SUBMISSION", "PARTIAL", "PASSED", "STATUSES", "SUBMISSION_STATUSES",
            "TIMEOUT", "Status"]
 
@@ -41,6 +42,8 @@ SUBMISSION_STATUSES = vocabulary((GRADED, LOAD_ERROR, GRADER_ERROR, NOTHING_GRAD
 
 NOT_GRADED = frozenset({LOAD_ERROR, GRADER_ERROR, NOTHING_GRADABLE, NO_SUBMISSION})
 """Submission statuses whose rows were not graded: said apart in every output, never averaged with the graded."""
+LEFT_TO_STAFF = NOT_GRADED - {LOAD_ERROR}
+"""Submission statuses whose score a gradebook layout leaves empty: staff decide (a file that does not load scores 0)."""
 LOST_POINTS = (FAILED, PARTIAL, ERROR, TIMEOUT)
 """Statuses of an attempted id that lost points: each is explained, and its tags are its causes."""
 CREDITED = (PASSED, PARTIAL)

@@ -85,3 +85,20 @@ def test_two_students_with_the_same_file_name_keep_both_grades(tmp_path):
     assert cli.main(["grade", str(folder), "--rubric", str(rubric), "--gradescope", str(target)]) == 0
     scores = {path.stem: json.loads(path.read_text())["score"] for path in target.iterdir()}
     assert scores == {"alice": 1, "bob": 0}
+
+
+def test_a_canvas_file_handed_in_again_is_graded_from_its_latest_copy_and_the_earlier_are_skipped(tmp_path):
+    from checks.grading.exports import read_export
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name in ("smithjane_12001_5001_hw1.py", "smithjane_12001_5002_hw1-2.py", "smithjane_12001_5003_hw1-10.py",
+                 "jonesbob_12002_5004_hw1.py"):
+        (folder / name).write_text("x = 1\n")
+    export = read_export(folder)
+    files = {handin.students[0].id: [(item.name, item.path.name) for item in handin.files] for handin in export.handins}
+    assert files == {"12001": [("hw1.py", "smithjane_12001_5003_hw1-10.py")],
+                     "12002": [("hw1.py", "jonesbob_12002_5004_hw1.py")]}
+    skipped = sorted((Path(path).name, reason) for path, reason in export.unclaimed)
+    assert [name for name, _ in skipped] == ["smithjane_12001_5001_hw1.py", "smithjane_12001_5002_hw1-2.py"]
+    assert all("an earlier copy" in reason for _, reason in skipped)

@@ -272,3 +272,33 @@ def test_a_loose_module_several_files_import_runs_inside_none_of_them(tmp_path, 
     assert sorted(found) == ["alice.py", "bob.py"]
     assert all(found[name]["status"] == "load_error" and "utils" in found[name]["message"] for name in found)
     assert any("utils.py" in item["path"] and "attached to none" in item["reason"] for item in document["skipped"])
+
+
+def _one_string_notebook(path: Path, source: str) -> Path:
+    """A notebook whose code cell's source is one string, as some tools write it (JSON `\\n` inside the string)."""
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def test_a_notebooks_ids_are_counted_in_a_source_of_one_string(tmp_path):
+    ids = frozenset({"dropout_dL_dx", "bn_dL_dbeta"})
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    _one_string_notebook(folder / "a.ipynb", "import numpy as np\ndef dropout_dL_dx(dy, M):\n    return M * dy\n\n"
+                                             "def bn_dL_dbeta(dy):\n    return dy.sum(axis=1)\n")
+    notebook(folder / "b.ipynb", ("code", "def dropout_dL_dx(dy, M):\n    return M * dy"))
+    found = discovery.discover([folder], ids, one_submission=True)
+    assert found.entries[0].entry == "a.ipynb"
+    assert [(Path(item.path).name, item.reason) for item in found.skipped] == [
+        ("b.ipynb", "not graded: a.ipynb defines more ids; one notebook or file is graded per student")]
+
+
+def test_a_notebook_left_on_a_tie_is_told_the_other_defines_as_many_ids(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in ("a.ipynb", "b.ipynb"):
+        notebook(folder / name, ("code", "def dropout_dL_dx(dy, M):\n    return M * dy"))
+    found = discovery.discover([folder], frozenset({"dropout_dL_dx"}), one_submission=True)
+    (skipped,) = found.skipped
+    assert "defines as many ids" in skipped.reason and "more" not in skipped.reason

@@ -115,3 +115,18 @@ def test_the_gradebook_layout_has_every_student_by_their_id(lms, layout, header,
     for row in expected["row"]:
         shown = f"Participant {row['id']}" if lms == "moodle" else row["id"]
         assert sum(f",{shown}," in f",{line}," for line in lines) == 1, (row, lines)
+
+
+def test_a_moodle_online_text_without_math_is_nothing_gradable_and_with_math_a_writeup(tmp_path, rubric):
+    export = tmp_path / "submissions"
+    for name, text in (("Ann Lee_401", "<p>I ran out of time, sorry.</p>"),
+                       ("Bob Jones_402", "<p>$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^m dy_i$</p>")):
+        folder = export / f"{name}_assignsubmission_onlinetext_"
+        folder.mkdir(parents=True)
+        (folder / "onlinetext.html").write_text(text)
+    target = tmp_path / "grades.json"
+    assert cli.main(["grade", str(export), "--rubric", str(rubric), "--json", str(target), "--jobs", "1"]) == 0
+    document = json.loads(target.read_text())
+    statuses = {row["student"]["name"]: row["status"] for row in document["submissions"]}
+    assert statuses == {"Ann Lee": "nothing_gradable", "Bob Jones": "graded"}
+    assert any("online text without math" in item["reason"] for item in document["skipped"])

@@ -58,3 +58,15 @@ def test_check_grades_one_file_and_fails_when_anything_is_wrong(tmp_path, capsys
     right = tmp_path / "right.py"
     right.write_text("def dropout_dL_dx(dy, M):\n    return M * dy\n")
     assert cli.main(["check", str(right)]) == 0
+
+
+def test_check_of_a_students_folder_grades_it_as_one_hand_in_not_a_class(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    half_filled(folder)
+    (folder / "derivation.md").write_text((ROOT / "examples" / "writeups" / "block_one_en.md").read_text())
+    assert cli.main(["check", str(folder)]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "submissions" not in out
+    assert f"{folder}: " in out or "mine: " in out
+    assert "read from the write-up derivation.md" in out

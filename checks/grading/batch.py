@@ -23,10 +23,10 @@ from checks.engine.store import Store, StoreUnavailable
 from checks.engine.truths import TRUTHS
 from checks.engine.submission import call_derivation
 from checks.engine import profiles
-from checks.grading.discovery import Entry
+from checks.grading.discovery import Entry, unique_names
 from checks.grading.grade import grader_error
 from checks.grading.grades import SubmissionGrade
-from checks.grading.handins import code_files, for_each_student, grade_entry
+from checks.grading.handins import code_files, for_each_student, grade_entry, shown_path
 from checks.grading.rubric import Rubric
 from checks.sandbox.children import pool_context
 from checks.sandbox.client import Prior, open_submission
@@ -92,6 +92,7 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
             index = futures[future]
             try:
                 results[index] = future.result()
+                results[index].path = shown_path(entries[index])  # not the absolute path the grading process was given
             except Exception as exc:  # the grading process itself died: its one submission is lost, not the batch
                 results[index] = grader_error(entries[index].path, assignment, rubric, isolation,
                                               f"its grading process failed ({exc!r})")
@@ -101,7 +102,11 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
 
 
 def _rows(grades: list[SubmissionGrade], entries: list[Entry]) -> list[SubmissionGrade]:
-    return [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
+    """One row per student, each named uniquely: a group member also named by another hand-in gets ` #2`."""
+    rows = [row for grade, entry in zip(grades, entries) for row in for_each_student(grade, entry)]
+    for row, name in zip(rows, unique_names([row.name for row in rows])):
+        row.name = name
+    return rows
 
 
 def _located(entry: Entry) -> Entry:

@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from checks.statuses import NOTHING_GRADABLE, NO_SUBMISSION
 from checks.errors import GradjudgeError
-from checks.grading.exports import IGNORED, Handin, read_export
+from checks.grading.exports import IGNORED, Handin, is_folder, read_export
 from checks.grading.roster import Roster
 from checks.grading.students import Student
 from checks.sandbox.archives import is_archive, list_members
@@ -44,20 +44,22 @@ from checks.sandbox.files import FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, di
 from checks.sandbox.isolation import WORKER_PACKAGES
 from checks.writeup.isolated import SUFFIXES as WRITEUP_SUFFIXES
 
-__all__ = ["Entry", "Skipped", "Found", "NothingToGrade", "discover"]
+__all__ = ["Entry", "Skipped", "Found", "NothingToGrade", "discover", "unique_names"]
 
 TEXT = ".txt"
 MATH = re.compile(r"\$[^$\n]+\$|\\\[|\\begin\{|\$\$")
 """A `.txt` file is a write-up when its text has math in Markdown or LaTeX form."""
 NOTEBOOK = ".ipynb"
 ONLINE_TEXT = "onlinetext.html"
-"""Moodle's online text submission, read as a write-up."""
+"""Moodle's online text submission, read as a write-up when it has math (as a `.txt` file is)."""
 RANKED = 20
 """Most files of one hand-in whose ids are counted to choose its entry; the rest count as defining none."""
 SKIPPED_LISTED = 100
 """Most files not graded that are listed by name; the rest are counted."""
 DEFINITION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
-NOTEBOOK_DEFINITION = re.compile(rb'"(?:async\s+)?def\s+([A-Za-z_]\w*)')
+NOTEBOOK_DEFINITION = re.compile(rb'(?:"|(?<!\\)\\n)(?:async\s+)?def\s+([A-Za-z_]\w*)')
+"""A `def` that starts a line of a code cell's JSON source: after the quote of a line (a source given as a list of
+lines), or after an escaped newline (a source given as one string)."""
 IMPORTED = re.compile(rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
 
 
@@ -113,6 +115,12 @@ class Found:
     layout: str | None = None
     """The export layout recognised (`exports.LAYOUTS`), for a class export."""
 
+    @property
+    def rows(self) -> int:
+        """The rows grading these entries makes: one per student of a group's hand-in (`handins.for_each_student`),
+        one for any other."""
+        return sum(max(1, len(entry.students)) for entry in self.entries)
+
     def skip(self, path: str, reason: str) -> None:
         if len(self.skipped) < SKIPPED_LISTED:
             self.skipped.append(Skipped(path, reason))
@@ -134,13 +142,13 @@ def discover(paths: list[str | Path], ids: frozenset[str], *, roster: Roster | N
     for given in map(Path, paths):
         if not os.path.lexists(given):
             raise NothingToGrade(f"{display(given)}: no such file or folder")
-        if _is_folder(given) and not (given / "__init__.py").exists() and not one_submission:
+        if is_folder(given) and not (given / "__init__.py").exists() and not one_submission:
             before = len(found.entries)
             _export(given, ids, found)
             if len(found.entries) == before:
                 raise NothingToGrade(f"{display(given)}: a folder with no submission in it (no .py file, notebook, zip, "
                                      "write-up, package or student's folder)")
-        elif _is_folder(given):
+        elif is_folder(given):
             found.entries.append(_entry(_folder_handin(given, display(given), package=(given / "__init__.py").exists()),
                                         ids, found))
         elif _gradable(given) or _named_kind(given) or os.path.islink(given):
@@ -174,7 +182,7 @@ def _folders(folder: Path, ids: frozenset[str], found: Found) -> list[Handin]:
         name = display(child.name)
         if child.name in IGNORED:
             continue
-        if _is_folder(child):
+        if is_folder(child):
             handins.append(_folder_handin(child, name, package=(child / "__init__.py").exists()))
         elif _gradable(child) or os.path.islink(child):
             handin = _file_handin(child, name)
@@ -246,13 +254,15 @@ def _entry(handin: Handin, ids: frozenset[str], found: Found) -> Entry:
     base = Entry(handin.where, handin.name, students=handin.students, handed_in=names)
     python = [item for item in files if item.suffix == ".py"]
     notebooks = [item for item in files if item.suffix == NOTEBOOK]
-    one_file = len(files) == 1 and not _is_folder(handin.where)
+    one_file = len(files) == 1 and not is_folder(handin.where)
     writeups = [item for item in files if _is_writeup(item) or (one_file and item.suffix in WRITEUP_SUFFIXES)]
     ranked = python + notebooks
-    chosen = max(ranked, key=lambda item: _rank(item, ids, ranked), default=None)
+    ranks = {item: _rank(item, ids, ranked) for item in ranked}
+    chosen = max(ranked, key=ranks.__getitem__, default=None)
     for item in files:
         if item not in python and item not in writeups and item is not chosen:
-            found.skip(_shown(handin, item), _why_not_handed(item, chosen))
+            tie = chosen is not None and item in ranks and ranks[item][0] == ranks[chosen][0]
+            found.skip(item.where, _why_not_handed(item, chosen, tie))
     problem = handin.problem or ("; ".join(problems) if problems else None)
     if chosen is None and not writeups:
         if problem:
@@ -279,13 +289,13 @@ def _unpacked(handin: Handin, found: Found) -> tuple[list[Handed], list[str]]:
             files.append(item)
             continue
         if item.member is not None:
-            found.skip(_shown(handin, item), "a zip inside a zip is not unpacked")
+            found.skip(item.where, "a zip inside a zip is not unpacked")
             continue
         try:
             members = list_members(item.path)
         except Refused as problem:
             problems.append(str(problem))
-            found.skip(_shown(handin, item), f"refused: {problem}")
+            found.skip(item.where, f"refused: {problem}")
             continue
         files += [Handed(member.name, item.path, member.size, member.name) for member in members]
     return files, problems
@@ -326,25 +336,26 @@ def _package_root(chosen: Handed) -> str | None:
 
 
 def _is_writeup(item: Handed) -> bool:
-    if PurePosixPath(item.name).name == ONLINE_TEXT:
-        return True
-    if item.suffix not in WRITEUP_SUFFIXES:
+    """A write-up by its name; a `.txt` file, or Moodle's online text, only when its text has math."""
+    if PurePosixPath(item.name).name != ONLINE_TEXT and item.suffix not in WRITEUP_SUFFIXES:
         return False
-    return item.suffix != TEXT or bool(MATH.search(_peek(item, FILE_LIMIT).decode("utf-8", errors="replace")))
+    return not _needs_math(item) or bool(MATH.search(_peek(item, FILE_LIMIT).decode("utf-8", errors="replace")))
 
 
-def _why_not_handed(item: Handed, chosen: Handed | None) -> str:
+def _needs_math(item: Handed) -> bool:
+    """Text that is a write-up only when it has math: a `.txt` file, or Moodle's online text."""
+    return item.suffix == TEXT or PurePosixPath(item.name).name == ONLINE_TEXT
+
+
+def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
+    """Why `item` is not graded; `tie`: it defines as many ids as `chosen`, which won on the order of `_rank`."""
     if item.suffix == NOTEBOOK and chosen is not None:
-        return f"not graded: {display(chosen.name)} defines more ids; one notebook or file is graded per student"
-    if item.suffix == TEXT:
-        return "a .txt file without math is not a write-up"
+        return f"not graded: {display(chosen.name)} defines {'as many' if tie else 'more'} ids; one notebook or file " \
+               "is graded per student"
+    if _needs_math(item):
+        return f"{'a .txt file' if item.suffix == TEXT else 'an online text'} without math is not a write-up"
     return f"a {item.suffix or '(no extension)'} file is not gradable: gradjudge grades .py files, notebooks and " \
            "Markdown or LaTeX write-ups"
-
-
-def _shown(handin: Handin, item: Handed) -> str:
-    """Where a file is, for staff to find it: its path on disk, or its zip's path and its name inside."""
-    return item.where
 
 
 def _enrol(found: Found, roster: Roster) -> None:
@@ -380,15 +391,22 @@ def _enrol(found: Found, roster: Roster) -> None:
 
 
 def _unique_names(entries: list[Entry]) -> None:
-    """Row names are unique (outputs are named by them): a name met again gets ` #2`, ` #3`, ..."""
+    for index, name in enumerate(unique_names([entry.name for entry in entries])):
+        if name != entries[index].name:
+            entries[index] = replace(entries[index], name=name)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Row names made unique (outputs are named by them): a name met again gets ` #2`, ` #3`, ..."""
     seen: set[str] = set()
-    for index, entry in enumerate(entries):
-        name, number = entry.name, 2
+    unique = []
+    for given in names:
+        name, number = given, 2
         while name in seen:
-            name, number = f"{entry.name} #{number}", number + 1
+            name, number = f"{given} #{number}", number + 1
         seen.add(name)
-        if name != entry.name:
-            entries[index] = replace(entry, name=name)
+        unique.append(name)
+    return unique
 
 
 def _named_kind(path: Path) -> bool:
@@ -400,10 +418,6 @@ def _gradable(path: Path) -> bool:
     """A file of a gradable kind whose content is what its name says (a `.txt` must hold math to be a write-up)."""
     return _named_kind(path) and (path.suffix.lower() != TEXT or _is_writeup(
         Handed(path.name, path, os.lstat(path).st_size)))
-
-
-def _is_folder(path: Path) -> bool:
-    return stat.S_ISDIR(os.lstat(path).st_mode)
 
 
 def _why_not(path: Path) -> str:

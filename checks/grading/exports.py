@@ -36,7 +36,7 @@ from pathlib import Path
 from checks.grading.students import Student
 from checks.sandbox.files import Handed, Refused, display, walk
 
-__all__ = ["LAYOUTS", "Handin", "Export", "read_export"]
+__all__ = ["LAYOUTS", "Handin", "Export", "is_folder", "read_export"]
 
 LAYOUTS = {
     "canvas": "Canvas's Download Submissions: flat files lastfirst_[LATE_]userid_submissionid_filename",
@@ -51,8 +51,9 @@ METADATA = "submission_metadata.yml"
 METADATA_LIMIT = 16 * 2**20
 
 CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
-CANVAS_COPY = re.compile(r"^(?P<stem>.+)-\d+(?P<suffix>\.[^.]+)$")
-"""Canvas renames a file handed in again under the same name `name-1.ext`, `name-2.ext`, ..."""
+CANVAS_COPY = re.compile(r"^(?P<stem>.+)-(?P<copy>\d+)(?P<suffix>\.[^.]+)$")
+"""Canvas renames a file handed in again under the same name `name-1.ext`, `name-2.ext`, ...: the highest number is
+the latest copy, which is graded."""
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
 BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<login>[^_]+)_attempt_(?P<date>\d{4}(?:-\d{2}){5})(?:_(?P<file>.+)|\.txt)$")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<login>[^()]+)\)\s*$", re.MULTILINE)
@@ -101,6 +102,7 @@ def read_export(folder: Path) -> Export:
 
 def _canvas(folder: Path, children: list[Path]) -> Export:
     handins: dict[str, Handin] = {}
+    copies: dict[tuple[str, str], list[tuple[int, Path]]] = {}
     unclaimed = []
     for child in children:
         found = CANVAS.match(child.name)
@@ -113,7 +115,12 @@ def _canvas(folder: Path, children: list[Path]) -> Export:
             handin.students = (Student(id=found["id"], name=found["name"], late=True),)
         copy = CANVAS_COPY.match(found["file"])
         original = f"{copy['stem']}{copy['suffix']}" if copy else found["file"]
-        handin.files.append(Handed(original, child, os.lstat(child).st_size))
+        copies.setdefault((found["id"], original), []).append((int(copy["copy"]) if copy else 0, child))
+    for (student_id, original), found in copies.items():
+        *earlier, (_, latest) = sorted(found, key=lambda copy: (copy[0], os.fsencode(copy[1].name)))
+        handins[student_id].files.append(Handed(original, latest, os.lstat(latest).st_size))
+        unclaimed += [(display(child), f"an earlier copy of {original}: the latest, {display(latest.name)}, is graded")
+                      for _, child in earlier]
     for handin in handins.values():
         handin.name = handin.students[0].label
     return Export("canvas", list(handins.values()), unclaimed)
@@ -129,7 +136,7 @@ def _moodle(folder: Path, children: list[Path]) -> Export:
             continue
         student = Student(id=found["id"], name=found["name"])
         handin = handins.setdefault(found["id"], Handin(student.label, child, students=(student,)))
-        if _is_folder(child):
+        if is_folder(child):
             try:
                 handin.files += walk(child)
             except Refused as problem:
@@ -196,7 +203,7 @@ def _gradescope(folder: Path, children: list[Path]) -> Export:
             students = tuple(Student(**{**student.to_json(), "members": labels}) for student in students)
         where = folder / str(key)
         handin = Handin(" & ".join(student.label for student in students) or str(key), where, students=students)
-        if _is_folder(where):
+        if is_folder(where):
             try:
                 handin.files = walk(where)
             except Refused as problem:
@@ -220,7 +227,8 @@ def _text(value) -> str | None:
     return None if value is None else str(value).strip() or None
 
 
-def _is_folder(path: Path) -> bool:
+def is_folder(path: Path) -> bool:
+    """A folder itself, not a link to one."""
     return os.path.lexists(path) and stat.S_ISDIR(os.lstat(path).st_mode)
 
 

@@ -37,6 +37,7 @@ class DerivationGrade:
 @dataclass
 class SubmissionGrade:
     path: str
+    """The submission's path as given (relative stays relative); empty for a roster student with no submission."""
     status: str
     """One of `SUBMISSION_STATUSES`."""
     message: str

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from checks.statuses import GRADED, NOT_ATTEMPTED
+from checks.statuses import GRADED, NO_SUBMISSION, NOT_ATTEMPTED
 from checks import tags
 from checks.assignment import Assignment
 from checks.grading import evidence
@@ -38,7 +38,7 @@ from checks.sandbox.files import (FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, S
 from checks.sandbox.isolation import Isolation
 from checks.sandbox.notebooks import Notebook, is_percent_script, read_notebook, read_percent_script
 
-__all__ = ["Writeup", "code_files", "read_writeups", "grade_entry", "grade_submission", "not_graded"]
+__all__ = ["Writeup", "code_files", "read_writeups", "grade_entry", "grade_submission", "not_graded", "shown_path"]
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,14 @@ def not_graded(entry: Entry, assignment: Assignment, rubric: Rubric) -> Submissi
     """The row of a student with nothing to grade: every id not attempted, the status and message say why."""
     rows = [DerivationGrade(item.id, NOT_ATTEMPTED, [tags.NOT_ATTEMPTED], 0.0, rubric.points[item.id],
                             f"Not graded: {entry.problem}.") for item in assignment.derivations]
-    return SubmissionGrade(display(entry.path), entry.status, entry.problem or "", 0.0, rubric.max_score, rows,
+    return SubmissionGrade(shown_path(entry), entry.status, entry.problem or "", 0.0, rubric.max_score, rows,
                            assignment=assignment.name, handed_in=list(entry.handed_in))
+
+
+def shown_path(entry: Entry) -> str:
+    """The row's `path`: the path as given on the command line (or below the folder given), the same however many
+    jobs grade; empty for a roster student with no submission, who has none."""
+    return "" if entry.status == NO_SUBMISSION else display(entry.path)
 
 
 def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,

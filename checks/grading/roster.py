@@ -76,8 +76,7 @@ def read_roster(path: Path) -> Roster:
         data = read_text(path)
     except Refused as problem:
         raise RosterError(f"--roster {problem}") from None
-    text = data.decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _rows(path, data.decode("utf-8-sig", errors="replace"))
     if not rows:
         raise RosterError(f"--roster {display(path)} is empty; it needs a header row and one row per student")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -86,7 +85,7 @@ def read_roster(path: Path) -> Roster:
         raise RosterError(f"--roster {display(path)}: its header ({', '.join(rows[0][:8])}) names no id, username or "
                           "e-mail column; name one of them (id, sid, username, email)")
     students, groups, seen = [], {}, {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=2):  # a row a line: `_rows` refuses cells over several lines
         cell = {field: (row[index].strip() if index is not None and index < len(row) else "") for field, index in columns.items()}
         name = _name(cell)
         if not any(cell.values()) or (name or "").strip().lower() in NOT_STUDENTS:
@@ -106,6 +105,26 @@ def read_roster(path: Path) -> Roster:
     if not students:
         raise RosterError(f"--roster {display(path)} lists no students")
     return Roster(tuple(students), {group: tuple(members) for group, members in groups.items()})
+
+
+def _rows(path: Path, text: str) -> list[list[str]]:
+    """The roster's rows, one a line: a stray or unclosed quote, or a cell that holds a line break, is refused with
+    the line its row starts on, never read as one student swallowing the lines after it."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows: list[list[str]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as problem:
+            raise RosterError(f"--roster {display(path)}, line {start}: not valid CSV ({problem}); check its quotes") \
+                from None
+        if any("\n" in cell or "\r" in cell for cell in row):
+            raise RosterError(f"--roster {display(path)}, line {start}: a quoted cell runs over several lines; put "
+                              "each student on one line")
+        rows.append(row)
 
 
 def _name(cell: dict[str, str]) -> str | None:

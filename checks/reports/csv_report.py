@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 
-from checks.statuses import GRADER_ERROR, NOTHING_GRADABLE, NOT_GRADED, NO_SUBMISSION
+from checks.statuses import LEFT_TO_STAFF, NOT_GRADED
 from checks.assignment import Assignment
 from checks.grading.grades import SubmissionGrade
 from checks.reports.text import spreadsheet_safe
@@ -88,10 +88,6 @@ def _gradescope(grades: list[SubmissionGrade], assignment: Assignment):
     for grade in grades:
         student = grade.student or {}
         yield [student.get("name") or grade.name, student.get("id") or "", student.get("email") or "", _score(grade)]
-
-
-LEFT_TO_STAFF = (GRADER_ERROR, NOTHING_GRADABLE, NO_SUBMISSION)
-"""Statuses whose score a gradebook layout leaves empty: staff decide (a file that does not load scores 0)."""
 
 
 def _score(grade: SubmissionGrade) -> str:

@@ -1,8 +1,8 @@
 """Grades as Gradescope's `results.json`: one test per id, Markdown output, visibility from the rubric.
 
 `--gradescope OUT` is a folder when it ends with a path separator, already is a
-folder, or several submissions were graded; then each row's file is named by
-the row's name through `file_names.file_stem`, which no two rows can share
+folder, or the run grades several rows (each roster student and each group
+member is a row); then each row's file is named by the row's name through `file_names.file_stem`, which no two rows can share
 (`x y.py` and `x_y.py` get `x_y.py.json` and `x%5Fy.py.json`). Otherwise OUT is
 the file itself. Every file names its row inside: `extra_data.gradjudge` holds
 the row's name, path, status and student, and the output's first line says whom
@@ -63,14 +63,17 @@ def _markdown(row, assignment: Assignment) -> str:
     return f"{head}{tags}\n\n{fenced(row.message)}"
 
 
-def is_folder_target(target: str | Path, submissions: int) -> bool:
-    """Whether `--gradescope target` names a folder of files rather than one file."""
+def is_folder_target(target: str | Path, rows: int) -> bool:
+    """Whether `--gradescope target` names a folder of files rather than one file, for a run of this many rows."""
     text = os.fspath(target)
-    return submissions > 1 or text.endswith(os.sep) or text.endswith("/") or Path(text).is_dir()
+    return rows > 1 or text.endswith(os.sep) or text.endswith("/") or Path(text).is_dir()
 
 
-def write_gradescope(grades: list[SubmissionGrade], assignment: Assignment, rubric: Rubric, target: str | Path) -> list[Path]:
-    if not is_folder_target(target, len(grades)):
+def write_gradescope(grades: list[SubmissionGrade], assignment: Assignment, rubric: Rubric, target: str | Path,
+                     rows: int) -> list[Path]:
+    """Each grade's results, in `target` as one file or a folder of them, as `is_folder_target` decides for `rows`
+    (the rows asked for, decided before grading, whether or not grading was interrupted)."""
+    if not is_folder_target(target, rows):
         write_text(Path(target), as_gradescope(grades[0], assignment, rubric))
         return [Path(target)]
     folder = Path(target)

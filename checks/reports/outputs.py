@@ -5,6 +5,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from checks.errors import GradjudgeError
@@ -15,9 +16,10 @@ class OutputRefused(GradjudgeError):
     """An output target that cannot be used; the message says which and why."""
 
 
-def check_file_target(target: Path, submissions: list[Path]) -> None:
-    """Refuse, before any work, a target that is not (or cannot become) a regular file, or that is a submission."""
-    _check_not_a_submission(target, submissions)
+def check_file_target(target: Path, submissions: list[Path], inputs: Sequence[tuple[str, Path]] = ()) -> None:
+    """Refuse, before any work, a target that is not (or cannot become) a regular file, or that is a submission or
+    one of the other `inputs` (each with what it is: `("the roster", path)`)."""
+    _check_not_an_input(target, submissions, inputs)
     if os.path.lexists(target):
         info = os.lstat(target)
         if stat.S_ISLNK(info.st_mode):
@@ -27,9 +29,10 @@ def check_file_target(target: Path, submissions: list[Path]) -> None:
     _check_folder(target.parent if str(target.parent) else Path("."), target)
 
 
-def check_folder_target(target: Path, submissions: list[Path]) -> None:
-    """Refuse a target folder that exists as something else, or lies where it would be graded next time."""
-    _check_not_a_submission(target, submissions)
+def check_folder_target(target: Path, submissions: list[Path], inputs: Sequence[tuple[str, Path]] = ()) -> None:
+    """Refuse a target folder that exists as something else, lies where it would be graded next time, or is one of
+    the other `inputs`."""
+    _check_not_an_input(target, submissions, inputs)
     if os.path.lexists(target):
         if os.path.islink(target) or not target.is_dir():
             raise OutputRefused(f"{display(target)} exists and is not a folder")
@@ -70,9 +73,12 @@ def _check_folder(folder: Path, target: Path) -> None:
         raise OutputRefused(f"{display(target)}: the folder {display(folder)} is not writable")
 
 
-def _check_not_a_submission(target: Path, submissions: list[Path]) -> None:
+def _check_not_an_input(target: Path, submissions: list[Path], inputs: Sequence[tuple[str, Path]]) -> None:
     resolved = target.resolve()
     for submission in submissions:
         inside = submission.resolve()
         if resolved == inside or inside in resolved.parents:
             raise OutputRefused(f"{display(target)} would overwrite the submission {display(submission)}")
+    for what, path in inputs:
+        if resolved == path.resolve():
+            raise OutputRefused(f"{display(target)} would overwrite {what} {display(path)}; write the output elsewhere")

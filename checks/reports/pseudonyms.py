@@ -54,11 +54,12 @@ def pseudonym(path: str, *, key: bytes) -> str:
 
 def anonymise(grades: list[SubmissionGrade], *, key: bytes) -> list[SubmissionGrade]:
     """Copies of `grades` under pseudonyms, with the names of their paths scrubbed, in the order of the pseudonyms."""
-    names = {grade.path: pseudonym(grade.path, key=key) for grade in grades}
+    who = [grade.path or grade.name for grade in grades]  # a roster student with no submission has no path
+    names = {found: pseudonym(found, key=key) for found in who}
     if len(set(names.values())) < len(names):
         raise ValueError("two submissions have the same pseudonym under this key; make a new key")
-    identifying = _identifying([grade.path for grade in grades])
-    anonymised = [_anonymised(grade, names[grade.path], identifying[grade.path]) for grade in grades]
+    identifying = _identifying(who)
+    anonymised = [_anonymised(grade, names[found], identifying[found]) for grade, found in zip(grades, who)]
     return sorted(anonymised, key=lambda grade: grade.path)
 
 

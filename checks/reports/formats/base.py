@@ -42,6 +42,9 @@ class Written:
     layout: str | None
     options: Namespace
     """The command line's options, a format's own among them."""
+    rows: int
+    """The rows the run was asked to grade, known before grading (fewer are written if it was interrupted): a folder
+    format decides "file or folder" from it, before grading and when writing alike."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ class OutputFormat:
     options: tuple[Option, ...] = ()
     libraries: tuple[str, ...] = ()
     prepare: Callable[[Namespace, Console], Any] = lambda options, console: None
-    folder_target: Callable[[str, int], bool] = lambda target, submissions: False
-    """Whether `--NAME target` names a folder of files, for this many submissions."""
+    folder_target: Callable[[str, int], bool] = lambda target, rows: False
+    """Whether `--NAME target` names a folder of files, for this many rows (`Written.rows`)."""
 
     @property
     def flag(self) -> str:
