@@ -361,11 +361,18 @@ def _why_not_handed(item: Handed, chosen: Handed | None, tie: bool) -> str:
 def _enrol(found: Found, roster: Roster) -> None:
     """Every roster student gets a row: matched to their hand-in (or their group's), or `no_submission`."""
     claimed: dict[int, int] = {}
+    seconds: list[int] = []
     for number, entry in enumerate(found.entries):
         students = entry.students or (Student(name=entry.name, login=PurePosixPath(entry.name).stem),)
+        matches = [roster.match(student) for student in students]
+        if len(students) == 1 and matches[0] is not None and matches[0] in claimed:
+            first = found.entries[claimed[matches[0]]]
+            found.skip(display(entry.path), f"a second hand-in of {roster.students[matches[0]].label}: not graded, "
+                                            f"since a student has one row ({first.name} is graded)")
+            seconds.append(number)
+            continue
         merged = []
-        for student in students:
-            index = roster.match(student)
+        for student, index in zip(students, matches):
             if index is None:
                 merged.append(replace(student, enrolled=False))
             else:
@@ -388,6 +395,8 @@ def _enrol(found: Found, roster: Roster) -> None:
             continue
         found.entries.append(Entry(Path(student.label), student.label, "nothing of theirs is in the export",
                                    NO_SUBMISSION, (student,)))
+    for number in reversed(seconds):
+        del found.entries[number]
 
 
 def _unique_names(entries: list[Entry]) -> None:
