@@ -192,6 +192,41 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     return 130 if interrupted else 1 if wrong or any(grade.status != GRADED for grade in grades) else 0
 
 
+def _grade_found(request: GradeRequest, found, rubric, isolation, started, console: Console):
+    """Grade what discovery `found` (its one submission perhaps `started` already), with a progress bar for a class:
+    the grades, and whether grading was interrupted (then the grades finished by then)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from checks.engine.oracles import use_one_thread
+    from checks.grading.batch import grade_many
+
+    use_one_thread()
+    store = None if request.no_cache else _store(console)
+    console.print(literal(isolation.describe() + ("" if isolation.strong else
+                  ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
+    done, interrupted = [], False
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    submitted = sum(entry.status != NO_SUBMISSION for entry in found.entries)
+    with Progress(*columns, console=console, transient=True, disable=submitted == 1) as progress:
+        task = progress.add_task("grading", total=submitted)
+
+        def probing(count: int) -> None:
+            progress.update(task, description=f"probing {count} submissions for hangs and crashes")
+
+        def finished(grade) -> None:
+            done.append(grade)
+            progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
+
+        try:
+            grades = grade_many(found.entries, request.assignment, rubric, request.jobs, isolation, finished, probing,
+                                store=store, started=started)
+        except KeyboardInterrupt:
+            order = {entry.name: index for index, entry in enumerate(found.entries)}
+            grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
+            console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
+    return grades, interrupted
+
+
 def _graded(request: GradeRequest, console: Console):
     """Check every argument and target, grade, print and write: the grades, and whether grading was interrupted.
 
@@ -199,8 +234,6 @@ def _graded(request: GradeRequest, console: Console):
     `public_cases` from the public stream.
     """
     assignments.spec_of(request.assignment)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from checks.grading.discovery import discover
     from checks.grading.roster import read_roster
     from checks.grading.rubric import load
@@ -220,33 +253,12 @@ def _graded(request: GradeRequest, console: Console):
                          "submission, so grading a class or writing --gradescope with it needs --allow-weak-isolation")
     prepared = {name: output.prepare(request.options, console) for name, output in chosen.items()}
     rubric = rubric if request.public_cases else _with_case_secret(rubric, request.case_secret, console)
-    from checks.engine.oracles import use_one_thread
-    from checks.grading.batch import grade_many
+    from checks.grading.startup import started_while_importing
 
-    use_one_thread()
+    with started_while_importing(found.entries, declared.ids, rubric.limits, isolation,
+                                 modules=("checks.grading.batch",)) as started:
+        grades, interrupted = _grade_found(request, found, rubric, isolation, started, console)
     assignment = assignments.load(request.assignment)
-    store = None if request.no_cache else _store(console)
-    console.print(literal(isolation.describe() + ("" if isolation.strong else
-                  ": contains loops, crashes and memory bombs, not a hostile student"), "dim" if isolation.strong else "yellow"))
-    done, interrupted = [], False
-    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, disable=len(paths) == 1) as progress:
-        task = progress.add_task("grading", total=len(paths))
-
-        def probing(count: int) -> None:
-            progress.update(task, description=f"probing {count} submissions for hangs and crashes")
-
-        def finished(grade) -> None:
-            done.append(grade)
-            progress.update(task, advance=1, description=f"graded {printable(grade.name)}")
-
-        try:
-            grades = grade_many(found.entries, request.assignment, rubric, request.jobs, isolation, finished, probing,
-                                store=store)
-        except KeyboardInterrupt:
-            order = {entry.name: index for index, entry in enumerate(found.entries)}
-            grades, interrupted = sorted(done, key=lambda grade: order.get(grade.name, 0)), True
-            console.print(literal(f"Interrupted: writing the {len(grades)} grade(s) finished so far.", "yellow"))
     if len(grades) > 1:
         terminal.print_summary(grades, found.skipped, console, found.skipped_more)
     if request.details or len(grades) == 1:

@@ -26,10 +26,11 @@ from checks.engine import profiles
 from checks.grading.discovery import Entry, unique_names
 from checks.grading.grade import grader_error
 from checks.grading.grades import SubmissionGrade
-from checks.grading.handins import code_files, for_each_student, grade_entry, shown_path
+from checks.grading.code import code_files
+from checks.grading.handins import for_each_student, grade_entry, shown_path
 from checks.grading.rubric import Rubric
 from checks.sandbox.children import pool_context
-from checks.sandbox.client import Prior, open_submission
+from checks.sandbox.client import Prior, Sandboxed, open_submission
 from checks.sandbox.files import Handed, Refused
 from checks.sandbox.isolation import Isolation
 
@@ -56,7 +57,7 @@ def _available_memory() -> int | None:
 def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs: int, isolation: Isolation,
                on_done: Callable[[SubmissionGrade], None] = lambda grade: None,
                on_probe: Callable[[int], None] = lambda count: None, *,
-               store: Store | None = None) -> list[SubmissionGrade]:
+               store: Store | None = None, started: Sandboxed | Prior = Prior()) -> list[SubmissionGrade]:
     """Grade every submission, `jobs` at a time; rows come back in the order of `entries`, one per student.
 
     With more than one submission, a quick probe first calls every id of every
@@ -65,16 +66,22 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
     not one each. No submission can end the batch: whatever goes wrong in
     grading one is that submission's `grader_error`. A group's submission is
     graded once, and each member gets its row. With a truths `store`, what the
-    oracles found is read from it and what they compute is added to it.
+    oracles found is read from it and what they compute is added to it. A batch
+    of one may come with its submission `started` already
+    (`checks.grading.startup`): grading goes on in that sandbox.
     """
     assignment = assignments.load(assignment_name)
     TRUTHS.attach(store, assignment)
+    if len(entries) == 1:
+        grades = [grade_contained(entries[0], assignment_name, rubric, isolation, started)]
+        on_done(grades[0])
+        return _rows(grades, entries)
     runnable = [entry for entry in entries if entry.problem is None and entry.status is None and entry.entry is not None]
     if len(runnable) > 1:
         on_probe(len(runnable))
     probed = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}
     jobs = min(jobs, worker_slots(rubric.limits.memory_mb))
-    if jobs == 1 or len(entries) == 1:
+    if jobs == 1:
         grades = []
         for entry in entries:
             grades.append(grade_contained(entry, assignment_name, rubric, isolation, probed.get(entry.name, Prior())))
@@ -170,7 +177,7 @@ def _probe(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isol
 
 
 def grade_contained(entry: Entry, assignment_name: str, rubric: Rubric, isolation: Isolation,
-                    prior: Prior = Prior()) -> SubmissionGrade:
+                    prior: Prior | Sandboxed = Prior()) -> SubmissionGrade:
     """`grade_submission`, with anything it raises turned into this submission's `grader_error`.
 
     It takes the assignment by name, so that a grading process can look it up for itself.

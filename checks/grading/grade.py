@@ -32,8 +32,8 @@ ECF_EXTRA_CASES = 2
 """Diagnostic cases on which error carried forward must hold, besides the failing one."""
 
 
-def grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation, prior: Prior,
-                files: SubmissionFiles | None = None) -> SubmissionGrade:
+def grade_code(path: Path, assignment: Assignment, rubric: Rubric, isolation: Isolation,
+               prior: Prior | Sandboxed, files: SubmissionFiles | None = None) -> SubmissionGrade:
     """Grade the code at `path`, or, when given, the `files` already read for it (a hand-in of several files)."""
     start = time.perf_counter()
     with open_submission(path, rubric.limits, isolation, assignment.ids, prior, files=files) as submission:

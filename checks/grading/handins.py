@@ -27,18 +27,18 @@ from checks.statuses import GRADED, NO_SUBMISSION, NOT_ATTEMPTED
 from checks import tags
 from checks.assignment import Assignment
 from checks.grading import evidence
-from checks.grading.discovery import NOTEBOOK, ONLINE_TEXT, Entry, discover
+from checks.grading.discovery import ONLINE_TEXT, Entry, discover
 from checks.grading.grade import grade_code, unloadable
 from checks.grading.grades import DerivationGrade, SubmissionGrade
 from checks.grading.rubric import Rubric
 from checks.grading.writeups import grade_writeup_text
-from checks.sandbox.client import Prior
-from checks.sandbox.files import (FILE_LIMIT, NOTEBOOK_LIMIT, Handed, Refused, SubmissionFiles, collect_modules,
-                                  collect_package, display, module_name)
+from checks.grading.code import code_files, notebook_of
+from checks.sandbox.client import Prior, Sandboxed
+from checks.sandbox.files import FILE_LIMIT, Refused, display
 from checks.sandbox.isolation import Isolation
-from checks.sandbox.notebooks import Notebook, is_percent_script, read_notebook, read_percent_script
+from checks.sandbox.notebooks import Notebook
 
-__all__ = ["Writeup", "code_files", "read_writeups", "grade_entry", "grade_submission", "not_graded", "shown_path"]
+__all__ = ["Writeup", "read_writeups", "grade_entry", "grade_submission", "not_graded", "shown_path"]
 
 
 @dataclass(frozen=True)
@@ -50,38 +50,6 @@ class Writeup:
     notebook: Notebook | None = None
 
 
-@dataclass(frozen=True)
-class Code:
-    """A hand-in's code as read: the files for the sandbox, and the notebook they were made from, if any."""
-
-    files: SubmissionFiles
-    notebook: Notebook | None = None
-    staged: str = ""
-    """The name of the generated module, for a notebook: messages naming it are placed in its cells."""
-
-
-def code_files(entry: Entry) -> Code | None:
-    """The hand-in's code read for the sandbox (None without code); `Refused` says why it cannot be."""
-    if entry.entry is None:
-        return None
-    where = entry.name
-    if entry.package:
-        prefix = f"{entry.package}/"
-        inside = [Handed(item.name[len(prefix):], item.path, item.size, item.member) for item in entry.code
-                  if item.name.startswith(prefix)]
-        return Code(collect_package(module_name(PurePosixPath(entry.package).name), inside, where))
-    chosen = next(item for item in entry.code if item.name == entry.entry)
-    notebook = _notebook(chosen)
-    if notebook is None:
-        return Code(collect_modules(list(entry.code), entry.entry, where))
-    staged = str(PurePosixPath(entry.entry).with_suffix(".py"))
-    if not PurePosixPath(staged).stem.isidentifier():
-        staged = str(PurePosixPath(staged).with_name("notebook.py"))
-    modules = [item for item in entry.code if item.name != entry.entry]
-    files = collect_modules(modules, staged, where, replaced={staged: notebook.code.encode("utf-8")})
-    return Code(files, notebook, staged)
-
-
 def read_writeups(entry: Entry) -> list[Writeup]:
     """Every write-up of the hand-in as text: its write-up files (Moodle's online text as plain text) and, for a
     notebook entry, the notebook's Markdown cells. Unreadable ones are left out (grading says why)."""
@@ -89,7 +57,7 @@ def read_writeups(entry: Entry) -> list[Writeup]:
     chosen = next((item for item in entry.code if item.name == entry.entry), None)
     if chosen is not None:
         try:
-            notebook = _notebook(chosen)
+            notebook = notebook_of(chosen)
         except Refused:
             notebook = None
         if notebook is not None and notebook.markdown.strip():
@@ -123,14 +91,14 @@ def grade_submission(path: Path, assignment: Assignment, rubric: Rubric, isolati
                      prior: Prior = Prior()) -> SubmissionGrade:
     """Grade one submission at `path`: a `.py` file, a notebook, a zip, a write-up, a package or one student's folder.
 
-    `prior` is what a batch's probe used of the submission's budget and found.
+    `prior` is what an earlier opening of it used of the submission's budget and found, or that opening itself.
     """
     (entry,) = discover([path], assignment.ids, one_submission=True).entries
     return grade_entry(entry, assignment, rubric, isolation, prior)
 
 
 def grade_entry(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation,
-                prior: Prior = Prior()) -> SubmissionGrade:
+                prior: Prior | Sandboxed = Prior()) -> SubmissionGrade:
     """Grade the hand-in: its code, then its write-ups for the ids the code leaves unanswered (and, under the
     rubric's `evidence = "writeup"`, for every id the code answers)."""
     start = time.perf_counter()
@@ -229,14 +197,6 @@ def _from_writeups(grade: SubmissionGrade | None, written: list[tuple[str, Submi
     if grade.status == GRADED and not grade.message.startswith("Refused"):
         grade.message = f"{grade.score:g} / {grade.max_score:g}"
     return grade
-
-
-def _notebook(chosen: Handed) -> Notebook | None:
-    """The notebook a chosen entry is: a `.ipynb` file, or a percent-format `.py` file; None for plain code."""
-    if chosen.suffix == NOTEBOOK:
-        return read_notebook(chosen.read(NOTEBOOK_LIMIT), chosen.name)
-    data = chosen.read(FILE_LIMIT)
-    return read_percent_script(data, chosen.name) if is_percent_script(data) else None
 
 
 def _place_in_cells(grade: SubmissionGrade, staged: str, original: str, notebook: Notebook) -> None:

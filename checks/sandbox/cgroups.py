@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
+KILL_ATTEMPTS = 100
+KILL_PAUSE = 0.01
+"""Killing a group checks it is empty up to `KILL_ATTEMPTS` times, pausing from 1/32 of `KILL_PAUSE` up to it
+between checks: a killed worker is usually gone within a millisecond, and nothing waits more than about a second."""
 _SERIAL = itertools.count()
 ENTER = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
 """Moves the shell into every listed `cgroup.procs`, then becomes the worker, so that nothing the
@@ -62,14 +66,14 @@ class Cgroup:
         if self.version == 2:
             with contextlib.suppress(OSError):
                 (self.folders[0] / "cgroup.kill").write_text("1")
-        for _ in range(100):
+        for attempt in range(KILL_ATTEMPTS):
             pids = {int(pid) for folder in self.folders for pid in _read(folder / "cgroup.procs").split()}
             if not pids:
                 break
             for pid in pids:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
-            time.sleep(0.01)
+            time.sleep(min(KILL_PAUSE, KILL_PAUSE * 2**attempt / 32))
         for folder in self.folders:
             with contextlib.suppress(OSError):
                 folder.rmdir()

@@ -13,7 +13,8 @@ remembered per id and answered from memory thereafter.
 The budget binds everything the submission makes the grader wait for: its
 calls, its import, and every reload after a fatal call. An earlier opening of
 the same submission (the batch's probe) hands on what it used and found as a
-`Prior`, so probe and grading share one budget.
+`Prior`, so probe and grading share one budget; a submission started early
+(`started`, while a one-submission command imports torch) is handed on running.
 """
 from __future__ import annotations
 
@@ -287,8 +288,8 @@ class Sandboxed:
     def _read(self, size: int, deadline: float) -> bytes:
         chunks, remaining = [], size
         while remaining:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([self._responses], [], [], wait)[0]:
+            wait = max(0.0, deadline - time.monotonic())  # a reply already there counts, however late this reads it
+            if not select.select([self._responses], [], [], wait)[0]:
                 raise TimeoutError
             chunk = os.read(self._responses, min(remaining, 2**20))
             if not chunk:
@@ -330,11 +331,26 @@ class Sandboxed:
             self._responses = None
 
 
+def started(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],
+            prior: Prior = Prior(), files: SubmissionFiles | None = None) -> Sandboxed:
+    """The submission at `path` (or its `files`, already read), scanned and running in a worker; the caller closes it."""
+    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids, prior, _files=files)
+    try:
+        return sandboxed.start()
+    except BaseException:
+        sandboxed.close()
+        raise
+
+
 @contextlib.contextmanager
 def open_submission(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],
-                    prior: Prior = Prior(), files: SubmissionFiles | None = None) -> Iterator[Sandboxed]:
-    """The submission at `path` (or its `files`, already read), running in a worker until the block ends."""
-    sandboxed = Sandboxed(Path(os.path.abspath(path)), limits, isolation, ids, prior, _files=files).start()
+                    prior: Prior | Sandboxed = Prior(), files: SubmissionFiles | None = None) -> Iterator[Sandboxed]:
+    """The submission at `path` (or its `files`, already read), running in a worker until the block ends.
+
+    `prior` is what an earlier opening of the same submission used and found, or
+    that opening itself, still running (`started`), which goes on from where it is.
+    """
+    sandboxed = prior if isinstance(prior, Sandboxed) else started(path, limits, isolation, ids, prior, files)
     try:
         yield sandboxed
     finally:
