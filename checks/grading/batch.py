@@ -76,7 +76,7 @@ def grade_many(entries: list[Entry], assignment_name: str, rubric: Rubric, jobs:
         grades = [grade_contained(entries[0], assignment_name, rubric, isolation, started)]
         on_done(grades[0])
         return _rows(grades, entries)
-    runnable = [entry for entry in entries if entry.problem is None and entry.status is None and entry.entry is not None]
+    runnable = [entry for entry in entries if entry.runs]
     if len(runnable) > 1:
         on_probe(len(runnable))
     probed = probe(runnable, assignment, rubric, isolation) if len(runnable) > 1 else {}

@@ -91,6 +91,11 @@ class Entry:
     """Every file the student handed in, by the name they gave it."""
 
     @property
+    def runs(self) -> bool:
+        """Whether it has code to start in a sandbox: no problem, no status, and an entry file."""
+        return self.problem is None and self.status is None and self.entry is not None
+
+    @property
     def package(self) -> str | None:
         """The package folder, when the entry is a package's `__init__.py`."""
         if self.entry and PurePosixPath(self.entry).name == "__init__.py" and PurePosixPath(self.entry).parent.parts:

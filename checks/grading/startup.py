@@ -27,7 +27,7 @@ def started_while_importing(entries: Sequence[Entry], ids: frozenset[str], limit
     """The one submission of `entries` started in its sandbox while `modules` import on another thread, until the
     block ends; both are done when it begins.
 
-    For more than one submission (a class starts its sandboxes in lanes,
+    For more than one submission (a class's sandboxes start in its probe,
     `checks.grading.batch`) it only imports, here; whenever the code cannot start
     (no code, a refused file, any error) it gives `Prior()`: grading starts the
     code itself and reports why.
@@ -59,7 +59,7 @@ def _import_quietly(modules: tuple[str, ...]) -> None:
 
 
 def _started(entry: Entry, ids: frozenset[str], limits: Limits, isolation: Isolation) -> Sandboxed | Prior:
-    if entry.problem is not None or entry.status is not None or entry.entry is None:
+    if not entry.runs:
         return Prior()
     try:
         code = code_files(entry)
