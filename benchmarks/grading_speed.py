@@ -771,11 +771,12 @@ def report(args, one: One, profiled: list[dict], classes: list, later: dict | No
             rows_seconds = ", ".join(f"{status} {seconds:,.0f} s" for status, seconds in
                                      sorted(s["row_seconds"].items(), key=lambda item: -item[1]))
             text = (f"- Where the {count:,} submissions' time goes: {s['work']:,.0f} s of grading work (per id, by the "
-                    f"status it got: {rows_seconds}; {s['outside_rows']:,.0f} s outside the ids: starting each "
-                    f"sandbox, error carried forward, the numeric policy), {s['work'] / args.jobs:,.0f} s of it per "
-                    f"job, and {outside:,.0f} s of wall clock beyond that: start-up, the probe of every submission, "
-                    "the class's truths and sampled witnesses computed once in the parent, starting the grading "
-                    "processes and waiting on the last ones.")
+                    f"status it got: {rows_seconds}; {s['outside_rows']:,.0f} s outside the ids: error carried "
+                    f"forward, the numeric policy, a sandbox restarted), {s['work'] / args.jobs:,.0f} s of it per "
+                    f"job, and {outside:,.0f} s of wall clock beyond that: start-up, each submission's sandbox "
+                    "started and probed before its grade's clock starts, the slow submissions probed again with the "
+                    "full timeout, the class's truths and sampled witnesses computed once in the parent, starting "
+                    "the grading processes and waiting on the last ones.")
             target = TARGET_CLASS.get(count)
             if target and run.wall >= target:
                 text += (f" The target of {target:g} s is missed by {by(run.wall, target)}: on {args.jobs} jobs it "

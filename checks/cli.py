@@ -211,7 +211,7 @@ def _grade_found(request: GradeRequest, found, rubric, isolation, started, conso
         task = progress.add_task("grading", total=submitted)
 
         def probing(count: int) -> None:
-            progress.update(task, description=f"probing {count} submissions for hangs and crashes")
+            progress.update(task, description=f"waiting out the slow calls of {count} submissions together")
 
         def finished(grade) -> None:
             done.append(grade)

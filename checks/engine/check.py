@@ -243,20 +243,50 @@ def _status_without_value(reported: frozenset[str]) -> str:
 
 def _numeric_comparisons(entry: Derivation, witness: Witness, truth: torch.Tensor, closed: np.ndarray,
                          scale: float) -> list[Comparison]:
+    side = _truth_side(entry, witness, truth, scale)
     closed_tensor = torch.from_numpy(np.asarray(closed, dtype=np.float64))
+    closed_side = closed_tensor if witness.full else project(entry, closed_tensor, witness.directions, witness.covectors)
+    return [side.comparison, compare(closed_side.numpy(), side.numeric, tolerance=NUMERIC, scale=side.scale,
+                                     slack=side.error, label=CLOSED_VS_NUMERIC)]
+
+
+@dataclass(frozen=True)
+class _TruthSide:
+    """What a witness shows against autograd's truth, the same for every submission judged on the case."""
+
+    numeric: np.ndarray
+    error: np.ndarray
+    scale: float
+    comparison: Comparison
+    """Autograd against the witness."""
+
+
+TRUTH_SIDES_KEPT = 4096
+_truth_sides: dict[tuple[int, int], tuple[Witness, torch.Tensor, _TruthSide]] = {}
+"""`_TruthSide` by the identities of the witness and the truth, which each entry keeps alive (so no other object can
+take their ids while it is kept)."""
+
+
+def _truth_side(entry: Derivation, witness: Witness, truth: torch.Tensor, scale: float) -> _TruthSide:
+    kept = _truth_sides.get((id(witness), id(truth)))
+    if kept is not None and kept[0] is witness and kept[1] is truth:
+        return kept[2]
     if witness.full:
         numeric = as_returned(entry, witness, witness.values, truth)
         error = as_returned(entry, witness, witness.error, truth)
-        truth_side, closed_side, witness_scale = truth, closed_tensor, scale
+        truth_side, witness_scale = truth, scale
     else:
         numeric, error = witness.values, witness.error
         truth_side = project(entry, truth, witness.directions, witness.covectors)
-        closed_side = project(entry, closed_tensor, witness.directions, witness.covectors)
         witness_scale = scale * _largest_l1(witness.directions) * (1.0 if witness.covectors is None else
                                                                    _largest_l1(witness.covectors))
     numeric, error = numeric.numpy(), error.numpy()
-    return [compare(truth_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC),
-            compare(closed_side.numpy(), numeric, tolerance=NUMERIC, scale=witness_scale, slack=error, label=CLOSED_VS_NUMERIC)]
+    side = _TruthSide(numeric, error, witness_scale, compare(truth_side.numpy(), numeric, tolerance=NUMERIC,
+                                                             scale=witness_scale, slack=error, label=AUTOGRAD_VS_NUMERIC))
+    if len(_truth_sides) >= TRUTH_SIDES_KEPT:
+        _truth_sides.clear()
+    _truth_sides[(id(witness), id(truth))] = (witness, truth, side)
+    return side
 
 
 def _largest_l1(vectors: torch.Tensor) -> float:

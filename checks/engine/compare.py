@@ -53,18 +53,20 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, tolerance: Tolerance, s
     expected = np.asarray(expected, dtype=np.float64)
     magnitude = np.asarray(np.abs(expected))
     skipped = np.isnan(magnitude)
+    unusable = int(np.count_nonzero(skipped))
     gap = np.asarray(np.abs(actual - expected))
-    if skipped.any():
+    if unusable:
         gap[skipped] = 0.0
         magnitude = np.where(skipped, 0.0, magnitude)
-    if not np.isfinite(actual).all():
-        gap[~np.isfinite(actual) & ~skipped] = np.inf
+    finite = np.isfinite(actual)
+    if np.count_nonzero(finite) < finite.size:
+        gap[~finite & ~skipped] = np.inf
     allowed = tolerance.rtol * magnitude + tolerance.atol * scale
     if not (np.isscalar(slack) and slack == 0.0):
         allowed += np.nan_to_num(slack)
     over = gap > allowed
     mismatched = int(np.count_nonzero(over))
-    total = gap.size - int(np.count_nonzero(skipped))
+    total = gap.size - unusable
     if total == 0:
         return Comparison(label, tolerance, scale, 0, 0, None, 0.0, None, 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -78,5 +80,10 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, tolerance: Tolerance, s
 
 
 def _argmax(values: np.ndarray) -> tuple[int, ...]:
-    flat = int(np.argmax(values))
-    return (flat,) if values.ndim == 1 else tuple(int(i) for i in np.unravel_index(flat, values.shape))
+    """The index of the first largest entry, as a tuple of ints (`()` for a scalar)."""
+    flat = int(values.argmax())
+    index = []
+    for size in reversed(values.shape):
+        flat, position = divmod(flat, size)
+        index.append(position)
+    return tuple(reversed(index))

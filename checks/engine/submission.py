@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-import numpy as np
-
 from checks.assignment import Assignment, Derivation
 from checks.sandbox.calling import Arguments, Outcome, Signature, call, signature_of
 
@@ -35,8 +33,8 @@ class Submission(Protocol):
 
 def reply_limit(values: Arguments) -> int:
     """The most bytes of arrays one call on a case with these values may return."""
-    total = sum(np.asarray(value).size * 8 for value in values.values())
-    return max(REPLY_FLOOR, REPLY_FACTOR * total)
+    total = sum(getattr(value, "size", 1) for value in values.values())
+    return max(REPLY_FLOOR, REPLY_FACTOR * 8 * total)
 
 
 def arguments(entry: Derivation, signature: Signature, values: Mapping[str, object]) -> dict[str, object]:

@@ -12,9 +12,10 @@ remembered per id and answered from memory thereafter.
 
 The budget binds everything the submission makes the grader wait for: its
 calls, its import, and every reload after a fatal call. An earlier opening of
-the same submission (the batch's probe) hands on what it used and found as a
-`Prior`, so probe and grading share one budget; a submission started early
-(`started`, while a one-submission command imports torch) is handed on running.
+the same submission (the batch's probe of its slow submissions) hands on what it
+used and found as a `Prior`, so probe and grading share one budget; a submission
+started early (`started`: while a one-submission command imports torch, or for
+a probe whose calls `calls_cut_at` cuts short) is handed on running.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ from checks.sandbox.source_scan import SourceScan, scan
 
 STARTUP_SECONDS = 10.0
 """Allowance for starting the sandbox, Python and numpy, on top of the per-call timeout, when loading."""
+READ_CHUNK = 2**16
+"""Least the grader reads from a worker's pipe at once: several small replies come in one read."""
 LOAD_ALLOWANCE = 1.0
 """How far past the budget a load may run: starting the sandbox, Python and numpy is the grader's own work. A
 submission may so use at most its budget, plus this once, plus what one call overruns its deadline by."""
@@ -110,6 +113,12 @@ class Sandboxed:
     _cgroup: Cgroup | None = None
     _requests: object = None
     _responses: int | None = None
+    _sharing: protocol.Sharing = field(default_factory=protocol.Sharing)
+    """The arrays the running worker holds."""
+    _unread: bytearray = field(default_factory=bytearray)
+    """What the grader has read from the worker's pipe beyond the replies taken so far."""
+    _cut_at: float | None = None
+    """Seconds a call may take inside `calls_cut_at`, when fewer than the rubric's timeout."""
 
     @property
     def label(self) -> str:
@@ -161,6 +170,20 @@ class Sandboxed:
     def _exhausted(self) -> bool:
         return self.spent >= self.limits.budget
 
+    @property
+    def _timeout(self) -> float:
+        return self.limits.timeout if self._cut_at is None else min(self._cut_at, self.limits.timeout)
+
+    @contextlib.contextmanager
+    def calls_cut_at(self, seconds: float) -> Iterator[None]:
+        """Within the block each call may take at most `seconds` (a quick probe's); a call cut there is a timeout
+        like any other, which is why the caller decides what it is worth. Loads keep their full patience."""
+        self._cut_at = seconds
+        try:
+            yield
+        finally:
+            self._cut_at = None
+
     def call(self, id: str, arguments: Arguments, *, reply_limit: int) -> Outcome:
         return self.call_many(id, [arguments], reply_limit=reply_limit)[0]
 
@@ -188,16 +211,16 @@ class Sandboxed:
         start = time.monotonic()
         budget_end = start + self.limits.budget - self.spent
         try:
-            self._send({"id": id, "batch": list(batch)})
+            self._send(self._sharing.request(id, list(batch)))
             for _ in batch:
                 call_start = time.monotonic()
-                cut_by_budget = budget_end < call_start + self.limits.timeout
-                outcomes.append(self._receive_result(min(call_start + self.limits.timeout, budget_end), reply_limit))
+                cut_by_budget = budget_end < call_start + self._timeout
+                outcomes.append(self._receive_result(min(call_start + self._timeout, budget_end), reply_limit))
                 self.watched.setdefault(id, set()).update(outcomes[-1].tags & WATCHED)
             return outcomes
         except TimeoutError:
             outcome = self._budget_outcome() if cut_by_budget else Outcome(
-                error=f"took longer than {self.limits.timeout:g} s, and was stopped", tags=frozenset({tags.TIMEOUT}),
+                error=f"took longer than {self._timeout:g} s, and was stopped", tags=frozenset({tags.TIMEOUT}),
                 seconds=time.monotonic() - call_start)
         except WorkerGone as gone:
             outcome = Outcome(error=str(gone), tags=frozenset({tags.MEMORY if self._out_of_memory() else tags.CRASHED}),
@@ -240,6 +263,8 @@ class Sandboxed:
         os.close(response_write)
         self._requests = os.fdopen(request_write, "wb")
         self._responses = response_read
+        self._unread = bytearray()
+        self._sharing = protocol.Sharing()
         forbidden = set(self.limits.forbidden) - ({self._files.name} if self._files.package and self.isolation.strong else set())
         self._send({"path": submission_path(self.isolation, staged, self._staging), "ids": sorted(self.ids),
                     "memory_mb": self.limits.memory_mb, "forbidden": sorted(forbidden)})
@@ -286,17 +311,18 @@ class Sandboxed:
         return Outcome(value=value, error=header["error"], tags=frozenset(header["tags"]), seconds=header["seconds"])
 
     def _read(self, size: int, deadline: float) -> bytes:
-        chunks, remaining = [], size
-        while remaining:
+        """The next `size` bytes of the worker's replies, read in chunks of at least `READ_CHUNK`, the rest kept."""
+        while len(self._unread) < size:
             wait = max(0.0, deadline - time.monotonic())  # a reply already there counts, however late this reads it
             if not select.select([self._responses], [], [], wait)[0]:
                 raise TimeoutError
-            chunk = os.read(self._responses, min(remaining, 2**20))
+            chunk = os.read(self._responses, min(max(size - len(self._unread), READ_CHUNK), 2**20))
             if not chunk:
                 raise WorkerGone(self._exit_description())
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            self._unread += chunk
+        taken = bytes(self._unread[:size])
+        del self._unread[:size]
+        return taken
 
     def _exit_description(self) -> str:
         if self._process is None:
@@ -329,6 +355,7 @@ class Sandboxed:
             with contextlib.suppress(OSError):
                 os.close(self._responses)
             self._responses = None
+            self._unread = bytearray()
 
 
 def started(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],

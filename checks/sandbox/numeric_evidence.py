@@ -255,15 +255,18 @@ class _Shift:
 
 
 def _shifted_calls(node: ast.AST, imports: _Imports) -> bool:
-    """Whether a function of the submission is evaluated at shifted copies of one input, in `node`'s code."""
+    """Whether a function of the submission is evaluated at shifted copies of one input, in `node`'s code: never
+    where it calls no function of its own."""
+    own = [item for item in ast.walk(node) if isinstance(item, ast.Call) and _is_own(item.func, imports)]
+    if not own:
+        return False
     depends = _value_dependence(node)
     shifted = _shifted_names(node, depends)
     nudged = {_name(name) for name in _nudged_in_place(node)}
     calls: dict[str, list[list[_Shift]]] = {}
-    for item in ast.walk(node):
-        if isinstance(item, ast.Call) and _is_own(item.func, imports):
-            calls.setdefault(ast.dump(item.func), []).append(
-                [_as_shift(argument, shifted, depends) for argument in _arguments(item)])
+    for item in own:
+        calls.setdefault(ast.dump(item.func), []).append(
+            [_as_shift(argument, shifted, depends) for argument in _arguments(item)])
     for made in calls.values():
         if any(_shifted_pair(a, b) for index, a in enumerate(made) for b in made[index + 1:]):
             return True

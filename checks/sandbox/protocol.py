@@ -1,7 +1,9 @@
 """The wire protocol between the grader and its sandbox worker, in one place.
 
 Requests go grader → worker as length-prefixed pickles: the grader is trusted, and
-only the worker unpickles. Replies go worker → grader, one per call as it
+only the worker unpickles. A read-only array (a case's value, the same for every
+id called on the case) goes to a worker once and is named by a handle after
+(`Sharing`). Replies go worker → grader, one per call as it
 finishes, each a length-prefixed JSON header followed by raw little-endian float
 arrays. The grader never unpickles a
 reply: it checks every header against the schema below, and every declared array
@@ -33,6 +35,9 @@ MAX_PARAMETERS = 256
 ARRAY_DTYPES = {"<f2": np.dtype("<f2"), "<f4": np.dtype("<f4"), "<f8": np.dtype("<f8")}
 """The only dtypes a reply may carry; the worker converts everything numeric to one of them."""
 RESULT_KINDS = ("none", "array", "dict")
+SHARED_BYTES = 16 * 2**20
+"""Most bytes of arrays one worker holds to be named again; past them, arrays go with each request (they count
+against the submission's memory)."""
 
 
 class ProtocolViolation(Exception):
@@ -42,6 +47,49 @@ class ProtocolViolation(Exception):
 def encode_request(message: dict) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return LENGTH.pack(len(data)) + data
+
+
+class Sharing:
+    """The arrays one worker holds (grader side): a read-only array goes in the first request that passes it, and
+    later ones name it by its handle. Writable arrays always go whole: they may have changed since."""
+
+    def __init__(self):
+        self._held: dict[int, tuple[np.ndarray, int]] = {}
+        self._bytes = 0
+
+    def request(self, id: str, batch: list[dict]) -> dict:
+        """The request to call `id` once per argument set of `batch`: `(inline, named)` per call."""
+        arrays, calls = {}, []
+        for arguments in batch:
+            inline, named = {}, {}
+            for name, value in arguments.items():
+                handle = self._handle(value, arrays)
+                if handle is None:
+                    inline[name] = value
+                else:
+                    named[name] = handle
+            calls.append((inline, named))
+        return {"id": id, "arrays": arrays, "batch": calls}
+
+    def _handle(self, value: object, arrays: dict[int, np.ndarray]) -> int | None:
+        if not isinstance(value, np.ndarray) or value.flags.writeable:
+            return None
+        held = self._held.get(id(value))
+        if held is not None and held[0] is value:
+            return held[1]
+        if self._bytes + value.nbytes > SHARED_BYTES:
+            return None
+        handle = len(self._held)
+        self._held[id(value)] = (value, handle)
+        self._bytes += value.nbytes
+        arrays[handle] = value
+        return handle
+
+
+def calls_of(request: dict, held: dict[int, np.ndarray]) -> list[dict]:
+    """Each call's arguments (worker side), once the arrays `request` sends have joined those `held` already."""
+    held.update(request["arrays"])
+    return [{**inline, **{name: held[handle] for name, handle in named.items()}} for inline, named in request["batch"]]
 
 
 def read_request(stream) -> dict | None:

@@ -77,11 +77,12 @@ def main(request_fd, response_fd, site):
             signature = calling.signature_of(function)
             signatures[id] = {"names": list(signature.names), "takes_all": signature.takes_all, "problem": signature.problem}
     protocol.write_reply(responses, {"error": error, "signatures": signatures}, [])
+    held = {}
     while True:
         request = protocol.read_request(requests)
         if request is None:
             return
-        for arguments in request["batch"]:
+        for arguments in protocol.calls_of(request, held):
             outcome = _call(functions[request["id"]], arguments, calling, watch)
             protocol.write_reply(responses, *protocol.encode_result(outcome.value, outcome.error, outcome.tags,
                                                                     outcome.seconds))

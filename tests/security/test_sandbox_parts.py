@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 
 import numpy as np
@@ -70,6 +71,46 @@ def test_a_load_reply_may_only_name_known_ids():
     with pytest.raises(protocol.ProtocolViolation, match="no derivation id"):
         protocol.load_reply({"error": None, "signatures": {"steal": {"names": [], "takes_all": False, "problem": None}}},
                             frozenset({"dropout_dL_dx"}))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def test_a_read_only_array_goes_to_a_worker_once_and_is_named_after():
+    """A case's value goes with the first request that passes it; a writable array, which may have changed, goes
+    whole every time; the worker rebuilds each call's arguments exactly."""
+    sharing, held = protocol.Sharing(), {}
+    case, scratch = _read_only(np.arange(6.0).reshape(2, 3)), np.ones(3)
+    first = pickle.dumps(sharing.request("dropout_dL_dx", [{"dy": case, "M": scratch, "m": 2}]))
+    scratch[0] = 5.0
+    second = pickle.dumps(sharing.request("softmax_dL_dx", [{"dy": case, "M": scratch, "m": 2},
+                                                            {"dy": case, "M": scratch, "m": 3}]))
+    requests = [pickle.loads(sent) for sent in (first, second)]
+    assert [len(request["arrays"]) for request in requests] == [1, 0]
+    rebuilt = [protocol.calls_of(request, held) for request in requests]
+    assert [[arguments["m"] for arguments in calls] for calls in rebuilt] == [[2], [2, 3]]
+    for calls, expected in zip(rebuilt, ([1.0, 1.0, 1.0], [5.0, 1.0, 1.0])):
+        for arguments in calls:
+            assert set(arguments) == {"dy", "M", "m"}
+            np.testing.assert_array_equal(arguments["dy"], case)
+            np.testing.assert_array_equal(arguments["M"], expected)
+
+
+def test_a_worker_holds_at_most_the_shared_bytes():
+    """Arrays that would take the held total past `SHARED_BYTES` go whole with each request, and still arrive."""
+    sharing, held = protocol.Sharing(), {}
+    large = _read_only(np.zeros(protocol.SHARED_BYTES // 8 - 3))
+    small = _read_only(np.ones(3))
+    past = _read_only(np.full(4, 2.0))
+    request = sharing.request("dropout_dL_dx", [{"a": large, "b": small, "c": past}])
+    assert sorted(array.size for array in request["arrays"].values()) == [3, large.size]
+    (arguments,) = protocol.calls_of(request, held)
+    np.testing.assert_array_equal(arguments["c"], past)
+    assert "c" in request["batch"][0][0]
+    again = sharing.request("dropout_dL_dx", [{"c": past}])
+    assert again["arrays"] == {} and "c" in again["batch"][0][0]
 
 
 def test_files_are_read_without_following_links_or_blocking(tmp_path):
