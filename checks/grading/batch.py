@@ -211,7 +211,11 @@ def grade_probed(entry: Entry, assignment_name: str, rubric: Rubric, isolation: 
     probed = _quickly_probed(entry, assignment, rubric, isolation)
     if probed is None:
         return None
-    return grade_contained(entry, assignment_name, rubric, isolation, probed)
+    try:
+        return grade_contained(entry, assignment_name, rubric, isolation, probed)
+    finally:
+        if isinstance(probed, Sandboxed):
+            probed.close()
 
 
 def _quickly_probed(entry: Entry, assignment: Assignment, rubric: Rubric, isolation: Isolation) -> Sandboxed | Prior | None:
