@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+import numpy as np
+
 from checks.assignment import Assignment, Derivation
 from checks.sandbox.calling import Arguments, Outcome, Signature, call, signature_of
 
@@ -33,7 +35,7 @@ class Submission(Protocol):
 
 def reply_limit(values: Arguments) -> int:
     """The most bytes of arrays one call on a case with these values may return."""
-    total = sum(getattr(value, "size", 1) for value in values.values())
+    total = sum(value.size if isinstance(value, np.ndarray) else np.asarray(value).size for value in values.values())
     return max(REPLY_FLOOR, REPLY_FACTOR * 8 * total)
 
 

@@ -355,7 +355,6 @@ class Sandboxed:
             with contextlib.suppress(OSError):
                 os.close(self._responses)
             self._responses = None
-            self._unread = bytearray()
 
 
 def started(path: str | Path, limits: Limits, isolation: Isolation, ids: frozenset[str],

@@ -51,7 +51,8 @@ def encode_request(message: dict) -> bytes:
 
 class Sharing:
     """The arrays one worker holds (grader side): a read-only array goes in the first request that passes it, and
-    later ones name it by its handle. Writable arrays always go whole: they may have changed since."""
+    later ones name it by its handle. Read-only is the caller's word that it never changes (a case's values are
+    made read-only once computed); writable arrays always go whole, since they may have changed."""
 
     def __init__(self):
         self._held: dict[int, tuple[np.ndarray, int]] = {}
