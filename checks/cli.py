@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 
@@ -19,6 +20,7 @@ from checks import assignments
 from checks.engine import profiles
 from checks.errors import GradjudgeError
 from checks.grading.request import GradeRequest
+from checks.process_exit import exit_now
 from checks.reports import formats
 from checks.reports.text import literal, printable
 from checks.sandbox.files import display
@@ -31,6 +33,12 @@ class UsageError(GradjudgeError):
 
 class OutputsNotWritten(GradjudgeError):
     """Outputs that could not be written after grading; each was named, with why, as it failed."""
+
+
+def run() -> NoReturn:
+    """The `gradjudge` command: `main` on the process's arguments, then the process ends with its status, without
+    the interpreter's teardown (`checks.process_exit`)."""
+    exit_now(main())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -497,4 +505,4 @@ def _console() -> Console:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
