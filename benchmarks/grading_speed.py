@@ -26,9 +26,11 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import ctypes
 import inspect
 import json
 import os
+import platform
 import pstats
 import random
 import shutil
@@ -62,6 +64,8 @@ CLASS = ROOT / "examples" / "class"
 SECTION, OLD_SECTION = "grading_speed", "grading"
 FLOOR = ("import torch, numpy, hypothesis",)
 """What every such command imports before it does anything: its floor, run as `python -c`."""
+UNTORN_FLOOR = (*FLOOR, "import os", "os._exit(0)")
+"""The floor ended as `gradjudge` ends (`checks.process_exit`), without the interpreter's teardown of torch."""
 TARGET_WARM, TARGET_COLD = 1.5, 2.0
 """One submission as a command, with a warm truths store and with a cold one, as a multiple of the floor."""
 TARGET_CLASS = {100: 60.0, 1000: 300.0}
@@ -192,12 +196,16 @@ def _parses(text: str) -> bool:
 @dataclass
 class Memory:
     peak_rss_mb: float = 0.0
-    """Largest sum of VmRSS over the tree seen in one sample (a process's shared pages counted in each)."""
+    """Largest sum of VmRSS over the tree's address spaces seen in one sample (a process's shared pages counted in
+    each; a child that shares its parent's address space counted once, with the parent)."""
     peak_pss_mb: float | None = None
-    """Largest sum of Pss (smaps_rollup) over the tree, sampled when the RSS sum was near its peak; a process
-    whose smaps cannot be read counts with its RSS."""
+    """Largest sum of Pss (smaps_rollup) over the tree's address spaces, sampled when the RSS sum was near its peak;
+    a process whose smaps cannot be read counts with its RSS."""
     peak_processes: int = 0
     samples: int = 0
+    borrowed: int = 0
+    """Largest number of processes seen in one sample sharing their parent's address space (between `vfork` and
+    `exec`: a sandbox being started), each of which /proc shows with the parent's whole RSS."""
     cgroup_peak_mb: float | None = None
     cgroup: str = ""
     """Which kernel counter gave `cgroup_peak_mb`, or why there is none."""
@@ -217,21 +225,36 @@ class TreeSampler(threading.Thread):
             self.done.wait(self.interval)
 
     def sample(self) -> None:
-        tree = descendants(self.pid)
-        if not tree:
+        parents = descendants(self.pid)
+        if not parents:
             return
-        rss = {pid: _status_kb(pid, "VmRSS") for pid in tree}
+        own = [pid for pid, parent in parents.items() if not same_address_space(pid, parent)]
+        rss = {pid: _status_kb(pid, "VmRSS") for pid in own}
         total = sum(rss.values()) / 1024
         memory = self.memory
         memory.samples += 1
-        memory.peak_processes = max(memory.peak_processes, len(tree))
+        memory.peak_processes = max(memory.peak_processes, len(parents))
+        memory.borrowed = max(memory.borrowed, len(parents) - len(own))
         if total >= 0.9 * memory.peak_rss_mb:
-            pss = sum(_pss_kb(pid, rss[pid]) for pid in tree) / 1024
+            pss = sum(_pss_kb(pid, rss[pid]) for pid in own) / 1024
             memory.peak_pss_mb = max(memory.peak_pss_mb or 0.0, pss)
         memory.peak_rss_mb = max(memory.peak_rss_mb, total)
 
 
-def descendants(root: int) -> list[int]:
+_LIBC = ctypes.CDLL(None, use_errno=True)
+SYS_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
+"""Linux's `kcmp` system call on this machine's architecture (None elsewhere)."""
+KCMP_VM = 1
+"""`kcmp`'s question "do these two processes share an address space?"."""
+
+
+def same_address_space(pid: int, other: int | None) -> bool:
+    """Whether `pid` shares `other`'s address space (`kcmp(2)`, `KCMP_VM`); False when the kernel will not say."""
+    return other is not None and SYS_KCMP is not None and _LIBC.syscall(SYS_KCMP, pid, other, KCMP_VM, 0, 0) == 0
+
+
+def descendants(root: int) -> dict[int, int | None]:
+    """`root` and every process below it, each with its parent (None for `root`)."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -242,11 +265,12 @@ def descendants(root: int) -> list[int]:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(parent, []).append(int(entry.name))
-    found, pending = [], [root]
+    found: dict[int, int | None] = {}
+    pending: list[tuple[int, int | None]] = [(root, None)]
     while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending += children.get(pid, [])
+        pid, parent = pending.pop()
+        found[pid] = parent
+        pending += [(child, pid) for child in children.get(pid, [])]
     return found
 
 
@@ -361,15 +385,17 @@ class One:
     """Part 1's runs, round by round: the import floor's seconds, and the command's runs with a cold and a warm store."""
 
     floor: list[float] = field(default_factory=list)
+    untorn_floor: list[float] = field(default_factory=list)
     cold: list[Run] = field(default_factory=list)
     warm: list[Run] = field(default_factory=list)
 
     def median(self, which: str) -> float:
-        return statistics.median(self.floor if which == "floor" else [run.wall for run in getattr(self, which)])
+        found = getattr(self, which)
+        return statistics.median(found if which.endswith("floor") else [run.wall for run in found])
 
-    def ratio(self, which: str) -> float:
-        """The median of `which` over the median floor: both from the same rounds."""
-        return self.median(which) / self.median("floor")
+    def ratio(self, which: str, floor: str = "floor") -> float:
+        """The median of `which` over the median `floor`: both from the same rounds."""
+        return self.median(which) / self.median(floor)
 
     def paired(self, which: str) -> list[float]:
         """Each round's run over the same round's floor."""
@@ -391,10 +417,10 @@ def run_grade(arguments: list[str], json_path: Path, interval: float, use_cgroup
     return run_command(command, interval, use_cgroup, cache, json_path)
 
 
-def run_floor() -> float:
-    """Seconds to start Python and import what every such command imports first."""
+def run_floor(statements: tuple[str, ...] = FLOOR) -> float:
+    """Seconds to start Python and import what every such command imports first (and run the rest of `statements`)."""
     begin = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "; ".join(FLOOR)], check=True, cwd=ROOT, env=python_path_environment())
+    subprocess.run([sys.executable, "-c", "; ".join(statements)], check=True, cwd=ROOT, env=python_path_environment())
     return time.perf_counter() - begin
 
 
@@ -466,10 +492,13 @@ def _cumulative(rows: list[tuple[str, float]], function: tuple[str, str]) -> flo
 
 
 def profile_one(path: Path, work: Path, cache: Path, which: str) -> dict:
-    """cProfile of the one-submission command, run as `python -m cProfile -m checks.cli grade PATH`, with the truths
-    store in `cache` (`which`: warm or cold)."""
+    """cProfile of the one-submission command's `main` (`python -m cProfile SCRIPT grade PATH`: the command ends
+    without the interpreter's teardown, which would end the profiler before it writes), with the truths store in
+    `cache` (`which`: warm or cold)."""
     output = work / f"one_{which}.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "checks.cli", "grade", str(path),
+    script = work / "gradjudge_main.py"
+    script.write_text("import sys\nfrom checks.cli import main\nsys.exit(main())\n")
+    command = [sys.executable, "-m", "cProfile", "-o", str(output), str(script), "grade", str(path),
                "--assignment", ASSIGNMENT, "--json", str(work / "profiled.json")]
     begin = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
@@ -478,7 +507,7 @@ def profile_one(path: Path, work: Path, cache: Path, which: str) -> dict:
     if done.returncode or not output.exists():
         return {"error": f"exit {done.returncode}: {done.stderr[-300:]}"}
     return _summarised(output, wall, f"the one-submission command with a {which} truths store (`python -m cProfile "
-                                     f"-m checks.cli grade {display(path)}`)")
+                                     f"SCRIPT grade {display(path)}`, SCRIPT calling `checks.cli.main`)")
 
 
 def _summarised(output: Path, wall: float, label: str) -> dict:
@@ -588,17 +617,21 @@ def main() -> int:
         one = One()
         for index in range(args.repeats):
             one.floor.append(run_floor())
+            one.untorn_floor.append(run_floor(UNTORN_FLOOR))
             one.cold.append(run_grade([str(args.one), *weak], work / f"cold_{index}.json", args.interval,
                                       not args.no_cgroup, work / f"cold-truths-{index}"))
             one.warm.append(run_grade([str(args.one), *weak], work / f"warm_{index}.json", args.interval,
                                       not args.no_cgroup, warm_cache))
-            print(f"   round {index + 1}: floor {one.floor[-1]:5.2f} s, cold {one.cold[-1].wall:5.2f} s "
+            print(f"   round {index + 1}: floor {one.floor[-1]:5.2f} s (without teardown {one.untorn_floor[-1]:5.2f} s), "
+                  f"cold {one.cold[-1].wall:5.2f} s "
                   f"(exit {one.cold[-1].returncode}), warm {one.warm[-1].wall:5.2f} s (exit {one.warm[-1].returncode})")
             for run in (one.cold[-1], one.warm[-1]):
                 if run.returncode:
                     print(indent(run.output[-2000:]))
         print(f"   medians: floor {one.median('floor'):.2f} s, cold {one.median('cold'):.2f} s "
-              f"({one.ratio('cold'):.2f}x), warm {one.median('warm'):.2f} s ({one.ratio('warm'):.2f}x)")
+              f"({one.ratio('cold'):.2f}x), warm {one.median('warm'):.2f} s ({one.ratio('warm'):.2f}x); against the "
+              f"floor without teardown ({one.median('untorn_floor'):.2f} s): cold "
+              f"{one.ratio('cold', 'untorn_floor'):.2f}x, warm {one.ratio('warm', 'untorn_floor'):.2f}x")
         profiled = []
         for which, target in (("warm", TARGET_WARM), ("cold", TARGET_COLD)):
             if args.profile == "always" or (args.profile == "auto" and one.ratio(which) > target):
@@ -667,6 +700,8 @@ def describe_memory(memory: Memory) -> str:
         parts.append(f"{fmt_mb(memory.peak_pss_mb)} PSS")
     if memory.cgroup_peak_mb is not None:
         parts.append(f"{fmt_mb(memory.cgroup_peak_mb)} cgroup peak")
+    if memory.borrowed:
+        parts.append(f"up to {memory.borrowed} sandbox(es) caught starting, counted with their parent")
     return ", ".join(parts)
 
 
@@ -708,7 +743,10 @@ def report(args, one: One, profiled: list[dict], classes: list, later: dict | No
              f"and every sandboxed worker), sampled from /proc every {args.interval:g} s: the largest sum of VmRSS "
              "over the tree (each process's shared pages, such as torch's libraries, counted in every process that "
              "maps them, so it errs high) and the sum of Pss at that moment (shared pages split among the processes "
-             "that share them; a process whose smaps cannot be read counts with its RSS)"
+             "that share them; a process whose smaps cannot be read counts with its RSS). Both sums count an address "
+             "space once: a child caught between `vfork` and `exec` (a sandbox being started) shares its parent's "
+             "address space, and /proc shows it with the parent's whole RSS and Pss, so the sampler asks the kernel "
+             "(`kcmp`) and counts it with its parent"
              + (f"; and the kernel's own peak for a memory cgroup the command ran in ({cgroup_label(runs, classes)}, "
                 "which also counts page cache the batch touched)" if cgroup_label(runs, classes) else "")
              + ". A spike shorter than the sampling interval can be missed by the sums, not by the cgroup. The "
@@ -716,7 +754,10 @@ def report(args, one: One, profiled: list[dict], classes: list, later: dict | No
     if one.floor:
         score = summary(one.warm[0].grades)
         rows = [[f"`python -c \"{'; '.join(FLOOR)}\"` (the floor)", str(len(one.floor)), f"{one.median('floor'):.2f} s",
-                 f"{min(one.floor):.2f} s", f"{max(one.floor):.2f} s", "1×", "—", "—", "—"]]
+                 f"{min(one.floor):.2f} s", f"{max(one.floor):.2f} s", "1×", "—", "—", "—"],
+                [f"`python -c \"{'; '.join(UNTORN_FLOOR)}\"` (the floor without teardown)", str(len(one.untorn_floor)),
+                 f"{one.median('untorn_floor'):.2f} s", f"{min(one.untorn_floor):.2f} s",
+                 f"{max(one.untorn_floor):.2f} s", f"{one.ratio('untorn_floor'):.2f}×", "—", "—", "—"]]
         for which, target in (("cold", TARGET_COLD), ("warm", TARGET_WARM)):
             runs = getattr(one, which)
             walls = [run.wall for run in runs]
@@ -731,7 +772,12 @@ def report(args, one: One, profiled: list[dict], classes: list, later: dict | No
                   f"In each of {len(one.floor)} rounds, one after the other: the floor, the command with a cold truths "
                   "store (a fresh empty folder: every truth, witness and case stream computed), and with a warm one "
                   "(the store one untimed run of the same command filled, as a course's earlier grading leaves it). "
-                  "Ratios are of the medians; each round's own ratios in parentheses.", "",
+                  "Ratios are of the medians; each round's own ratios in parentheses. `gradjudge` ends without the "
+                  "interpreter's teardown (exit handlers run, output flushed, then `os._exit`: "
+                  "`checks.process_exit`), which the floor pays; against the floor ended the same way "
+                  f"({one.median('untorn_floor'):.2f} s), the command is {one.ratio('cold', 'untorn_floor'):.2f}× "
+                  f"cold and {one.ratio('warm', 'untorn_floor'):.2f}× warm. The targets are judged against the "
+                  "floor as the issue set it, the first row.", "",
                   markdown_table(["command", "runs", "median wall clock", "min", "max", "over the floor", "score",
                                   "peak memory", "target"], rows, "lrrrrrlll"), ""]
         for which in ("cold", "warm"):
