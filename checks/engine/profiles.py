@@ -6,9 +6,11 @@ measured by the benchmark scripts, never asserted by a test.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -61,3 +63,35 @@ def private_folder() -> str:
     folder = tempfile.mkdtemp(prefix="gradjudge-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+@contextlib.contextmanager
+def without_local_constants() -> Iterator[None]:
+    """Hypothesis drawing, until the block ends, as if no module of this process had constants of its own.
+
+    Since 6.131, when hypothesis draws a number it sometimes (5% of draws) takes
+    one of the literals in the source of the "local" modules this process has
+    imported: not installed in site-packages, not the standard library. Which
+    modules those are depends on how gradjudge was installed (a checkout or
+    `pip install -e` makes its own source local, a wheel does not), on which
+    modules a command happened to import before the draw, and, in a pytest run,
+    on the code under test; reading them parses every such file (about 0.3 s).
+    A derandomized case stream must depend on the course secret and the
+    declaration only, so the engine draws its cases without them (hypothesis has
+    no setting for this yet). Outside the block, hypothesis is left as it was:
+    a test suite gradjudge runs in keeps its own behaviour.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        collect, cached = providers._get_local_constants, providers.CONSTANTS_CACHE
+        nothing = providers.Constants()
+    except (ImportError, AttributeError):  # a hypothesis without local constants, or a new way to collect them
+        yield
+        return
+    providers._get_local_constants = lambda: nothing
+    cached.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = collect
+        cached.cache.clear()

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from checks.statuses import PASSED
 from checks.assignment import Context, Derivation
-from checks.engine import shrinking, strategies, witnessing
+from checks.engine import profiles, shrinking, strategies, witnessing
 from checks.engine.case_secret import CaseSecret
 from checks.engine.cases import Case, sized
 from checks.engine.check import CaseResult, check_cases
@@ -255,4 +255,9 @@ def _on_every_case(context: Context, visit, profile: settings, key: str, secret:
 
     derivation_matches_oracles._hypothesis_internal_database_key = key.encode()
     test = profile(derivation_matches_oracles)
-    return test if secret is None else seed(secret.stream_seed(context.name))(test)
+    test = test if secret is None else seed(secret.stream_seed(context.name))(test)
+
+    def run_test() -> None:
+        with profiles.without_local_constants():
+            test()
+    return run_test
