@@ -75,6 +75,28 @@ def test_what_a_later_command_reads_is_what_autograd_computed_and_nothing_is_com
         assert later.evaluated(case).arrays["M"].tobytes() == case.leaves["M"].tobytes()
 
 
+def test_a_case_whose_values_this_process_let_go_is_still_stored_whole(tmp_path, monkeypatch):
+    """A process keeps fewer evaluated cases than truths: a case whose values went from memory while its truth stayed
+    (a long session, a class's diagnoses) is still stored with its values, so that a reader computes nothing."""
+    found = Store(tmp_path)
+    truths = Truths(limit=10)
+    truths.know(HW1.derivations)
+    for case in CASES:
+        truths.truth(DROPOUT, case)
+    truths.attach(found, HW1)
+    truths.persist()
+
+    def refuse(*arguments, **keywords):
+        raise AssertionError("computed again, though the store holds it")
+
+    for name in ("evaluate", "evaluate_with_gradients", "autograd_truth", "numeric_witness"):
+        monkeypatch.setattr(f"checks.engine.truths.{name}", refuse)
+    later = reader(found)
+    for case in CASES:
+        np.testing.assert_array_equal(later.truth(DROPOUT, case).array, exact(case))
+        assert later.evaluated(case).arrays["M"].tobytes() == case.leaves["M"].tobytes()
+
+
 def test_a_corrupt_entry_is_computed_again_and_replaced(tmp_path):
     found = filled(tmp_path)
     for path in entry_files(found):  # one bit of each stored truth flipped, as a failing disk would

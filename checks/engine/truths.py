@@ -282,10 +282,10 @@ class Truths:
     def _records_of(self, cases: dict[tuple, Case]) -> dict[tuple, Record]:
         """What this process knows of each of `cases` (keyed by context and case key), as records."""
         records = {marker: Record() for marker in cases if marker[0] in self._namespaces}
-        for (context, key), record in records.items():
-            evaluated = self._evaluated.find((context, key, None))
-            if evaluated is not None and all(storable(value) for value in evaluated.arrays.values()):
-                record.values = dict(evaluated.arrays)
+        for marker, record in records.items():
+            values = self._values_of(marker)
+            if all(storable(value) for value in values.values()):
+                record.values = dict(values)
         for (context, id_, key), truth in list(self._truths.items()):
             if (context, key) in records and _measurable(truth):
                 records[(context, key)].truths[id_] = (truth.array, truth.scale)
@@ -296,6 +296,18 @@ class Truths:
             if (context, key) in records:
                 records[(context, key)].exact[(id_, variant, wrt)] = array
         return records
+
+    def _values_of(self, marker: tuple) -> dict:
+        """A case's values in the true model, for its record: as evaluated here, else as read from the store, else
+        evaluated again (fewer evaluated cases are kept than truths, so a truth can outlive its case's values)."""
+        context, key = marker
+        evaluated = self._evaluated.find((context, key, None))
+        if evaluated is not None:
+            return evaluated.arrays
+        if marker in self._values:
+            return self._values[marker]
+        declared = next(found for assignment in self._attached for found in assignment.contexts if id(found) == context)
+        return evaluate(Case(declared, *_case_fields(_key_json(key)))).arrays
 
     def _install(self, marker: tuple, record: Record) -> None:
         context, key = marker
