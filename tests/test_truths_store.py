@@ -48,6 +48,16 @@ def reader(found: Store) -> Truths:
     return truths
 
 
+def reader_computing_nothing(found: Store, monkeypatch) -> Truths:
+    """A later command's truths reading `found`, for which computing any value fails the test."""
+    def refuse(*arguments, **keywords):
+        raise AssertionError("computed again, though the store holds it")
+
+    for name in ("evaluate", "evaluate_with_gradients", "autograd_truth", "numeric_witness"):
+        monkeypatch.setattr(f"checks.engine.truths.{name}", refuse)
+    return reader(found)
+
+
 def entry_files(found: Store) -> list[Path]:
     return sorted(path for path in (found.root / "entries").rglob("*") if path.is_file())
 
@@ -61,12 +71,7 @@ def test_what_a_later_command_reads_is_what_autograd_computed_and_nothing_is_com
     found = filled(tmp_path, witnesses)
     assert len(entry_files(found)) == len(CASES)
 
-    def refuse(*arguments, **keywords):
-        raise AssertionError("computed again, though the store holds it")
-
-    for name in ("evaluate", "evaluate_with_gradients", "autograd_truth", "numeric_witness"):
-        monkeypatch.setattr(f"checks.engine.truths.{name}", refuse)
-    later = reader(found)
+    later = reader_computing_nothing(found, monkeypatch)
     for case in CASES:
         np.testing.assert_array_equal(later.truth(DROPOUT, case).array, exact(case))
         read, computed = later.witness(DROPOUT, case), witnesses[case.key]
@@ -86,12 +91,7 @@ def test_a_case_whose_values_this_process_let_go_is_still_stored_whole(tmp_path,
     truths.attach(found, HW1)
     truths.persist()
 
-    def refuse(*arguments, **keywords):
-        raise AssertionError("computed again, though the store holds it")
-
-    for name in ("evaluate", "evaluate_with_gradients", "autograd_truth", "numeric_witness"):
-        monkeypatch.setattr(f"checks.engine.truths.{name}", refuse)
-    later = reader(found)
+    later = reader_computing_nothing(found, monkeypatch)
     for case in CASES:
         np.testing.assert_array_equal(later.truth(DROPOUT, case).array, exact(case))
         assert later.evaluated(case).arrays["M"].tobytes() == case.leaves["M"].tobytes()
