@@ -3,10 +3,13 @@
 Once PyTorch is imported, Python's own teardown (collecting every module and
 running libtorch's destructors) takes about a quarter of a second, after the
 command has written everything it writes. A command run from the shell ends
-here instead: whatever waits for work to finish still runs (threads that are
-not daemons are joined, `atexit` handlers run, which is where temporary
-folders are removed and `weakref.finalize` callbacks are called), standard
-output and error are flushed, and the process then ends with its status.
+here instead: whatever waits for work to finish still runs, as Python's own
+exit runs it (threads' exit hooks, such as an executor telling its idle
+workers to stop, then every thread that is not a daemon joined; `atexit`
+handlers, which is where temporary folders are removed and `weakref.finalize`
+callbacks are called), standard output and error are flushed, and the process
+then ends with its status. `threading._shutdown` and `atexit._run_exitfuncs`
+are the two steps Python's exit itself takes; neither has a public name.
 Nothing in gradjudge relies on the teardown itself: every file it writes is
 closed where it is written.
 """
@@ -25,13 +28,12 @@ BROKEN_PIPE_STATUS = 120
 
 
 def exit_now(status: int) -> NoReturn:
-    """End the process with `status` once its work is done: non-daemon threads joined, `atexit` handlers run, standard
-    output and error flushed (a failed flush ends it with `BROKEN_PIPE_STATUS`, as Python's own exit would)."""
+    """End the process with `status` once its work is done, as Python's own exit does it up to its teardown:
+    non-daemon threads joined, `atexit` handlers run, standard output and error flushed (a failed flush ends it with
+    `BROKEN_PIPE_STATUS`, as Python's own exit would)."""
     if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
         raise ValueError(f"status={status!r}, but a process's exit status is a whole number from 0 to 255")
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
+    threading._shutdown()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -19,7 +19,7 @@ BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHON
 def _run(code: str, tmp_path: Path, **options) -> subprocess.CompletedProcess:
     script = tmp_path / "script.py"
     script.write_text(textwrap.dedent(code))
-    return subprocess.run([sys.executable, str(script)], cwd=ROOT, text=True, timeout=60, env=BUFFERED, **options)
+    return subprocess.run([sys.executable, str(script)], cwd=ROOT, text=True, env=BUFFERED, **{"timeout": 60, **options})
 
 
 def test_handlers_threads_finalizers_and_buffers_all_finish_before_the_status(tmp_path):
@@ -45,6 +45,17 @@ def test_handlers_threads_finalizers_and_buffers_all_finish_before_the_status(tm
     assert (tmp_path / "handler").read_text() == "ran"
     assert (tmp_path / "thread").read_text() == "joined"
     assert not Path((tmp_path / "folder").read_text()).exists(), "the temporary folder was left behind"
+
+
+def test_an_executor_left_open_is_stopped_as_pythons_own_exit_stops_it(tmp_path):
+    done = _run("""
+        from concurrent.futures import ThreadPoolExecutor
+        from checks.process_exit import exit_now
+        pool = ThreadPoolExecutor(max_workers=2)
+        pool.submit(print, "ran")
+        exit_now(4)
+        """, tmp_path, capture_output=True, timeout=60)
+    assert (done.returncode, done.stdout) == (4, "ran\n"), done.stderr
 
 
 def test_a_closed_standard_output_ends_with_pythons_own_status(tmp_path):
