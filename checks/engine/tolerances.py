@@ -34,7 +34,7 @@ CLOSED_FORM: dict[np.dtype, Tolerance] = {
 NUMERIC = Tolerance(rtol=1e-7, atol=1e-7)
 """Numeric differentiation against autograd or a closed form, widened entry by entry by
 Ridders' own error estimate. The extrapolation usually lands within 1e-11 of the
-derivative; 1e-7 leaves at least 5 times the worst gap of every soak recorded in
+derivative; 1e-7 leaves at least 3 times the worst gap of every soak recorded in
 docs/benchmarks.md (tests/test_tolerances_argued.py holds each record to it) and
 stays 50 times below the missing-eps error."""
 
