@@ -17,6 +17,7 @@ from rich.console import Console
 
 from checks.statuses import GRADED, NOT_ATTEMPTED, NO_SUBMISSION, PASSED
 from checks import assignments
+from checks.collection import imported
 from checks.engine import profiles
 from checks.errors import GradjudgeError
 from checks.grading.request import GradeRequest
@@ -164,6 +165,7 @@ def _selected(args: argparse.Namespace):
 
 def _verify(args: argparse.Namespace, console: Console) -> int:
     assignments.spec_of(args.assignment)
+    imported(("checks.engine.verify",))
     from checks.engine.oracles import use_one_thread
     from checks.engine.submission import reference
     from checks.engine.verify import render, verify

@@ -34,6 +34,16 @@ class Graph:
             values[node.name] = (overrides or {}).get(node.name, node.fn)(*(values[name] for name in node.inputs))
         return values
 
+    def overridden(self, values: Mapping[str, object], overrides: Mapping[str, Callable]) -> dict[str, object]:
+        """Every value with `overrides` computing some nodes by other functions (a variant), from `values` computed
+        without them: only those nodes and the ones downstream of them are computed again."""
+        needed = frozenset(overrides).union(*(self.downstream.get(name, frozenset()) for name in overrides))
+        fresh = dict(values)
+        for node in self.nodes:
+            if node.name in needed:
+                fresh[node.name] = overrides.get(node.name, node.fn)(*(fresh[n] for n in node.inputs))
+        return fresh
+
     def reenter(self, values: Mapping[str, object], name: str, value: object, targets: tuple[str, ...] | None = None,
                 overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
         """Every value, with `name` replaced by `value` and everything downstream recomputed.

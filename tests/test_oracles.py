@@ -1,12 +1,15 @@
 """The oracles themselves: Jacobian patterns, numeric precision, kinks, probes, re-entry."""
+import dataclasses
+
 import pytest
 import torch
 from helpers import ASSIGNMENTS, HW1, small_case, with_variant
 
 from checks.engine.check import check_case
 from checks.engine.numeric import directional_derivatives
-from checks.engine.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, numeric_witness
+from checks.engine.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, evaluate_variant, numeric_witness
 from checks.engine.submission import reference
+from checks.grading.candidates import candidates
 
 JACOBIANS = [(assignment, entry) for assignment in ASSIGNMENTS for entry in assignment.derivations
              if entry.kind == "jacobian"]
@@ -74,3 +77,27 @@ def test_reentering_at_a_leaf_matches_a_fresh_forward_pass(assignment, context):
             again = graph.reenter(values, leaf, moved)
             for name in graph.names:
                 torch.testing.assert_close(again[name], fresh[name], rtol=0, atol=0, msg=f"{leaf} -> {name}")
+
+
+@pytest.mark.parametrize(("assignment", "context"), CONTEXTS, ids=lambda value: getattr(value, "name", ""))
+def test_a_variants_values_computed_from_the_true_ones_are_those_of_its_whole_model(assignment, context):
+    """`evaluate_variant` computes again only the nodes a variant replaces and those downstream of them: every value,
+    and every id's exact value in the variant's model, is bitwise what the variant's whole model evaluated from the
+    leaves gives, for every variant diagnosis makes of the context."""
+    case = small_case(context.name, assignment)
+    true = evaluate(case)
+    entries = [entry for entry in assignment.derivations if entry.context is context]
+    variants = {candidate.variant.name: candidate.variant for entry in entries for candidate in candidates(entry)
+                if candidate.variant is not None}
+    assert variants
+    leaves = {name: true.tensors[name] for name in context.graph.leaves}
+    for variant in variants.values():
+        with torch.no_grad():
+            whole = context.graph.evaluate(leaves, dict(variant.replaces))
+        fast = evaluate_variant(true, variant)
+        assert list(fast.tensors) == list(whole)
+        for name, value in whole.items():
+            assert torch.equal(torch.as_tensor(fast.tensors[name]), torch.as_tensor(value)), (variant.name, name)
+        slow = dataclasses.replace(fast, tensors=whole)
+        for entry in entries:
+            assert torch.equal(autograd_truth(entry, fast), autograd_truth(entry, slow)), (variant.name, entry.id)

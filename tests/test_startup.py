@@ -82,3 +82,18 @@ def test_a_submission_started_early_gets_the_grade_it_gets_when_started_later(tm
     assert [(row.id, row.status, row.score, row.message) for row in early.derivations] == \
         [(row.id, row.status, row.score, row.message) for row in later.derivations]
     assert {row.status for row in early.derivations} >= {"passed", "failed"}
+
+
+def test_grading_and_diagnosing_never_imports_sympy(tmp_path):
+    """torch imports sympy (through torch.fx) the first time `autograd.grad` is given a tensor `grad_outputs`: a
+    quarter of a second of a command's start. Grading the seed, whose wrong ids diagnosis explains through the
+    generated variants (each differentiating inside its own forward pass), never does."""
+    found = _run(f"""
+        import contextlib, io, sys
+        from checks.cli import main
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = main(["grade", {str(Path(__file__).resolve().parent.parent / "examples" / "seed_submission.py")!r},
+                           "--no-cache", "--json", {str(tmp_path / "grade.json")!r}])
+        print(status, "torch" in sys.modules, "sympy" in sys.modules)
+    """)
+    assert found == "0 True False"

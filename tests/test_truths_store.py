@@ -312,3 +312,17 @@ def test_a_record_keeps_names_of_any_kind_and_what_two_graders_added_merges(tmp_
     assert read.exact[("eq05_dL_dz1B", None, "H_BN")].tolist() == [0.0, 0.0]
     assert read.values["m"] == 4 and read.values["x"].tolist() == [[1.0, 0.0], [0.0, 1.0]]
     assert read.values["L"].shape == () and read.values["L"] == 0.5  # a 0-d array stays one
+
+
+def test_an_array_in_another_byte_order_is_refused_by_its_dtype_never_stored_as_native(tmp_path):
+    """An entry names each array's dtype and is read back in this machine's byte order: a big-endian array would be
+    read as other numbers, so it is refused, saying its dtype; a native one of every storable dtype comes back equal."""
+    kept = Store(tmp_path / "store")
+    with pytest.raises(ValueError, match=r"dtype >f8"):
+        kept.write(["case", "swapped"], Entry({"values": np.arange(3, dtype=">f8")}, {}))
+    arrays = {"float": np.linspace(0, 1, 5), "int": np.arange(4, dtype=np.int64), "bool": np.array([True, False])}
+    kept.write(["case", "native"], Entry(arrays, {"n": 1}))
+    found = kept.read(["case", "native"])
+    assert found is not None and found.data == {"n": 1}
+    for name, array in arrays.items():
+        assert found.arrays[name].dtype == array.dtype and np.array_equal(found.arrays[name], array)

@@ -62,11 +62,19 @@ class Evaluated:
         return dict(self.variant.replaces) if self.variant is not None else {}
 
 
-def evaluate(case: Case, variant: Variant | None = None) -> Evaluated:
-    """The case's values, in the true model or in `variant`'s."""
+def evaluate(case: Case) -> Evaluated:
+    """The case's values in the true model."""
     with torch.no_grad():
-        tensors = case.context.graph.evaluate(_leaves(case), dict(variant.replaces) if variant is not None else None)
-    return _evaluated(case, tensors, variant)
+        tensors = case.context.graph.evaluate(_leaves(case))
+    return _evaluated(case, tensors, None)
+
+
+def evaluate_variant(true: Evaluated, variant: Variant) -> Evaluated:
+    """The case's values in `variant`'s model, from its values in the true model (`true`): the nodes the variant
+    computes by other functions, and those downstream of them, computed again."""
+    with torch.no_grad():
+        tensors = true.model.overridden(true.tensors, dict(variant.replaces))
+    return _evaluated(true.case, tensors, variant)
 
 
 def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated, list[torch.Tensor]]:

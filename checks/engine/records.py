@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from checks.engine.store import ARRAY_DTYPES, Entry
+from checks.engine.store import Entry, dtype_name
 
 Value = np.ndarray | float | int
 
@@ -35,7 +35,7 @@ class Record:
 
 def storable(value: object) -> bool:
     """A value the store can hold: an array of a plain dtype, or a JSON number."""
-    return isinstance(value, (int, float)) or (isinstance(value, np.ndarray) and value.dtype.name in ARRAY_DTYPES)
+    return isinstance(value, (int, float)) or (isinstance(value, np.ndarray) and dtype_name(value.dtype) is not None)
 
 
 def pack(record: Record) -> Entry:

@@ -50,8 +50,10 @@ it last looked: often enough to stay near the bound, seldom enough to cost nothi
 MAGIC = b"gradjudge-truths\n"
 SECRET_BYTES = 32
 DIGEST_BYTES = 32
-ARRAY_DTYPES = frozenset({"float64", "int64", "bool"})
-"""The only dtypes an entry's arrays may have: nothing read from disk becomes an object."""
+ARRAY_DTYPES = {name: np.dtype(name) for name in ("float64", "int64", "bool")}
+"""The only dtypes an entry's arrays may have, by the names entries give them: nothing read from disk becomes an
+object."""
+_NAMES = {dtype: name for name, dtype in ARRAY_DTYPES.items()}
 STALE_SECONDS = 3600.0
 """A temporary file older than this is a writer's leftover (it died mid-write), removed when the store is trimmed."""
 ENGINE_SOURCES = ("checks",)
@@ -229,9 +231,10 @@ class Store:
         arrays, chunks, offset = [], [], 0
         for name, given in entry.arrays.items():
             array = np.ascontiguousarray(given)  # (which makes a 0-d array 1-d: the shape kept is the given one's)
-            if array.dtype.name not in ARRAY_DTYPES:
+            dtype = dtype_name(array.dtype)
+            if dtype is None:
                 raise ValueError(f"{name}: dtype {array.dtype}, but an entry holds only {sorted(ARRAY_DTYPES)}")
-            arrays.append([name, array.dtype.name, list(np.shape(given)), offset, array.nbytes])
+            arrays.append([name, dtype, list(np.shape(given)), offset, array.nbytes])
             chunks.append(array.tobytes())
             offset += array.nbytes
         header = json.dumps({"key": key, "arrays": arrays, "data": entry.data}, separators=(",", ":")).encode()
@@ -257,11 +260,17 @@ class Store:
             for name, dtype, shape, offset, nbytes in header["arrays"]:
                 if dtype not in ARRAY_DTYPES or offset + nbytes > len(payload):
                     return None
-                array = np.frombuffer(payload, dtype=dtype, count=nbytes // np.dtype(dtype).itemsize, offset=offset)
+                array = np.frombuffer(payload, dtype=ARRAY_DTYPES[dtype], count=nbytes // ARRAY_DTYPES[dtype].itemsize,
+                                      offset=offset)
                 arrays[name] = array.reshape(shape)
             return Entry(arrays, header["data"])
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def dtype_name(dtype: np.dtype) -> str | None:
+    """The name an entry gives arrays of `dtype` (in this machine's byte order), or None where it cannot hold them."""
+    return _NAMES.get(dtype)
 
 
 def _canonical(key: list) -> bytes:
@@ -320,4 +329,4 @@ def sources_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["ARRAY_DTYPES", "ENVIRONMENT_VARIABLE", "Entry", "LIMIT_BYTES", "SECRET_BYTES", "Store", "StoreUnavailable", "location", "namespace", "sources_digest"]
+__all__ = ["ARRAY_DTYPES", "dtype_name", "ENVIRONMENT_VARIABLE", "Entry", "LIMIT_BYTES", "SECRET_BYTES", "Store", "StoreUnavailable", "location", "namespace", "sources_digest"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -47,8 +48,14 @@ def cases(
     batch = context.sizes[context.batch_axis]
     lowest = batch.minimum if min_batch is None else min_batch
     highest = max_batch if max_batch is not None else batch.maximum or BATCH_MAXIMUM
-    return _cases(context, lowest, highest, max_width, tuple(scales), edges, secret,
-                  tuple(sorted((max_sizes or {}).items())))
+    largest = dict(max_sizes or {})
+    drawn = _Drawn(
+        sizes=tuple((axis, _size(context, axis, lowest, highest, max_width, largest))
+                    for axis, size in context.sizes.items() if size.kind != "computed"),
+        scalars=tuple((scalar.name, st.sampled_from(scalar.values)) for scalar in context.scalars),
+        scale=st.sampled_from(tuple(scales)),
+        edge=st.one_of(st.none(), st.sampled_from(tuple(context.edges))) if edges and context.edges else None)
+    return _cases(context, drawn, secret)
 
 
 def _size(context: Context, axis: str, min_batch: int, max_batch: int, max_width: int | None,
@@ -62,19 +69,29 @@ def _size(context: Context, axis: str, min_batch: int, max_batch: int, max_width
     return st.integers(size.minimum, max(size.minimum, max_sizes.get(axis, top)))
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """What a case draws, in order, each from its strategy: made once per call of `cases`, not once per draw."""
+
+    sizes: tuple[tuple[str, st.SearchStrategy[int]], ...]
+    scalars: tuple[tuple[str, st.SearchStrategy], ...]
+    scale: st.SearchStrategy[float]
+    edge: st.SearchStrategy[str | None] | None
+
+
+_SEEDS = st.integers(0, 2**32 - 1)
+"""The number a case's value seed is drawn as (derived from it with a course secret)."""
+
+
 @st.composite
-def _cases(draw: st.DrawFn, context: Context, min_batch: int, max_batch: int, max_width: int | None,
-           scales: tuple[float, ...], edges: bool, secret: CaseSecret | None,
-           max_sizes: tuple[tuple[str, int], ...]) -> Case:
-    largest = dict(max_sizes)
-    wanted = {axis: draw(_size(context, axis, min_batch, max_batch, max_width, largest))
-              for axis, size in context.sizes.items() if size.kind != "computed"}
-    params = tuple((scalar.name, draw(st.sampled_from(scalar.values))) for scalar in context.scalars)
-    scale = draw(st.sampled_from(scales))
-    edge = draw(st.one_of(st.none(), st.sampled_from(tuple(context.edges)))) if edges and context.edges else None
+def _cases(draw: st.DrawFn, context: Context, drawn: _Drawn, secret: CaseSecret | None) -> Case:
+    wanted = {axis: draw(strategy) for axis, strategy in drawn.sizes}
+    params = tuple((name, draw(strategy)) for name, strategy in drawn.scalars)
+    scale = draw(drawn.scale)
+    edge = draw(drawn.edge) if drawn.edge is not None else None
     dims = tuple(sized(context, wanted, dict(params)).items())
-    drawn = draw(st.integers(0, 2**32 - 1))
-    seed = drawn if secret is None else secret.case_seed(context.name, drawn)
+    number = draw(_SEEDS)
+    seed = number if secret is None else secret.case_seed(context.name, number)
     return Case(context, dims, seed, scale, params, edge)
 
 

@@ -25,8 +25,8 @@ import torch
 
 from checks.assignment import Assignment, Context, Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.oracles import (Evaluated, Witness, autograd_truth, evaluate, evaluate_with_gradients, from_values,
-                                   magnitude, numeric_witness)
+from checks.engine.oracles import (Evaluated, Witness, autograd_truth, evaluate, evaluate_variant,
+                                   evaluate_with_gradients, from_values, magnitude, numeric_witness)
 from checks.engine.records import Record, pack, storable, unpack
 from checks.engine.store import Entry, Store, namespace
 
@@ -166,18 +166,20 @@ class Truths:
         found = self._evaluated.find(key)
         if found is not None:
             return found
+        if variant is not None:
+            return self._evaluated.put(key, evaluate_variant(self.evaluated(case), variant))
         self._read_stored(case)
-        missing = [] if variant is not None else self._missing(case, self._together(case.context))
-        stored = self._values.pop((id(case.context), case.key), None) if variant is None else None
+        missing = self._missing(case, self._together(case.context))
+        stored = self._values.pop((id(case.context), case.key), None)
         if not missing and stored is not None:
             return self._evaluated.put(key, from_values(case, stored))
         if not missing:
-            return self._evaluated.put(key, evaluate(case, variant))
+            return self._evaluated.put(key, evaluate(case))
         try:
             found, computed = evaluate_with_gradients(case, [entry.wrt for entry in missing])
         except Exception:  # the model fails to differentiate somewhere: each id's truth is then computed alone
             self._alone.add(id(case.context))
-            return self._evaluated.put(key, evaluate(case, variant))
+            return self._evaluated.put(key, evaluate(case))
         self._keep(case, found, dict(zip(missing, computed)))
         return self._evaluated.put(key, found)
 

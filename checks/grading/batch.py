@@ -22,6 +22,7 @@ from pathlib import Path
 
 from checks import assignments, tags
 from checks.assignment import Assignment
+from checks.collection import freeze_imported
 from checks.engine.cases import smallest_case
 from checks.engine import witnessing
 from checks.engine.check import refusal
@@ -165,13 +166,14 @@ def _located(entry: Entry) -> Entry:
 
 def _start_worker(assignment_name: str, exported: dict, store_root: Path | None) -> None:
     """A grading process: one thread for torch, the truths the parent computed for the whole class, and the store
-    the parent grades with, if any."""
+    the parent grades with, if any; all of it, and the modules, then left out of garbage collection."""
     use_one_thread()
     assignment = assignments.load(assignment_name)
     TRUTHS.install(exported, assignment.derivations)
     if store_root is not None:
         with contextlib.suppress(StoreUnavailable):
             TRUTHS.attach(Store(store_root), assignment)
+    freeze_imported()
 
 
 def probe(entries: list[Entry], assignment: Assignment, rubric: Rubric, isolation: Isolation) -> dict[str, Prior]:

@@ -239,9 +239,13 @@ def _paths(entry: Derivation, observations: list[Observation]) -> list[Finding]:
 
 def _weighted_paths(entry: Derivation, observations: list[Observation], paths: list[Variant],
                     base: Variant | None) -> list[Finding]:
-    truths = [o.truth if base is None else TRUTHS.exact(entry, o.case, base) for o in observations]
-    contributions = [[truth - TRUTHS.exact(entry, o.case, _combined(base, path))
-                      for path in paths] for o, truth in zip(observations, truths)]
+    truths = [o.truth if base is None else TRUTHS.exact(entry, o.case, base) for o in observations[:1]]
+    contributions = [[truths[0] - TRUTHS.exact(entry, observations[0].case, _combined(base, path)) for path in paths]]
+    if not hypotheses.may_be_weighted(observations[0].closed - truths[0], contributions[0], observations[0].scale):
+        return []  # the first case's fit below, which comes first, would fail with any of the paths live
+    truths += [o.truth if base is None else TRUTHS.exact(entry, o.case, base) for o in observations[1:]]
+    contributions += [[truth - TRUTHS.exact(entry, o.case, _combined(base, path)) for path in paths]
+                      for o, truth in zip(observations[1:], truths[1:])]
     telling = [index for index in range(len(paths))
                if not all(hypotheses.close(parts[index], 0 * truth, o.scale) or hypotheses.close(parts[index], truth, o.scale)
                           for o, truth, parts in zip(observations, truths, contributions))]

@@ -224,7 +224,8 @@ def backward_variant(context: Context, backward: Backward, setting: Setting, *, 
             for factor_name in factor:
                 share = share * backward.factors[factor_name](q) ** power
             share = torch.broadcast_to(share, live.shape)  # a mean term comes as one row for all
-            (proxy,) = torch.autograd.grad(share, g, grad_outputs=live, create_graph=True)
+            # the VJP as the gradient of a sum: `grad_outputs=live` gives the same, but makes torch import sympy
+            (proxy,) = torch.autograd.grad((share * live).sum(), g, create_graph=True)
         return value + (proxy - proxy.detach())
 
     return Variant("local_derivative", name, {node.name: node_fn}, "")

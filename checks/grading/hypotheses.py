@@ -123,6 +123,23 @@ def _matches(value: float, expected: float | None) -> bool:
     return expected is not None and abs(value - expected) <= AGREEMENT * abs(expected)
 
 
+def may_be_weighted(answer: np.ndarray, parts: Sequence[np.ndarray], scale: float) -> bool:
+    """Whether `term_weights` might fit `answer` with some of `parts`: False only where it fits none of their subsets.
+
+    The least-squares residual with every part is at most any subset's, and a
+    subset's fit that holds leaves at most `AGREEMENT (|answer| + scale) / (1 −
+    AGREEMENT)` in each entry; past twice that norm (a margin for roundoff), no
+    subset fits. One least-squares solve rules out every choice of live parts.
+    """
+    if not parts or any(part.shape != answer.shape for part in parts):
+        return True
+    design = np.stack([part.ravel() for part in parts], axis=1)
+    weights = np.linalg.lstsq(design, answer.ravel(), rcond=None)[0]
+    residual = np.linalg.norm(answer.ravel() - design @ weights)
+    allowed = AGREEMENT / (1 - AGREEMENT) * np.linalg.norm(np.abs(answer).ravel() + scale)
+    return not residual > 2 * allowed
+
+
 CONDITIONED = 1e-6
 """A least-squares design whose smallest singular value is below this share of its largest is ill-conditioned:
 its weights are not determined (BatchNorm over two samples, where the terms nearly cancel)."""

@@ -9,10 +9,10 @@ nor what it calls imports torch, so the two never wait on each other's imports.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
 from collections.abc import Iterator, Sequence
 
+from checks.collection import imported
 from checks.grading.code import code_files
 from checks.grading.discovery import Entry
 from checks.sandbox.client import Limits, Prior, Sandboxed, started
@@ -50,12 +50,12 @@ def started_while_importing(entries: Sequence[Entry], ids: frozenset[str], limit
 
 
 def _import_quietly(modules: tuple[str, ...]) -> None:
-    """Import `modules`; an import that fails here fails again where the command imports it, and says so there."""
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except Exception:
-            return
+    """Import `modules` (`collection.imported`); an import that fails here fails again where the command imports it,
+    and says so there."""
+    try:
+        imported(modules)
+    except Exception:
+        return
 
 
 def _started(entry: Entry, ids: frozenset[str], limits: Limits, isolation: Isolation) -> Sandboxed | Prior:
