@@ -6,7 +6,6 @@ The `--submission` and `--assignment` options, and the `submission`, `assignment
 and `derivation` fixtures, come from the gradjudge pytest plugin
 (`checks.pytest_plugin`), which the installed package registers.
 """
-import atexit
 import os
 import shutil
 import sys
@@ -25,10 +24,15 @@ TEST_CASE_SECRET = "5eed" * 8
 """The tests' course secret: `gradjudge grade` derives its cases from the case secret under $XDG_CONFIG_HOME (made on
 first use), so the tests point that at a folder of their own holding this one, and never read or make the user's."""
 _config = tempfile.mkdtemp(prefix="gradjudge-test-config-")
-atexit.register(shutil.rmtree, _config, ignore_errors=True)
 os.makedirs(os.path.join(_config, "gradjudge"), mode=0o700)
 with open(os.path.join(_config, "gradjudge", "case-secret"), "w") as _stream:
     _stream.write(TEST_CASE_SECRET + "\n")
 os.environ["XDG_CONFIG_HOME"] = _config
-os.environ[store.ENVIRONMENT_VARIABLE] = tempfile.mkdtemp(prefix="gradjudge-test-truths-")
-atexit.register(shutil.rmtree, os.environ[store.ENVIRONMENT_VARIABLE], ignore_errors=True)
+os.environ[store.ENVIRONMENT_VARIABLE] = _truths = tempfile.mkdtemp(prefix="gradjudge-test-truths-")
+
+
+def pytest_unconfigure(config) -> None:
+    """Both folders removed when the session ends, not when the interpreter does: a runner that starts sessions in
+    forked processes it ends with `os._exit` (mutmut, one per mutant) would otherwise leave two folders per session."""
+    for folder in (_config, _truths):
+        shutil.rmtree(folder, ignore_errors=True)

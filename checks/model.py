@@ -29,20 +29,13 @@ class Graph:
 
     def evaluate(self, leaves: Mapping[str, object], overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
         """Every value, computed from the leaves; `overrides` computes some nodes by other functions (a variant)."""
-        values = dict(leaves)
-        for node in self.nodes:
-            values[node.name] = (overrides or {}).get(node.name, node.fn)(*(values[name] for name in node.inputs))
-        return values
+        return self._computed(dict(leaves), frozenset(node.name for node in self.nodes), overrides)
 
     def overridden(self, values: Mapping[str, object], overrides: Mapping[str, Callable]) -> dict[str, object]:
         """Every value with `overrides` computing some nodes by other functions (a variant), from `values` computed
         without them: only those nodes and the ones downstream of them are computed again."""
-        needed = frozenset(overrides).union(*(self.downstream.get(name, frozenset()) for name in overrides))
-        fresh = dict(values)
-        for node in self.nodes:
-            if node.name in needed:
-                fresh[node.name] = overrides.get(node.name, node.fn)(*(fresh[n] for n in node.inputs))
-        return fresh
+        needed = frozenset(overrides).union(*(self.downstream[name] for name in overrides))
+        return self._computed(dict(values), needed, overrides)
 
     def reenter(self, values: Mapping[str, object], name: str, value: object, targets: tuple[str, ...] | None = None,
                 overrides: Mapping[str, Callable] | None = None) -> dict[str, object]:
@@ -59,12 +52,15 @@ class Graph:
         needed = frozenset().union(*(self.downstream[name] for name in replacements)) - set(replacements)
         if targets is not None:
             needed = needed & frozenset().union(*(self.ancestors[t] | {t} for t in targets))
-        fresh = dict(values)
-        fresh.update(replacements)
+        return self._computed({**values, **replacements}, needed, overrides)
+
+    def _computed(self, values: dict[str, object], needed: frozenset[str],
+                  overrides: Mapping[str, Callable] | None) -> dict[str, object]:
+        """`values` with the `needed` nodes computed in the model's order, each by its override if it has one."""
         for node in self.nodes:
             if node.name in needed:
-                fresh[node.name] = (overrides or {}).get(node.name, node.fn)(*(fresh[n] for n in node.inputs))
-        return fresh
+                values[node.name] = (overrides or {}).get(node.name, node.fn)(*(values[n] for n in node.inputs))
+        return values
 
     @cached_property
     def ancestors(self) -> dict[str, frozenset[str]]:
