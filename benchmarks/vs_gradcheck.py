@@ -885,18 +885,18 @@ before, so that nothing it times is in the truths cache (`checks.engine.truths.T
 
 Each gradcheck measurement runs in a fresh subprocess capped at RLIMIT_AS = {MEM_GB} GB with a timeout
 ({TIMEOUT['large slow']} s for slow mode at the large size, {TIMEOUT['default']} s otherwise). Every method first
-checks one untimed small case of the id (seed {WARMUP_SEED}); the physical limit and grading also one untimed
-case of each size, so that neither takes the first large allocations. A time per case includes drawing the
-case's leaves and evaluating its forward values; it excludes imports. Slow mode at the large size was run on one
-case per id (a single case takes tens of seconds, or does not fit in memory). Forward evaluations: for gradcheck,
-calls of the Function's forward counted in the subprocess; for this project, `CaseResult.evaluations` (the
-numeric witness's points, evaluated in batched vmap calls) plus the case's forward pass and the one autograd
-differentiates, averaged over the cases for grading. Sizes: small is m = 8 with every width 16; large is m = 256
-with every width 128. The closed form is the reference, called in the measuring process: a class's submissions
-run sandboxed, which adds a round trip per request (see "What the sandbox costs" below). Each id is measured as
-a submission that attempts it alone is graded: its truth alone from the backward pass (`Truths.know`), and no
-truths store (a store that holds the cases makes a first submission a later one). In a whole submission the
-gradient ids of a context share one backward pass.
+checks one untimed small case of the id (seed {WARMUP_SEED}); the physical limit and grading also one untimed case
+of each size, so that neither takes the first large allocations. A time per case includes drawing the case's leaves
+and evaluating its forward values; it excludes imports. Slow mode at the large size was run on one case per id (a
+single case takes tens of seconds, or does not fit in memory). Forward evaluations: for gradcheck, calls of the
+Function's forward counted in the subprocess; for this project, `CaseResult.evaluations` (the numeric witness's
+points, batched by vmap, or one at a time past `ONE_AT_A_TIME` elements per evaluation) plus the case's forward
+pass and the one autograd differentiates, averaged over the cases for grading. Sizes: small is m = 8 with every
+width 16; large is m = 256 with every width 128. The closed form is the reference, called in the measuring process:
+a class's submissions run sandboxed, which adds a round trip per request (see "What the sandbox costs" below). Each
+id is measured as a submission that attempts it alone is graded: its truth alone from the backward pass
+(`Truths.know`), and no truths store (a store that holds the cases makes a first submission a later one). In a
+whole submission the gradient ids of a context share one backward pass.
 
 ### Time per checked case
 

@@ -7,7 +7,9 @@ from helpers import ASSIGNMENTS, HW1, small_case, with_variant
 
 from checks.engine.check import check_case
 from checks.engine.numeric import directional_derivatives
-from checks.engine.oracles import FULL_JACOBIAN_MAX, autograd_truth, evaluate, evaluate_variant, numeric_witness
+from checks.engine import oracles
+from checks.engine.oracles import (FULL_JACOBIAN_MAX, ONE_AT_A_TIME, autograd_truth, evaluate, evaluate_variant,
+                                   numeric_witness, project)
 from checks.engine.submission import reference
 from checks.grading.candidates import candidates
 
@@ -65,6 +67,37 @@ def test_probes_below_a_wide_relu_layer_stay_informative():
         result = check_case(HW1.by_id[id], case, reference(HW1))
         assert result.passed and result.witness_agrees, result.message
         assert result.witnessed and result.discarded == 0, (id, result.discarded, result.probes)
+
+
+def _refuse_vmap(function):
+    raise AssertionError("vmap called")
+
+
+@pytest.mark.parametrize(("context", "dims", "id"), [("bn", dict(m=256, d=128), "bn_dL_dx"),
+                                                     ("net", dict(m=256, d_hidden=64, d_out=64), "eq06_dL_dtheta1B")])
+def test_a_model_too_large_for_vmap_to_pay_is_witnessed_one_point_at_a_time(monkeypatch, context, dims, id):
+    """Past `ONE_AT_A_TIME` elements per evaluation the witness never batches with vmap, and confirms autograd as
+    the batched witness does: the same directions, values within the error estimates, autograd's projection inside."""
+    entry, evaluated = HW1.by_id[id], evaluate(small_case(context, seed=21, **dims))
+    monkeypatch.setattr(oracles, "ONE_AT_A_TIME", 2**62)
+    batched = numeric_witness(entry, evaluated)
+    monkeypatch.setattr(oracles, "ONE_AT_A_TIME", ONE_AT_A_TIME)
+    monkeypatch.setattr(oracles, "vmap", _refuse_vmap)
+    looped = numeric_witness(entry, evaluated)
+    assert torch.equal(looped.directions, batched.directions) and looped.evaluations == batched.evaluations
+    assert not looped.discarded.any()
+    allowed = looped.error + batched.error + 1e-15 * looped.values.abs()
+    assert (torch.abs(looped.values - batched.values) <= allowed).all()
+    along = project(entry, autograd_truth(entry, evaluated), looped.directions, looped.covectors)
+    assert (torch.abs(along - looped.values) <= looped.error + 1e-10 * along.abs()).all()
+
+
+def test_a_model_under_the_size_is_witnessed_batched(monkeypatch):
+    entry, evaluated = HW1.by_id["bn_dL_dx"], evaluate(small_case("bn", m=8, d=16, seed=21))
+    assert evaluated.tensors["x"].numel() * 2 < ONE_AT_A_TIME
+    monkeypatch.setattr(oracles, "vmap", _refuse_vmap)
+    with pytest.raises(AssertionError, match="vmap called"):
+        numeric_witness(entry, evaluated)
 
 
 @pytest.mark.parametrize(("assignment", "context"), CONTEXTS, ids=lambda value: getattr(value, "name", ""))

@@ -82,8 +82,8 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
     weights = None if covectors is None else covectors.numpy()
     outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], with_base=True), chunk)
     base_signature = signatures[0]
-    tried = _by_step(outputs[1:], signatures[1:], COARSE, weights)
-    found = _estimate(*tried, steps[:COARSE], base_signature)
+    tried = _by_step(outputs[1:], signatures[1:], COARSE, weights, base_signature)
+    found = _estimate(*tried, steps[:COARSE])
     evaluations = len(outputs)
     taken = np.full(directions.shape[0], COARSE)
     refined = np.arange(directions.shape[0])
@@ -95,10 +95,11 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
         start = int(taken[refined[0]])
         more = steps[start:start + STAGE]
         fine_outputs, fine_signatures = _evaluated(f, _points(w, directions[torch.from_numpy(refined)], more), chunk)
-        fresh = _by_step(fine_outputs, fine_signatures, len(more), None if weights is None else weights[refined])
+        fresh = _by_step(fine_outputs, fine_signatures, len(more), None if weights is None else weights[refined],
+                         base_signature)
         tried = tuple(np.concatenate([old, new], 1) for old, new in zip(tried, fresh))
         taken[refined] = start + len(more)
-        again = _estimate(*tried, steps[:start + len(more)], base_signature)
+        again = _estimate(*tried, steps[:start + len(more)])
         for old, new in zip(found, again):
             old[refined] = new
         evaluations += len(fine_outputs)
@@ -137,28 +138,28 @@ def _evaluated(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[np.
     return torch.cat([out for out, _ in parts]).detach().numpy(), torch.cat([sig for _, sig in parts]).numpy()
 
 
-def _by_step(outputs: np.ndarray, signatures: np.ndarray, n_steps: int,
-             covectors: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _by_step(outputs: np.ndarray, signatures: np.ndarray, n_steps: int, covectors: np.ndarray | None,
+             base_signature: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`_points`' values as `(2, S, P, *out_shape)` (or `(2, S, P)` contracted with `covectors`), the size each
-    value's rounding scales with (its magnitude, or the sum of the magnitudes contracted), and the kink signatures
-    as `(2, S, P, K)`."""
+    value's rounding scales with (its magnitude, or the sum of the magnitudes contracted), and `(2, S, P)`: whether
+    each point's kink signature is the unperturbed one's (reduced here, so a stage carries one flag per point forward,
+    not a signature as long as the kinks' outputs)."""
     n_probes = len(outputs) // (2 * n_steps)
     values = outputs.reshape(2, n_steps, n_probes, *outputs.shape[1:])
-    signatures = signatures.reshape(2, n_steps, n_probes, -1)
+    clean = (signatures.reshape(2, n_steps, n_probes, -1) == base_signature.reshape(1, 1, 1, -1)).all(-1)
     if covectors is None:
-        return values, np.abs(values), signatures
+        return values, np.abs(values), clean
     flat, weights = values.reshape(2, n_steps, n_probes, -1), covectors.reshape(1, 1, n_probes, -1)
-    return (flat * weights).sum(-1), (np.abs(flat) * np.abs(weights)).sum(-1), signatures
+    return (flat * weights).sum(-1), (np.abs(flat) * np.abs(weights)).sum(-1), clean
 
 
-def _estimate(outputs: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, steps: np.ndarray,
-              base_signature: np.ndarray) -> _Estimate:
-    """Ridders' best estimate and its error from these steps, and each probe's first step of its kink-free tail."""
+def _estimate(outputs: np.ndarray, sizes: np.ndarray, clean: np.ndarray, steps: np.ndarray) -> _Estimate:
+    """Ridders' best estimate and its error from these steps, and each probe's first step of its kink-free tail
+    (`clean`: `(2, S, P)`, whether each point is on the unperturbed point's pieces)."""
     per_step = steps.reshape(-1, 1, *([1] * (outputs.ndim - 3)))
     differences = (outputs[0] - outputs[1]) / (2 * per_step)
     rounding = np.finfo(outputs.dtype).eps * (sizes[0] + sizes[1]) / (2 * per_step)
-    clean = (signatures == base_signature.reshape(1, 1, 1, -1)).all(-1).all(0)
-    first_clean = _first_of_clean_tail(clean)
+    first_clean = _first_of_clean_tail(clean.all(0))
     return _Estimate(*_best_window(differences, rounding, first_clean), first_clean)
 
 
