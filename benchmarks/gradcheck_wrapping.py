@@ -35,6 +35,7 @@ from checks.assignment import Assignment, Context, Derivation
 from checks.engine.cases import Case
 from checks.engine.oracles import evaluate
 from checks.engine.submission import arguments
+from checks.model import as_tensors
 from checks.sandbox.calling import signature_of
 
 ASSIGNMENT = "hw1"
@@ -175,8 +176,7 @@ def physical_limit(entry: Derivation, function: Callable, case: Case) -> dict[st
     graph = context.graph
     signature = signature_of(function)
     begin = time.perf_counter()
-    values: dict[str, object] = {name: torch.from_numpy(np.array(value)) if isinstance(value, np.ndarray) else value
-                                 for name, value in case.leaves.items()}
+    values: dict[str, object] = as_tensors(case.leaves)
     leaves_done = time.perf_counter()
     with torch.enable_grad():
         if entry.wrt in values:

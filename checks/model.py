@@ -119,3 +119,21 @@ def rms_scale(value) -> torch.Tensor:
 
     rms = value.square().mean().sqrt() if isinstance(value, torch.Tensor) else torch.tensor(abs(float(value)))
     return torch.where(rms > 0, rms, torch.ones_like(rms))
+
+
+def as_tensors(values: Mapping[str, object]) -> dict[str, object]:
+    """`values` as the model takes them: each numpy array as a tensor sharing its memory, anything else as it is.
+
+    A case's leaves are read-only arrays, which torch would warn about once
+    (it has no read-only tensors): nothing writes a value once drawn or
+    evaluated, so they are shared, not copied.
+    """
+    import warnings
+
+    import numpy as np
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable", category=UserWarning)
+        return {name: torch.from_numpy(value) if isinstance(value, np.ndarray) else value
+                for name, value in values.items()}

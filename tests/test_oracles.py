@@ -1,17 +1,19 @@
 """The oracles themselves: Jacobian patterns, numeric precision, kinks, probes, re-entry."""
 import dataclasses
+import warnings
 
 import pytest
 import torch
 from helpers import ASSIGNMENTS, HW1, small_case, with_variant
 
+from checks.engine import oracles
 from checks.engine.check import check_case
 from checks.engine.numeric import directional_derivatives
-from checks.engine import oracles
 from checks.engine.oracles import (FULL_JACOBIAN_MAX, ONE_AT_A_TIME, autograd_truth, evaluate, evaluate_variant,
                                    numeric_witness, project)
 from checks.engine.submission import reference
 from checks.grading.candidates import candidates
+from checks.model import as_tensors
 
 JACOBIANS = [(assignment, entry) for assignment in ASSIGNMENTS for entry in assignment.derivations
              if entry.kind == "jacobian"]
@@ -67,6 +69,18 @@ def test_probes_below_a_wide_relu_layer_stay_informative():
         result = check_case(HW1.by_id[id], case, reference(HW1))
         assert result.passed and result.witness_agrees, result.message
         assert result.witnessed and result.discarded == 0, (id, result.discarded, result.probes)
+
+
+def test_a_cases_leaves_are_shared_with_the_model_not_copied_and_left_as_drawn():
+    case = small_case("net", seed=5)
+    drawn = {name: value.copy() for name, value in case.leaves.items() if hasattr(value, "copy")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tensors = as_tensors(case.leaves)
+    assert tensors["x"].data_ptr() == case.leaves["x"].ctypes.data
+    assert check_case(HW1.by_id["eq06_dL_dtheta1B"], case, reference(HW1)).passed
+    assert all((case.leaves[name] == value).all() and not case.leaves[name].flags.writeable
+               for name, value in drawn.items())
 
 
 def _refuse_vmap(function):

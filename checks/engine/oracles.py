@@ -17,7 +17,7 @@ from torch.func import vmap
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
 from checks.engine.numeric import BatchedFunction, directional_derivatives
-from checks.model import Graph
+from checks.model import Graph, as_tensors
 
 Value = torch.Tensor | float | int
 
@@ -72,7 +72,7 @@ class Evaluated:
 def evaluate(case: Case) -> Evaluated:
     """The case's values in the true model."""
     with torch.no_grad():
-        tensors = case.context.graph.evaluate(_leaves(case))
+        tensors = case.context.graph.evaluate(as_tensors(case.leaves))
     return _evaluated(case, tensors, None)
 
 
@@ -87,7 +87,7 @@ def evaluate_variant(true: Evaluated, variant: Variant) -> Evaluated:
 def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated, list[torch.Tensor]]:
     """The case's values and ∂L/∂w for each of `wrts` (leaves or nodes): one forward pass, one backward pass."""
     context = case.context
-    leaves = {name: _tracked(value) for name, value in _leaves(case).items()}
+    leaves = {name: _tracked(value) for name, value in as_tensors(case.leaves).items()}
     with torch.enable_grad():
         values = context.graph.evaluate(leaves)
         loss = values[context.loss]
@@ -102,8 +102,7 @@ def evaluate_with_gradients(case: Case, wrts: Sequence[str]) -> tuple[Evaluated,
 
 def from_values(case: Case, values: dict[str, np.ndarray | float | int]) -> Evaluated:
     """The case's values in the true model as computed before (kept in the truths store), without evaluating it."""
-    return _evaluated(case, {name: torch.from_numpy(value) if isinstance(value, np.ndarray) else value
-                             for name, value in values.items()}, None)
+    return _evaluated(case, as_tensors(values), None)
 
 
 def _tracked(value: Value) -> Value:
@@ -112,10 +111,6 @@ def _tracked(value: Value) -> Value:
     if isinstance(value, torch.Tensor) and value.dtype.is_floating_point:
         return value.detach().requires_grad_(True)
     return value
-
-
-def _leaves(case: Case) -> dict[str, Value]:
-    return {name: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for name, v in case.leaves.items()}
 
 
 def _evaluated(case: Case, tensors: dict[str, Value], variant: Variant | None) -> Evaluated:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
 from checks.assignment import Context, DeclarationError, Node
 from checks.kinks import TIE_MARGIN
+from checks.model import as_tensors
 
 REDRAWS = 50
 """Draws tried before a context is told its leaves keep landing on ties."""
@@ -28,8 +27,7 @@ def nearest_tie(context: Context, leaves: Mapping[str, object]) -> tuple[Node | 
     graph = context.graph
     needed = frozenset().union(*(graph.ancestors[name] for name in context.kinks))
     with torch.no_grad():
-        values = {name: torch.from_numpy(np.array(value)) if isinstance(value, np.ndarray) else value
-                  for name, value in leaves.items()}
+        values = as_tensors(leaves)
         for node in context.nodes:
             if node.name in needed:
                 values[node.name] = node.fn(*(values[name] for name in node.inputs))
