@@ -88,9 +88,14 @@ class Graph:
         declared = self.context.length_scales.get(name)
         scale = declared(values) if declared is not None else rms_scale(values[name])
         for node in self.kinked_by.get(name, ()):
-            distance = node.kink.distance(*(values[n] for n in node.inputs))
+            _, distance = self.kink_distance(node.name, values)
             scale = torch.minimum(scale, torch.where(distance > 0, distance, torch.inf))
         return scale
+
+    def kink_distance(self, name: str, values: Mapping[str, object]) -> tuple[str, torch.Tensor]:
+        """Kink node `name`'s first input, and how far each of its elements may move alone before a piece changes."""
+        node = self._nodes[name]
+        return node.inputs[0], node.kink.distance(*(values[n] for n in node.inputs))
 
     def piece(self, name: str, values: Mapping[str, object]) -> torch.Tensor:
         """Which piece each output of kink node `name` is on, from its inputs' values, as integers."""

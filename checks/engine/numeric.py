@@ -2,10 +2,12 @@
 
 `directional_derivatives(f, w, U)` estimates `J u` for each direction `u` of `U`,
 or, given covectors `V`, the scalars `vᵀ J u`. Every probe and step of a stage is
-evaluated in one batched call (chunked to bound memory), never in a Python loop
-over elements; the extrapolation that follows runs in numpy, whose operations on
-the few values of a directional probe cost a fraction of torch's. Steps shrink
-geometrically from `FIRST_STEP`; the first stage takes the `COARSE` largest, and
+evaluated in one batched call (chunked to bound memory; past a size, one point at
+a time, each made when it is due), never in a Python loop over elements; the
+extrapolation that follows runs in numpy, whose operations on the few values of a
+directional probe cost a fraction of torch's. Steps shrink geometrically from
+`FIRST_STEP`, or from the first below how far along the directions the caller
+knows a kink to lie (`reach`); the first stage takes the `COARSE` largest, and
 each further stage the next `STAGE` steps for the probes still unsettled: no
 kink-free window yet, or an error estimate not yet within `CONVERGED` of the
 derivative's size and not at its rounding floor. A probe whose kink signature
@@ -17,7 +19,7 @@ steps is discarded and counted, never reported as a failure.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -32,6 +34,8 @@ STEPS = 20
 """Steps at most per probe: from 0.25 down to 0.25 / 1.6**19, about 3e-5 length scales. A length
 scale guessed a thousand times too large still leaves good steps, and so does a ReLU
 input a few thousandths from its kink."""
+SMALLEST_STEP = FIRST_STEP / SHRINK ** (STEPS - 1)
+"""The last step of every probe."""
 WINDOW = 6
 """Consecutive steps in one Ridders tableau; every window is tried and the one with the
 smallest error estimate wins, element by element."""
@@ -70,31 +74,36 @@ class Directional:
 
 
 def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: torch.Tensor, *,
-                            covectors: torch.Tensor | None = None, footprint: int | None = None) -> Directional:
+                            covectors: torch.Tensor | None = None, footprint: int | None = None,
+                            one_at_a_time: bool = False, reach: np.ndarray | None = None) -> Directional:
     """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate; with `covectors`
     `(P, *out_shape)`, the scalar `covectors[p] · J v` for each probe instead.
 
     `footprint` is how many elements one evaluation of `f` computes (default: `w`'s
-    own size); it sets how many points go into each batched chunk.
+    own size); it sets how many points go into each batched chunk, or, with
+    `one_at_a_time`, each point is made and given to `f` alone (no stage's points
+    are ever held together). `reach` `(P,)`, in units of each direction, is how far
+    along it some kink lies as far as the caller can tell: steps are taken from the
+    first below every probe's reach (`first_step`).
     """
-    chunk = max(1, BATCH_ELEMENTS // (footprint or w.numel()))
-    steps = FIRST_STEP / SHRINK ** np.arange(STEPS, dtype=np.float64)
+    chunk = 1 if one_at_a_time else max(1, BATCH_ELEMENTS // (footprint or w.numel()))
+    steps = FIRST_STEP / SHRINK ** np.arange(first_step(reach), STEPS, dtype=np.float64)
     weights = None if covectors is None else covectors.numpy()
-    outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], with_base=True), chunk)
+    outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], chunk, with_base=True))
     base_signature = signatures[0]
     tried = _by_step(outputs[1:], signatures[1:], COARSE, weights, base_signature)
     found = _estimate(*tried, steps[:COARSE])
     evaluations = len(outputs)
     taken = np.full(directions.shape[0], COARSE)
     refined = np.arange(directions.shape[0])
-    while taken.max() < STEPS:
+    while taken.max() < len(steps):
         unsettled = _unsettled(found)[refined]
         if not unsettled.any():
             break
         refined, tried = refined[unsettled], tuple(part[:, :, unsettled] for part in tried)
         start = int(taken[refined[0]])
         more = steps[start:start + STAGE]
-        fine_outputs, fine_signatures = _evaluated(f, _points(w, directions[torch.from_numpy(refined)], more), chunk)
+        fine_outputs, fine_signatures = _evaluated(f, _points(w, directions[torch.from_numpy(refined)], more, chunk))
         fresh = _by_step(fine_outputs, fine_signatures, len(more), None if weights is None else weights[refined],
                          base_signature)
         tried = tuple(np.concatenate([old, new], 1) for old, new in zip(tried, fresh))
@@ -116,23 +125,37 @@ class _Estimate(NamedTuple):
     """`(P,)`"""
 
 
-def _points(w: torch.Tensor, directions: torch.Tensor, steps: np.ndarray, *, with_base: bool = False) -> torch.Tensor:
-    """`w + step · v` for every step and direction, then `w - step · v`: `(2 · S · P, *w.shape)`, after `w` itself
-    `with_base`, written into one tensor."""
-    offsets = torch.from_numpy(steps).view(-1, 1, *([1] * w.dim())) * directions.unsqueeze(0)
-    first = int(with_base)
-    points = w.new_empty(first + 2 * offsets.shape[0] * offsets.shape[1], *w.shape)
-    half = points[first:].view(2, *offsets.shape)
-    if with_base:
-        points[0] = w
-    torch.add(w, offsets, out=half[0])
-    torch.sub(w, offsets, out=half[1])
-    return points
+def first_step(reach: np.ndarray | None) -> int:
+    """The index of the first step to take: the first shorter than every probe's `reach` (a step that long would
+    move some kink's input past its kink), and at most `STEPS - WINDOW`, so that one window is always left."""
+    if reach is None or not len(reach):
+        return 0
+    shorter = FIRST_STEP / SHRINK ** np.arange(STEPS - WINDOW + 1, dtype=np.float64) < np.min(reach)
+    return int(np.argmax(shorter)) if shorter.any() else STEPS - WINDOW
 
 
-def _evaluated(f: BatchedFunction, points: torch.Tensor, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """`f` on every point, `size` points per call, as numpy arrays."""
-    parts = [f(chunk) for chunk in points.split(size)]
+def _points(w: torch.Tensor, directions: torch.Tensor, steps: np.ndarray, size: int, *,
+            with_base: bool = False) -> Iterator[torch.Tensor]:
+    """`w + step · v` for every step and direction, then `w - step · v`, after `w` itself `with_base`: `size` points
+    at a time, each chunk `(size, *w.shape)` made only when it is due."""
+    n_probes = directions.shape[0]
+    signed = np.concatenate([steps, -steps])
+    coefficients = np.concatenate([[0.0] * with_base, np.repeat(signed, n_probes)])
+    probes = np.concatenate([[-1] * with_base, np.tile(np.arange(n_probes), len(signed))]).astype(np.int64)
+    for begin in range(0, len(coefficients), size):
+        along, scaled = probes[begin:begin + size], coefficients[begin:begin + size]
+        if size == 1:
+            yield (w if along[0] < 0 else torch.add(w, directions[along[0]], alpha=scaled[0])).unsqueeze(0)
+            continue
+        points = w + torch.from_numpy(scaled).view(-1, *([1] * w.dim())) * directions[torch.from_numpy(along.clip(0))]
+        if along[0] < 0:
+            points[0] = w
+        yield points
+
+
+def _evaluated(f: BatchedFunction, chunks: Iterator[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
+    """`f` on every chunk of points, as numpy arrays."""
+    parts = [f(chunk) for chunk in chunks]
     if len(parts) == 1:
         return parts[0][0].detach().numpy(), parts[0][1].numpy()
     return torch.cat([out for out, _ in parts]).detach().numpy(), torch.cat([sig for _, sig in parts]).numpy()

@@ -16,7 +16,7 @@ from torch.func import vmap
 
 from checks.assignment import Derivation, Variant
 from checks.engine.cases import Case
-from checks.engine.numeric import BatchedFunction, directional_derivatives
+from checks.engine.numeric import SMALLEST_STEP, BatchedFunction, directional_derivatives
 from checks.model import Graph, as_tensors
 
 Value = torch.Tensor | float | int
@@ -42,9 +42,9 @@ discarded, and the case counted as one without a witness."""
 
 ONE_AT_A_TIME = 2**15
 """From this many elements computed per evaluation of the model (`wrt` and the nodes between it and `of`), the
-witness evaluates its points one at a time instead of batched by vmap. Measured on the network's ids (13 points,
-one thread): at 7,168 elements vmap takes 0.57 ms against a loop's 0.97 ms, at 53,248 elements 2.48 ms at its best
-chunk against 2.38 ms, at 212,992 elements (m = 256, widths 128) 11.0 ms against 8.6 ms: past a few tens of
+witness makes and evaluates its points one at a time instead of batched by vmap. Measured on the network's ids (13
+points, one thread): at 7,168 elements vmap takes 0.57 ms against a loop's 0.97 ms, at 53,248 elements 2.48 ms at its
+best chunk against 2.38 ms, at 212,992 elements (m = 256, widths 128) 11.0 ms against 8.6 ms: past a few tens of
 thousands of elements the batched kernels cost more than the per-call overhead they save."""
 
 
@@ -217,7 +217,8 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
     By default, `PROBES` random directional derivatives `vᵀ J u` (`u` along one
     random coordinate where a kink lies between; `v` only where `of` is not a
     scalar), which confirm autograd at the cost of a dozen or two evaluations
-    whatever the sizes. With `elementwise`, and at most
+    whatever the sizes; where kinks lie between, its steps start below the
+    nearest kink along `u` (`_reach`). With `elementwise`, and at most
     `FULL_JACOBIAN_MAX` elements of `wrt`, every basis direction: the whole
     Jacobian. It differentiates the PyTorch model, or `function` (error carried
     forward: a submission's own forward pass and loss) where given.
@@ -247,9 +248,30 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
         return fresh[entry.of], kink_signature([model.piece(k, fresh) for k in kinks], point)
 
     footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
-    batched = vmap(single) if footprint < ONE_AT_A_TIME else _one_at_a_time(single)
-    result = directional_derivatives(function or batched, w, directions, covectors=covectors, footprint=footprint)
-    return Witness(directions, result.values, result.error, result.discarded, full, result.evaluations, covectors)
+    alone = function is None and footprint >= ONE_AT_A_TIME
+    reach = _reach(model, values, entry.wrt, kinks, directions) if kinks and not full and function is None else None
+    result = directional_derivatives(function or (_one_at_a_time(single) if alone else vmap(single)), w, directions,
+                                     covectors=covectors, footprint=footprint, one_at_a_time=alone, reach=reach)
+    return Witness(directions, result.values, result.error, result.discarded, full,
+                   result.evaluations + (reach is not None), covectors)
+
+
+def _reach(model: Graph, values: dict[str, Value], wrt: str, kinks: tuple[str, ...],
+           directions: torch.Tensor) -> np.ndarray:
+    """`(P,)`: how far along each direction, in its units, the nearest kink lies to first order. The kinks' inputs
+    alone, evaluated once at the smallest step (`SMALLEST_STEP`) along it, give the rate at which each of their
+    elements moves; a piece changes once an element has moved its `distance`. Exact to first order for a ReLU, an
+    absolute value or a clamp; for a maximum the runner-up moves too, and a step that crosses anyway is dropped as the
+    witness drops any."""
+    inputs, distances = zip(*(model.kink_distance(kink, values) for kink in kinks))
+    reach = np.full(len(directions), np.inf)
+    for probe, direction in enumerate(directions):
+        moved = model.reenter(values, wrt, values[wrt] + SMALLEST_STEP * direction, targets=inputs)
+        for name, distance in zip(inputs, distances):
+            rate = (moved[name] - values[name]).abs() / SMALLEST_STEP
+            reach[probe] = min(reach[probe], float(torch.where((distance > 0) & (rate > 0), distance / rate,
+                                                               torch.inf).min()))
+    return reach
 
 
 def _one_at_a_time(single: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> BatchedFunction:
