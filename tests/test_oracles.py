@@ -109,13 +109,13 @@ def test_the_reach_is_each_kink_inputs_distance_over_its_rate_along_the_probe():
 @pytest.mark.parametrize("seed", [1, 2, 4])
 def test_a_probe_below_a_wide_relu_layer_starts_below_its_nearest_kink(monkeypatch, seed):
     """On these cases the probe's largest steps cross one of the 8,192 ReLU inputs: trying every step takes three
-    stages (37 evaluations); starting below the reach, one stage and the evaluation that finds it (14), and the same
+    stages (36 evaluations); starting below the reach, one stage and the evaluation that finds it (13), and the same
     confirmation of autograd."""
     entry, evaluated = HW1.by_id["eq06_dL_dtheta1B"], evaluate(small_case("net", m=128, d_out=64, seed=seed))
     started = numeric_witness(entry, evaluated)
     monkeypatch.setattr(oracles, "_reach", lambda *arguments: None)
     every_step = numeric_witness(entry, evaluated)
-    assert started.evaluations == 14 < every_step.evaluations
+    assert started.evaluations == 13 < every_step.evaluations
     assert not started.discarded.any()
     along = project(entry, autograd_truth(entry, evaluated), started.directions, started.covectors)
     assert (torch.abs(along - started.values) <= started.error + 1e-10 * along.abs()).all()
@@ -129,8 +129,8 @@ def _refuse_vmap(function):
                                                      ("net", dict(m=256, d_hidden=64, d_out=64), "eq06_dL_dtheta1B")])
 def test_a_model_too_large_for_vmap_to_pay_is_witnessed_one_point_at_a_time(monkeypatch, context, dims, id):
     """Past `ONE_AT_A_TIME` elements per evaluation the witness never batches with vmap, makes each point only when it
-    is evaluated, and confirms autograd as the batched witness does: the same directions, values within the error
-    estimates, autograd's projection inside."""
+    is evaluated (never the unperturbed one, whose kink signature the case's values give), and confirms autograd as
+    the batched witness does: the same directions, values within the error estimates, autograd's projection inside."""
     entry, evaluated = HW1.by_id[id], evaluate(small_case(context, seed=21, **dims))
     monkeypatch.setattr(oracles, "ONE_AT_A_TIME", 2**62)
     batched = numeric_witness(entry, evaluated)
@@ -138,9 +138,10 @@ def test_a_model_too_large_for_vmap_to_pay_is_witnessed_one_point_at_a_time(monk
     monkeypatch.setattr(oracles, "vmap", _refuse_vmap)
     given, one_at_a_time = [], oracles._one_at_a_time
     monkeypatch.setattr(oracles, "_one_at_a_time", lambda single: lambda points: (
-        given.append(len(points)), one_at_a_time(single)(points))[1])
+        given.append(points), one_at_a_time(single)(points))[1])
     looped = numeric_witness(entry, evaluated)
-    assert set(given) == {1} and len(given) >= 13
+    assert {len(points) for points in given} == {1} and len(given) >= 12
+    assert not any(torch.equal(points[0], evaluated.tensors[entry.wrt]) for points in given)
     assert torch.equal(looped.directions, batched.directions) and looped.evaluations == batched.evaluations
     assert not looped.discarded.any()
     allowed = looped.error + batched.error + 1e-15 * looped.values.abs()

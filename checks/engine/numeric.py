@@ -75,7 +75,8 @@ class Directional:
 
 def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: torch.Tensor, *,
                             covectors: torch.Tensor | None = None, footprint: int | None = None,
-                            one_at_a_time: bool = False, reach: np.ndarray | None = None) -> Directional:
+                            one_at_a_time: bool = False, reach: np.ndarray | None = None,
+                            signature: np.ndarray | None = None) -> Directional:
     """`J v` for each direction `v` in `directions` `(P, *w.shape)`, with Ridders' error estimate; with `covectors`
     `(P, *out_shape)`, the scalar `covectors[p] · J v` for each probe instead.
 
@@ -84,16 +85,19 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
     `one_at_a_time`, each point is made and given to `f` alone (no stage's points
     are ever held together). `reach` `(P,)`, in units of each direction, is how far
     along it some kink lies as far as the caller can tell: steps are taken from the
-    first below every probe's reach (`first_step`).
+    first below every probe's reach (`first_step`). `signature` is the kink
+    signature at `w` where the caller knows it; else `f` is evaluated at `w` for it.
     """
     chunk = 1 if one_at_a_time else max(1, BATCH_ELEMENTS // (footprint or w.numel()))
     steps = FIRST_STEP / SHRINK ** np.arange(first_step(reach), STEPS, dtype=np.float64)
     weights = None if covectors is None else covectors.numpy()
-    outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], chunk, with_base=True))
-    base_signature = signatures[0]
-    tried = _by_step(outputs[1:], signatures[1:], COARSE, weights, base_signature)
-    found = _estimate(*tried, steps[:COARSE])
+    with_base = signature is None
+    outputs, signatures = _evaluated(f, _points(w, directions, steps[:COARSE], chunk, with_base=with_base))
     evaluations = len(outputs)
+    if with_base:
+        signature, outputs, signatures = signatures[0], outputs[1:], signatures[1:]
+    tried = _by_step(outputs, signatures, COARSE, weights, signature)
+    found = _estimate(*tried, steps[:COARSE])
     taken = np.full(directions.shape[0], COARSE)
     refined = np.arange(directions.shape[0])
     while taken.max() < len(steps):
@@ -105,7 +109,7 @@ def directional_derivatives(f: BatchedFunction, w: torch.Tensor, directions: tor
         more = steps[start:start + STAGE]
         fine_outputs, fine_signatures = _evaluated(f, _points(w, directions[torch.from_numpy(refined)], more, chunk))
         fresh = _by_step(fine_outputs, fine_signatures, len(more), None if weights is None else weights[refined],
-                         base_signature)
+                         signature)
         tried = tuple(np.concatenate([old, new], 1) for old, new in zip(tried, fresh))
         taken[refined] = start + len(more)
         again = _estimate(*tried, steps[:start + len(more)])
