@@ -890,7 +890,8 @@ of each size, so that neither takes the first large allocations. A time per case
 and evaluating its forward values; it excludes imports. Slow mode at the large size was run on one case per id (a
 single case takes tens of seconds, or does not fit in memory). Forward evaluations: for gradcheck, calls of the
 Function's forward counted in the subprocess; for this project, `CaseResult.evaluations` (the numeric witness's
-points, batched by vmap, or one at a time past `ONE_AT_A_TIME` elements per evaluation) plus the case's forward
+points, batched by vmap, or one at a time past `ONE_AT_A_TIME` elements per evaluation, and where kinks lie
+between the one that finds the nearest) plus the case's forward
 pass and the one autograd differentiates, averaged over the cases for grading. Sizes: small is m = 8 with every
 width 16; large is m = 256 with every width 128. The closed form is the reference, called in the measuring process:
 a class's submissions run sandboxed, which adds a round trip per request (see "What the sandbox costs" below). Each
