@@ -250,10 +250,10 @@ def numeric_witness(entry: Derivation, evaluated: Evaluated, *, elementwise: boo
     footprint = sum(values[name].numel() for name in model.downstream[entry.wrt] & model.ancestors[entry.of] | {entry.wrt})
     alone = function is None and footprint >= ONE_AT_A_TIME
     reach = _reach(model, values, entry.wrt, kinks, directions) if kinks and not full and function is None else None
-    own = None if function else kink_signature([model.piece(k, values) for k in kinks], w).numpy()
+    unperturbed = None if function else kink_signature([model.piece(k, values) for k in kinks], w).numpy()
     result = directional_derivatives(function or (_one_at_a_time(single) if alone else vmap(single)), w, directions,
                                      covectors=covectors, footprint=footprint, one_at_a_time=alone, reach=reach,
-                                     signature=own)
+                                     signature=unperturbed)
     return Witness(directions, result.values, result.error, result.discarded, full,
                    result.evaluations + (reach is not None), covectors)
 
