@@ -244,7 +244,8 @@ def ours_job(job: dict) -> None:
             start = time.perf_counter()
             result = check_case(entry, case, submission)
             seconds = time.perf_counter() - start
-            # The witness's evaluations, plus the forward pass that evaluates the case and the one autograd differentiates.
+            # The witness's evaluations, plus the forward pass that evaluates the case and the one autograd
+            # differentiates.
             emit("verify", size=size, seed=seed, seconds=seconds, passed=result.passed,
                  forward=getattr(result, "evaluations", 0) + 2, probes=getattr(result, "probes", 0),
                  discarded=getattr(result, "discarded", 0))
